@@ -1,0 +1,245 @@
+//! The cleaner: page bytes in, [`Document`] out. Pure: no network, no store, no files.
+//!
+//! HTML is reduced to visible block text and handed to the same text cleaner that handles
+//! plain-text dumps, so both inputs share one classifier and one set of furniture rules.
+
+pub mod decode;
+pub mod html;
+pub mod rules;
+pub mod text;
+
+use crate::document::{Document, InputKind, Metadata};
+use rules::{Rules, RulesConfig};
+use serde::Deserialize;
+use text::template::Template;
+use text::{TextCleaner, TextOptions};
+
+/// Bumped whenever cleaning output changes, so stored documents can be re-cleaned.
+pub const CLEANER_VERSION: &str = concat!("gleaner-", env!("CARGO_PKG_VERSION"), "+text.1");
+
+/// The built-in furniture rules, shipped readable in `config/furniture.toml`.
+pub const BUILTIN_RULES: &str = include_str!("../../config/furniture.toml");
+
+/// `[clean]` in the config.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct CleanConfig {
+    /// Use the built-in furniture rules (config/furniture.toml) in addition to yours.
+    pub builtin_rules: bool,
+    /// Inputs larger than this are refused rather than cleaned.
+    pub max_input_bytes: usize,
+    /// Extra rules, added to the built-in ones.
+    pub rules: RulesConfig,
+    pub text: TextOptions,
+}
+
+impl Default for CleanConfig {
+    fn default() -> Self {
+        CleanConfig {
+            builtin_rules: true,
+            max_input_bytes: 16 * 1024 * 1024,
+            rules: RulesConfig::default(),
+            text: TextOptions::default(),
+        }
+    }
+}
+
+/// Why an input could not be cleaned.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CleanError {
+    #[error("empty input")]
+    Empty,
+    #[error("binary data, not text or HTML")]
+    Binary,
+    #[error("input is {size} bytes, over the {max}-byte limit")]
+    TooLarge { size: usize, max: usize },
+}
+
+/// What the caller knows about the bytes, beyond the bytes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Hints<'a> {
+    /// Where the page came from; fills `metadata.url` / `hostname` when the page is silent.
+    pub url: Option<&'a str>,
+    /// The HTTP Content-Type, for its charset and to tell HTML from text.
+    pub content_type: Option<&'a str>,
+    /// Furniture learned from other pages of the same site in this batch.
+    pub template: Option<&'a Template>,
+}
+
+/// A configured cleaner. Build once, share across threads.
+pub struct Cleaner {
+    text: TextCleaner,
+    max_input_bytes: usize,
+}
+
+impl Cleaner {
+    /// `rules_files` are extra rule sets (already parsed) to add after the built-in ones.
+    pub fn new(cfg: &CleanConfig, extra: &[RulesConfig]) -> Result<Cleaner, rules::RuleError> {
+        let mut all = if cfg.builtin_rules {
+            builtin_rules()
+        } else {
+            RulesConfig::default()
+        };
+        for r in extra {
+            all.extend(r.clone());
+        }
+        all.extend(cfg.rules.clone());
+        Ok(Cleaner {
+            text: TextCleaner::new(&cfg.text, Rules::compile(&all)?),
+            max_input_bytes: cfg.max_input_bytes,
+        })
+    }
+
+    /// Cleans one page.
+    pub fn clean(&self, bytes: &[u8], hints: &Hints) -> Result<Document, CleanError> {
+        let (kind, page) = self.prepare(bytes, hints)?;
+        let (lines, mut metadata) = match kind {
+            InputKind::Html => html::to_lines(&page),
+            InputKind::Text => (page, Metadata::default()),
+        };
+        let out = self.text.clean(&lines, hints.template);
+        if metadata.title.is_none() {
+            metadata.title = out.title;
+        }
+        fill_from_url(&mut metadata, hints.url);
+        Ok(Document {
+            kind,
+            blocks: out.blocks,
+            metadata,
+        })
+    }
+
+    /// The lines a page contributes to site-template learning: its text for dumps, its
+    /// visible block text for HTML.
+    pub fn template_lines(&self, bytes: &[u8], hints: &Hints) -> Result<String, CleanError> {
+        let (kind, page) = self.prepare(bytes, hints)?;
+        Ok(match kind {
+            InputKind::Html => html::to_lines(&page).0,
+            InputKind::Text => page,
+        })
+    }
+
+    fn prepare(&self, bytes: &[u8], hints: &Hints) -> Result<(InputKind, String), CleanError> {
+        if bytes.len() > self.max_input_bytes {
+            return Err(CleanError::TooLarge {
+                size: bytes.len(),
+                max: self.max_input_bytes,
+            });
+        }
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(CleanError::Empty);
+        }
+        if looks_binary(bytes) {
+            return Err(CleanError::Binary);
+        }
+        let kind = sniff(bytes, hints.content_type);
+        let page = decode::decode(bytes, hints.content_type, kind == InputKind::Html);
+        // NULs survive decoding and confuse every downstream consumer of "text".
+        let page = if page.contains('\0') {
+            page.replace('\0', "")
+        } else {
+            page
+        };
+        Ok((kind, page))
+    }
+}
+
+/// The built-in rule set. It is compiled into the binary, so a parse error here is a bug
+/// caught by the tests, not something a user can cause.
+pub fn builtin_rules() -> RulesConfig {
+    toml::from_str(BUILTIN_RULES).expect("config/furniture.toml is valid")
+}
+
+/// HTML when the header says so, or when the content opens with markup.
+pub fn sniff(bytes: &[u8], content_type: Option<&str>) -> InputKind {
+    if let Some(ct) = content_type {
+        let ct = ct.to_ascii_lowercase();
+        if ct.contains("html") || ct.contains("xml") {
+            return InputKind::Html;
+        }
+        if ct.starts_with("text/plain") {
+            return InputKind::Text;
+        }
+    }
+    let head = &bytes[..bytes.len().min(2048)];
+    let start = head
+        .iter()
+        .position(|b| !b.is_ascii_whitespace() && !matches!(b, 0xEF | 0xBB | 0xBF | 0xFE | 0xFF))
+        .unwrap_or(head.len());
+    if head.get(start) != Some(&b'<') {
+        return InputKind::Text;
+    }
+    let lower = head.to_ascii_lowercase();
+    const MARKERS: &[&[u8]] = &[
+        b"<!doctype html",
+        b"<html",
+        b"<head",
+        b"<body",
+        b"<meta",
+        b"<title",
+        b"<div",
+        b"<p>",
+        b"<?xml",
+    ];
+    if MARKERS
+        .iter()
+        .any(|m| lower.windows(m.len()).any(|w| w == *m))
+    {
+        InputKind::Html
+    } else {
+        InputKind::Text
+    }
+}
+
+/// Binary when NULs or other C0 control bytes make up a visible share of the start.
+/// UTF-16 without a BOM is rare enough in the wild to be treated as binary.
+fn looks_binary(bytes: &[u8]) -> bool {
+    if encoding_rs::Encoding::for_bom(bytes).is_some() {
+        return false;
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C))
+        .count();
+    control * 100 > head.len() * 2 // more than 2%
+}
+
+fn fill_from_url(meta: &mut Metadata, url: Option<&str>) {
+    if meta.url.is_none() {
+        meta.url = url.map(str::to_string);
+    }
+    if meta.hostname.is_none() {
+        meta.hostname = meta
+            .url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+            .and_then(|u| u.host_str().map(|h| h.trim_start_matches("www.").to_string()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rules_parse_and_compile() {
+        Cleaner::new(&CleanConfig::default(), &[]).unwrap();
+    }
+
+    #[test]
+    fn sniffing() {
+        assert_eq!(sniff(b"  <!DOCTYPE html><p>x", None), InputKind::Html);
+        assert_eq!(sniff(b"Sunday, July 27\n<b>", None), InputKind::Text);
+        assert_eq!(sniff(b"<3 you\n", None), InputKind::Text);
+        assert_eq!(sniff(b"hello", Some("text/html")), InputKind::Html);
+    }
+
+    #[test]
+    fn bad_inputs_are_typed_errors() {
+        let c = Cleaner::new(&CleanConfig::default(), &[]).unwrap();
+        let h = Hints::default();
+        assert_eq!(c.clean(b" \n\t", &h), Err(CleanError::Empty));
+        assert_eq!(c.clean(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", &h), Err(CleanError::Binary));
+    }
+}
