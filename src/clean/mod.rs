@@ -73,16 +73,13 @@ pub struct Cleaner {
 }
 
 impl Cleaner {
-    /// `rules_files` are extra rule sets (already parsed) to add after the built-in ones.
-    pub fn new(cfg: &CleanConfig, extra: &[RulesConfig]) -> Result<Cleaner, rules::RuleError> {
+    /// Compiles the built-in rules (unless turned off) plus the config's own.
+    pub fn new(cfg: &CleanConfig) -> Result<Cleaner, rules::RuleError> {
         let mut all = if cfg.builtin_rules {
             builtin_rules()
         } else {
             RulesConfig::default()
         };
-        for r in extra {
-            all.extend(r.clone());
-        }
         all.extend(cfg.rules.clone());
         Ok(Cleaner {
             text: TextCleaner::new(&cfg.text, Rules::compile(&all)?),
@@ -214,7 +211,10 @@ fn fill_from_url(meta: &mut Metadata, url: Option<&str>) {
             .url
             .as_deref()
             .and_then(|u| url::Url::parse(u).ok())
-            .and_then(|u| u.host_str().map(|h| h.trim_start_matches("www.").to_string()));
+            .and_then(|u| {
+                u.host_str()
+                    .map(|h| h.trim_start_matches("www.").to_string())
+            });
     }
 }
 
@@ -224,7 +224,7 @@ mod tests {
 
     #[test]
     fn builtin_rules_parse_and_compile() {
-        Cleaner::new(&CleanConfig::default(), &[]).unwrap();
+        Cleaner::new(&CleanConfig::default()).unwrap();
     }
 
     #[test]
@@ -237,9 +237,12 @@ mod tests {
 
     #[test]
     fn bad_inputs_are_typed_errors() {
-        let c = Cleaner::new(&CleanConfig::default(), &[]).unwrap();
+        let c = Cleaner::new(&CleanConfig::default()).unwrap();
         let h = Hints::default();
         assert_eq!(c.clean(b" \n\t", &h), Err(CleanError::Empty));
-        assert_eq!(c.clean(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", &h), Err(CleanError::Binary));
+        assert_eq!(
+            c.clean(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", &h),
+            Err(CleanError::Binary)
+        );
     }
 }

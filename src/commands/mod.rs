@@ -1,0 +1,149 @@
+//! What each CLI command does, as library calls: the binary only parses arguments,
+//! sets up logging and a progress bar, and maps [`Error`] to an exit code.
+
+mod clean;
+mod inspect;
+mod run;
+
+pub use clean::{clean, CleanArgs, Naming};
+pub use inspect::{describe, show, stats};
+pub use run::run;
+
+use crate::clean::rules::RuleError;
+use crate::config::ConfigError;
+use crate::export::ExportError;
+use crate::pipeline::{Cleaned, Summary};
+use crate::store::{NewDocument, PutOutcome, SourceRef, Store, StoreError};
+use std::path::PathBuf;
+
+/// Exit codes, as documented in the README.
+pub mod exit {
+    /// Every input was processed.
+    pub const OK: i32 = 0;
+    /// Some inputs failed (each was reported), or an output could not be written.
+    pub const FAILURES: i32 = 1;
+    /// Bad arguments or config.
+    pub const USAGE: i32 = 2;
+    /// The store is in use by another gleaner process.
+    pub const LOCKED: i32 = 3;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cleaning rules: {0}")]
+    Rules(#[from] RuleError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    #[error("cannot write {path}: {source}")]
+    Output {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_) | Error::Config(_) | Error::Rules(_) => exit::USAGE,
+            Error::Store(StoreError::Locked { .. }) => exit::LOCKED,
+            Error::Export(ExportError::Store(StoreError::Locked { .. })) => exit::LOCKED,
+            _ => exit::FAILURES,
+        }
+    }
+}
+
+/// Told about each finished input; the binary draws a progress bar with it.
+pub trait Progress {
+    fn start(&self, total: u64);
+    fn advance(&self);
+    fn finish(&self);
+}
+
+/// No progress display (stderr is not a terminal, or a library caller).
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _: u64) {}
+    fn advance(&self) {}
+    fn finish(&self) {}
+}
+
+/// Puts cleaned pages in the store, committing to disk in groups: a flush per put would
+/// cap a batch at the disk's fsync rate, so puts are made durable every
+/// [`FLUSH_EVERY`] documents and at the end. A kill loses at most that last group, which
+/// the next run stores again; it never leaves a torn record.
+struct StoreWriter<'a> {
+    store: &'a dyn Store,
+    unflushed: usize,
+}
+
+const FLUSH_EVERY: usize = 256;
+
+impl<'a> StoreWriter<'a> {
+    fn new(store: &'a dyn Store) -> Self {
+        StoreWriter {
+            store,
+            unflushed: 0,
+        }
+    }
+
+    /// Stores one page and counts what happened. Empty documents (pages that were all
+    /// furniture) are counted by [`tally`], not stored.
+    fn put(
+        &mut self,
+        cleaned: &Cleaned,
+        summary: &mut Summary,
+    ) -> Result<Option<PutOutcome>, StoreError> {
+        if cleaned.document.is_empty() {
+            return Ok(None);
+        }
+        let outcome = self.store.put(NewDocument {
+            document: &cleaned.document,
+            source: SourceRef {
+                locator: cleaned.input.locator(),
+                seen_at: chrono::Utc::now(),
+            },
+            raw: &cleaned.raw,
+            cleaner_version: crate::clean::CLEANER_VERSION,
+        })?;
+        match outcome {
+            PutOutcome::New { .. } => summary.new_documents += 1,
+            PutOutcome::Duplicate { .. } => summary.duplicates += 1,
+        }
+        self.unflushed += 1;
+        if self.unflushed >= FLUSH_EVERY {
+            self.flush()?;
+        }
+        Ok(Some(outcome))
+    }
+
+    fn flush(&mut self) -> Result<(), StoreError> {
+        self.store.flush()?;
+        self.unflushed = 0;
+        Ok(())
+    }
+}
+
+/// Counts a cleaned page and reports a failed one; returns the cleaned page, if any.
+fn tally(outcome: crate::pipeline::Outcome, summary: &mut Summary) -> Option<Box<Cleaned>> {
+    match outcome {
+        crate::pipeline::Outcome::Cleaned(c) => {
+            summary.cleaned += 1;
+            if c.document.is_empty() {
+                summary.empty += 1;
+            }
+            Some(c)
+        }
+        crate::pipeline::Outcome::Failed { locator, reason } => {
+            summary.failures += 1;
+            tracing::warn!("skipped {locator}: {reason}");
+            None
+        }
+    }
+}

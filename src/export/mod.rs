@@ -1,0 +1,243 @@
+//! Writing documents out: the seeds' `NNN_<hash16>.txt` files, JSON lines, Markdown.
+
+use crate::document::Document;
+use crate::store::{SourceRecord, Store, StoreError, StoredDocument};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// `NNN_<first 16 hex digits of the hash>.<ext>`: seq zero-padded to three digits,
+/// wider past 999, exactly like the seeds in `shared/seeds`.
+pub fn file_name(seq: u64, hash: &str, ext: &str) -> String {
+    format!("{seq:03}_{}.{ext}", &hash[..hash.len().min(16)])
+}
+
+/// How a document is rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Plain text, blocks separated by blank lines.
+    #[value(alias = "txt")]
+    Text,
+    /// Markdown with headings, lists and quotes.
+    #[value(alias = "md")]
+    Markdown,
+    /// One JSON object with text and metadata (one per line for many documents).
+    #[value(alias = "jsonl")]
+    Json,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Text => "txt",
+            Format::Markdown => "md",
+            Format::Json => "json",
+        }
+    }
+}
+
+/// The JSON shape of a document. Field names follow trafilatura's JSON output where the
+/// two overlap; store fields are present only for stored documents.
+#[derive(Debug, Serialize)]
+pub struct JsonRecord<'a> {
+    pub title: Option<&'a str>,
+    /// Authors joined by "; ", as trafilatura does.
+    pub author: Option<String>,
+    pub hostname: Option<&'a str>,
+    pub date: Option<&'a str>,
+    pub date_modified: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub sitename: Option<&'a str>,
+    pub description: Option<&'a str>,
+    /// Tags joined by ",", as trafilatura does.
+    pub tags: Option<String>,
+    pub image: Option<&'a str>,
+    pub language: Option<&'a str>,
+    pub text: String,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub stored: Option<StoredFields<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StoredFields<'a> {
+    pub hash: &'a str,
+    pub seq: u64,
+    pub sources: &'a [SourceRecord],
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    pub cleaner_version: &'a str,
+}
+
+impl<'a> JsonRecord<'a> {
+    pub fn new(doc: &'a Document) -> Self {
+        let m = &doc.metadata;
+        let joined = |v: &[String], sep: &str| (!v.is_empty()).then(|| v.join(sep));
+        JsonRecord {
+            title: m.title.as_deref(),
+            author: joined(&m.authors, "; "),
+            hostname: m.hostname.as_deref(),
+            date: m.date.as_deref(),
+            date_modified: m.date_modified.as_deref(),
+            url: m.url.as_deref(),
+            sitename: m.sitename.as_deref(),
+            description: m.description.as_deref(),
+            tags: joined(&m.tags, ","),
+            image: m.image.as_deref(),
+            language: m.language.as_deref(),
+            text: doc.text(),
+            stored: None,
+        }
+    }
+
+    pub fn stored(doc: &'a Document, stored: &'a StoredDocument) -> Self {
+        JsonRecord {
+            stored: Some(StoredFields {
+                hash: &stored.hash,
+                seq: stored.seq,
+                sources: &stored.sources,
+                first_seen: stored.first_seen,
+                last_seen: stored.last_seen,
+                cleaner_version: &stored.cleaner_version,
+            }),
+            ..JsonRecord::new(doc)
+        }
+    }
+}
+
+/// Renders a document in `format`; JSON is a single line.
+pub fn render(doc: &Document, stored: Option<&StoredDocument>, format: Format) -> String {
+    match format {
+        Format::Text => doc.text(),
+        Format::Markdown => doc.markdown(),
+        Format::Json => {
+            let rec = match stored {
+                Some(s) => JsonRecord::stored(doc, s),
+                None => JsonRecord::new(doc),
+            };
+            serde_json::to_string(&rec).expect("documents serialise to JSON")
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Writes `contents` to `path` through a temporary file and a rename, so a reader (or a
+/// crash) never sees half a file.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), ExportError> {
+    let err = |source| ExportError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let tmp = path.with_extension("tmp~");
+    let mut f = std::fs::File::create(&tmp).map_err(err)?;
+    f.write_all(contents).map_err(err)?;
+    f.write_all(if contents.ends_with(b"\n") || contents.is_empty() {
+        b""
+    } else {
+        b"\n"
+    })
+    .map_err(err)?;
+    drop(f);
+    std::fs::rename(&tmp, path).map_err(err)
+}
+
+/// Where an export goes.
+pub enum Destination<'a> {
+    /// One file per document (`NNN_<hash16>.txt|md`), or `documents.jsonl` for JSON.
+    Dir(&'a Path),
+    /// JSON lines on a stream (stdout).
+    Stream(&'a mut dyn Write),
+}
+
+/// Exports every stored document in sequence order. Returns how many were written.
+pub fn export(store: &dyn Store, format: Format, dest: Destination) -> Result<u64, ExportError> {
+    let write_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ExportError::Write { path, source }
+    };
+    match dest {
+        Destination::Stream(out) => {
+            let n = write_jsonl(store, out).map_err(|e| e.at(Path::new("<stdout>")))?;
+            out.flush().map_err(write_err(Path::new("<stdout>")))?;
+            Ok(n)
+        }
+        Destination::Dir(dir) => {
+            std::fs::create_dir_all(dir).map_err(write_err(dir))?;
+            if format == Format::Json {
+                let path = dir.join("documents.jsonl");
+                let tmp = path.with_extension("jsonl.tmp~");
+                let file = std::fs::File::create(&tmp).map_err(write_err(&tmp))?;
+                let mut w = std::io::BufWriter::new(file);
+                let n = write_jsonl(store, &mut w).map_err(|e| e.at(&tmp))?;
+                w.into_inner()
+                    .map_err(|e| e.into_error())
+                    .and_then(|f| f.sync_all())
+                    .map_err(write_err(&tmp))?;
+                std::fs::rename(&tmp, &path).map_err(write_err(&path))?;
+                return Ok(n);
+            }
+            let mut n = 0;
+            for stored in store.documents() {
+                let stored = stored?;
+                let body = render(&stored.to_document(), Some(&stored), format);
+                let name = file_name(stored.seq, &stored.hash, format.extension());
+                write_atomic(&dir.join(name), body.as_bytes())?;
+                n += 1;
+            }
+            Ok(n)
+        }
+    }
+}
+
+/// Store errors pass through; I/O errors get their path from the caller.
+enum JsonlError {
+    Store(StoreError),
+    Io(std::io::Error),
+}
+
+impl JsonlError {
+    fn at(self, path: &Path) -> ExportError {
+        match self {
+            JsonlError::Store(e) => ExportError::Store(e),
+            JsonlError::Io(source) => ExportError::Write {
+                path: path.to_path_buf(),
+                source,
+            },
+        }
+    }
+}
+
+fn write_jsonl(store: &dyn Store, out: &mut dyn Write) -> Result<u64, JsonlError> {
+    let mut n = 0;
+    for stored in store.documents() {
+        let stored = stored.map_err(JsonlError::Store)?;
+        let line = render(&stored.to_document(), Some(&stored), Format::Json);
+        out.write_all(line.as_bytes())
+            .and_then(|()| out.write_all(b"\n"))
+            .map_err(JsonlError::Io)?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_seeds() {
+        let h = "e354e611adafdd87aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+        assert_eq!(file_name(1, h, "txt"), "001_e354e611adafdd87.txt");
+        assert_eq!(file_name(1234, h, "txt"), "1234_e354e611adafdd87.txt");
+    }
+}

@@ -1,0 +1,188 @@
+//! The batch pipeline: inputs → (site templates) → clean, in parallel, in bounded chunks,
+//! handing each outcome in input order to a sink on the calling thread.
+//!
+//! Outcomes arrive in input order whatever the thread count, so a store fed from here
+//! assigns the same sequence numbers on one core or many.
+
+use crate::clean::text::template::{Template, TemplateLearner};
+use crate::clean::{sniff, Cleaner, Hints};
+use crate::document::{Document, InputKind};
+use crate::sources::Input;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Inputs cleaned per parallel round. Bounds memory to this many raw pages and
+/// documents in flight, while keeping every core busy.
+const CHUNK: usize = 256;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Worker threads; 0 means one per core.
+    pub jobs: usize,
+    /// Learn site templates per group before cleaning.
+    pub templates: bool,
+    /// Files larger than this are refused unread.
+    pub max_input_bytes: u64,
+}
+
+/// A page that was read and cleaned.
+#[derive(Debug)]
+pub struct Cleaned {
+    pub input: Input,
+    pub raw: Arc<[u8]>,
+    pub document: Document,
+}
+
+/// What became of one input.
+#[derive(Debug)]
+pub enum Outcome {
+    Cleaned(Box<Cleaned>),
+    /// Unreadable, binary, empty or oversized: the locator and the reason.
+    Failed {
+        locator: String,
+        reason: String,
+    },
+}
+
+/// Cleans `inputs` and passes each outcome, in input order, to `sink`. Stops at the
+/// first error the sink returns (an output or store failure), after which nothing more
+/// is read.
+pub fn run<E>(
+    inputs: &[Input],
+    cleaner: &Cleaner,
+    opts: &Options,
+    mut sink: impl FnMut(Outcome) -> Result<(), E>,
+) -> Result<(), E> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs)
+        .thread_name(|i| format!("gleaner-clean-{i}"))
+        .build()
+        .expect("a thread pool with a fixed size can always be built");
+    let templates = if opts.templates {
+        pool.install(|| learn_templates(inputs, cleaner, opts.max_input_bytes))
+    } else {
+        HashMap::new()
+    };
+    for chunk in inputs.chunks(CHUNK) {
+        let outcomes: Vec<Outcome> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|input| clean_one(input, cleaner, templates.get(&input.group), opts))
+                .collect()
+        });
+        for outcome in outcomes {
+            sink(outcome)?;
+        }
+    }
+    Ok(())
+}
+
+fn clean_one(
+    input: &Input,
+    cleaner: &Cleaner,
+    template: Option<&Template>,
+    opts: &Options,
+) -> Outcome {
+    let failed = |reason: String| Outcome::Failed {
+        locator: input.locator(),
+        reason,
+    };
+    let raw = match input.read(opts.max_input_bytes) {
+        Ok(raw) => raw,
+        // The source error already names the path; keep only the reason.
+        Err(e) => return failed(strip_prefix(&e.to_string(), &input.locator())),
+    };
+    let hints = Hints {
+        url: input.url.as_deref(),
+        content_type: input.content_type.as_deref(),
+        template,
+    };
+    match cleaner.clean(&raw, &hints) {
+        Ok(document) => Outcome::Cleaned(Box::new(Cleaned {
+            input: input.clone(),
+            raw,
+            document,
+        })),
+        Err(e) => failed(e.to_string()),
+    }
+}
+
+fn strip_prefix(msg: &str, locator: &str) -> String {
+    msg.strip_prefix(locator)
+        .and_then(|m| m.strip_prefix(": "))
+        .unwrap_or(msg)
+        .to_string()
+}
+
+/// First pass: per group of at least three text pages, the lines they share. Only text
+/// dumps take part; HTML pages lose their furniture by structure instead.
+fn learn_templates(inputs: &[Input], cleaner: &Cleaner, max: u64) -> HashMap<String, Template> {
+    let mut sizes: HashMap<&str, usize> = HashMap::new();
+    for input in inputs {
+        *sizes.entry(input.group.as_str()).or_default() += 1;
+    }
+    let mut learners: HashMap<String, TemplateLearner> = HashMap::new();
+    for chunk in inputs.chunks(CHUNK) {
+        // Reading and decoding in parallel; counting lines in order, on this thread.
+        let pages: Vec<(&str, String)> = chunk
+            .par_iter()
+            .filter(|i| sizes[i.group.as_str()] >= 3)
+            .filter_map(|input| {
+                let raw = input.read(max).ok()?;
+                if sniff(&raw, input.content_type.as_deref()) != InputKind::Text {
+                    return None;
+                }
+                let lines = cleaner.template_lines(&raw, &Hints::default()).ok()?;
+                Some((input.group.as_str(), lines))
+            })
+            .collect();
+        for (group, lines) in pages {
+            learners
+                .entry(group.to_string())
+                .or_default()
+                .observe(&lines);
+        }
+    }
+    learners
+        .into_iter()
+        .map(|(group, learner)| (group, learner.finish()))
+        .filter(|(_, t)| !t.is_empty())
+        .collect()
+}
+
+/// Counts of one command or run, printed at its end and kept for `--log-format json`.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Summary {
+    pub inputs: u64,
+    pub cleaned: u64,
+    /// Inputs that cleaned to nothing (all furniture).
+    pub empty: u64,
+    pub new_documents: u64,
+    pub duplicates: u64,
+    pub failures: u64,
+    #[serde(serialize_with = "secs")]
+    pub elapsed: Duration,
+}
+
+fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64((d.as_secs_f64() * 1000.0).round() / 1000.0)
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} inputs: {} cleaned ({} empty), {} new documents, {} duplicates, {} failed, in {:.2}s",
+            self.inputs,
+            self.cleaned,
+            self.empty,
+            self.new_documents,
+            self.duplicates,
+            self.failures,
+            self.elapsed.as_secs_f64()
+        )
+    }
+}

@@ -1,0 +1,105 @@
+//! Files, directories (walked recursively) and stdin (`-`).
+
+use super::{Input, Location, SourceError};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use walkdir::WalkDir;
+
+/// Expands paths into inputs in a stable order (each directory sorted by name), so the
+/// same command always assigns the same sequence numbers. Paths that can't be listed are
+/// returned as errors beside the inputs that could.
+pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<SourceError>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            match read_stdin() {
+                Ok(bytes) => inputs.push(Input {
+                    location: Location::Memory {
+                        name: "-".into(),
+                        bytes,
+                    },
+                    group: "-".into(),
+                    url: None,
+                    content_type: None,
+                }),
+                Err(source) => errors.push(SourceError::Io {
+                    path: path.clone(),
+                    source,
+                }),
+            }
+            continue;
+        }
+        // Hidden entries (".git", editor swap files) are never pages; the root itself is
+        // exempt so `gleaner clean .` works.
+        let walk = WalkDir::new(path)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+        for entry in walk {
+            match entry {
+                Ok(e) if e.file_type().is_file() => inputs.push(file_input(e.into_path())),
+                Ok(_) => {}
+                Err(e) => {
+                    let path = e.path().unwrap_or(path).to_path_buf();
+                    let source = e
+                        .into_io_error()
+                        .unwrap_or_else(|| std::io::Error::other("symlink loop"));
+                    errors.push(SourceError::Io { path, source });
+                }
+            }
+        }
+    }
+    (inputs, errors)
+}
+
+fn file_input(path: PathBuf) -> Input {
+    let group = path
+        .parent()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    Input {
+        location: Location::File(path),
+        group,
+        url: None,
+        content_type: None,
+    }
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|s| s.starts_with('.'))
+}
+
+fn read_stdin() -> std::io::Result<Arc<[u8]>> {
+    let mut buf = Vec::new();
+    std::io::stdin().lock().read_to_end(&mut buf)?;
+    Ok(buf.into())
+}
+
+/// True when `path` names stdin.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walks_sorted_skipping_hidden_and_reports_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::fs::write(dir.path().join("b.txt"), "b").unwrap();
+        std::fs::write(dir.path().join("a.txt"), "a").unwrap();
+        std::fs::write(dir.path().join("sub/c.html"), "c").unwrap();
+        std::fs::write(dir.path().join(".hidden"), "h").unwrap();
+        let missing = dir.path().join("nope");
+        let (inputs, errors) = discover(&[dir.path().to_path_buf(), missing]);
+        let stems: Vec<_> = inputs.iter().map(Input::stem).collect();
+        assert_eq!(stems, ["a", "b", "c"]);
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].to_string().contains("nope"));
+    }
+}
