@@ -11,7 +11,10 @@ const META_SCAN_BYTES: usize = 4096;
 /// Content-Type, a `<meta charset>` / http-equiv declaration (HTML only), then a guess.
 pub fn decode(bytes: &[u8], content_type: Option<&str>, html: bool) -> String {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
-        return enc.decode_without_bom_handling(&bytes[bom_len..]).0.into_owned();
+        return enc
+            .decode_without_bom_handling(&bytes[bom_len..])
+            .0
+            .into_owned();
     }
     let declared = content_type
         .and_then(charset_from_content_type)
@@ -69,11 +72,13 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
             if let Some(enc) = std::str::from_utf8(&rest[..len]).ok().and_then(label) {
                 // A meta tag can only be read if the page is ASCII-compatible so far, so
                 // a UTF-16 declaration there is a lie (the HTML spec says: use UTF-8).
-                return Some(if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
-                    encoding_rs::UTF_8
-                } else {
-                    enc
-                });
+                return Some(
+                    if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+                        encoding_rs::UTF_8
+                    } else {
+                        enc
+                    },
+                );
             }
         }
         from = end;

@@ -173,11 +173,8 @@ fn metadata(doc: &Html) -> Metadata {
             .or_else(|| meta("name", &["twitter:title"]))
             .or_else(|| first("title", None)),
         authors: meta("name", &["author"]).into_iter().collect(),
-        date: meta(
-            "property",
-            &["article:published_time", "og:published_time"],
-        )
-        .or_else(|| meta("name", &["date", "pubdate", "publish-date"])),
+        date: meta("property", &["article:published_time", "og:published_time"])
+            .or_else(|| meta("name", &["date", "pubdate", "publish-date"])),
         date_modified: meta("property", &["article:modified_time", "og:updated_time"]),
         sitename: meta("property", &["og:site_name"]),
         hostname: url
