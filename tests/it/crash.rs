@@ -5,7 +5,7 @@ use crate::helpers::{gleaner, s, tmp};
 use gleaner::store::{SledStore, Store};
 use std::time::{Duration, Instant};
 
-const PAGES: usize = 4000;
+const PAGES: usize = 20_000;
 
 #[test]
 fn killed_mid_batch_then_reopened() {
@@ -13,7 +13,7 @@ fn killed_mid_batch_then_reopened() {
     let inputs = dir.path().join("in");
     std::fs::create_dir(&inputs).unwrap();
     for i in 0..PAGES {
-        let body: String = (0..6)
+        let body: String = (0..3)
             .map(|p| format!("Paragraph {p} of report {i}: the committee met on the {i}th day and agreed, after a long debate, that the proposal needed more work before a vote.\n\n"))
             .collect();
         std::fs::write(inputs.join(format!("{i:05}.txt")), body).unwrap();
@@ -24,12 +24,16 @@ fn killed_mid_batch_then_reopened() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    // Kill a little after the store appears, mid-batch; bounded in time whatever happens.
+    // Kill just after the first documents reach the disk (an empty store is ~13 KB, the
+    // first write grows it past 100 KB), mid-batch; bounded in time whatever happens.
     let deadline = Instant::now() + Duration::from_secs(60);
-    while !store.exists() && Instant::now() < deadline && child.try_wait().unwrap().is_none() {
-        std::thread::sleep(Duration::from_millis(10));
+    while dir_size(&store) < 100_000
+        && Instant::now() < deadline
+        && child.try_wait().unwrap().is_none()
+    {
+        std::thread::sleep(Duration::from_millis(5));
     }
-    std::thread::sleep(Duration::from_millis(400));
+    std::thread::sleep(Duration::from_millis(30));
     child.kill().ok(); // SIGKILL on unix
     child.wait().unwrap();
 
@@ -65,4 +69,14 @@ fn killed_mid_batch_then_reopened() {
         survived < PAGES,
         "the kill came too late to test anything ({survived} stored)"
     );
+}
+
+fn dir_size(dir: &std::path::Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
 }
