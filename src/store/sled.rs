@@ -1,0 +1,342 @@
+//! The sled backend. The layout, record schema and guarantees are described in the
+//! [`crate::store`] module docs.
+
+use super::record::{self, Counters};
+use super::{
+    document_host, hash, NewDocument, PutOutcome, SourceRecord, SourceRef, Store, StoreError,
+    StoreStats, StoredDocument,
+};
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::Transactional;
+use std::fs::{File, OpenOptions, TryLockError};
+use std::path::{Path, PathBuf};
+
+/// Our own lock, taken before sled is opened (see [`SledStore::open`]).
+pub const LOCK_FILE: &str = "gleaner.lock";
+/// The sled database, inside the store directory.
+pub const DB_DIR: &str = "sled";
+
+const COUNTERS_KEY: &[u8] = b"counters";
+/// zstd's default: most of the size win of higher levels at a fraction of their time.
+const ZSTD_LEVEL: i32 = 3;
+
+/// A store in a local directory, backed by sled.
+pub struct SledStore {
+    // Fields drop in declaration order: every sled handle goes before the lock file, so
+    // the lock is released only once sled has closed (and flushed) its files.
+    db: sled::Db,
+    docs: sled::Tree,
+    seq: sled::Tree,
+    raws: sled::Tree,
+    hosts: sled::Tree,
+    meta: sled::Tree,
+    path: PathBuf,
+    _lock: File,
+}
+
+impl SledStore {
+    /// Opens the store in directory `path`, creating it if absent.
+    ///
+    /// The `gleaner.lock` file is locked before sled is touched: sled's own lock error
+    /// is an opaque I/O error, and a second sled opened in the same process is not
+    /// reliably refused. The lock is held until the `SledStore` is dropped, and the OS
+    /// releases it if the process dies.
+    pub fn open(path: &Path) -> Result<SledStore, StoreError> {
+        let open_error = |source: Box<dyn std::error::Error + Send + Sync>| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let locked = || StoreError::Locked {
+            path: path.to_path_buf(),
+        };
+        std::fs::create_dir_all(path).map_err(|e| open_error(e.into()))?;
+        let lock = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path.join(LOCK_FILE))
+            .map_err(|e| open_error(e.into()))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => return Err(locked()),
+            Err(TryLockError::Error(e)) => return Err(open_error(e.into())),
+        }
+        let db = sled::Config::new()
+            .path(path.join(DB_DIR))
+            .open()
+            .map_err(|e| {
+                if is_sled_lock_error(&e) {
+                    locked()
+                } else {
+                    open_error(e.into())
+                }
+            })?;
+        let tree = |name: &str| db.open_tree(name).map_err(|e| open_error(e.into()));
+        let store = SledStore {
+            docs: tree("docs")?,
+            seq: tree("seq")?,
+            raws: tree("raws")?,
+            hosts: tree("hosts")?,
+            meta: tree("meta")?,
+            db,
+            path: path.to_path_buf(),
+            _lock: lock,
+        };
+        // Refuse a store written by a newer schema, or with its counters lost, up front
+        // rather than on the first put.
+        match store.meta.get(COUNTERS_KEY)? {
+            Some(bytes) => {
+                record::decode_counters(&bytes)?;
+            }
+            None if !store.docs.is_empty() => {
+                return Err(StoreError::Corrupt {
+                    key: "meta/counters".into(),
+                    reason: "missing, though the store holds documents".into(),
+                })
+            }
+            None => {}
+        }
+        Ok(store)
+    }
+
+    /// The directory this store lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Loads the document `hash`, which the `seq` index says is number `seq`.
+    fn load_indexed(&self, seq: u64, hash: &str) -> Result<StoredDocument, StoreError> {
+        match self.docs.get(hash.as_bytes())? {
+            Some(bytes) => record::decode_doc(&format!("docs/{hash}"), &bytes),
+            None => Err(StoreError::Corrupt {
+                key: format!("seq/{seq}"),
+                reason: format!("points at document {hash}, which is missing"),
+            }),
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn tree(&self, name: &str) -> &sled::Tree {
+        match name {
+            "docs" => &self.docs,
+            "seq" => &self.seq,
+            "raws" => &self.raws,
+            "hosts" => &self.hosts,
+            _ => &self.meta,
+        }
+    }
+}
+
+/// sled reports its lock failure only as an I/O error with this text.
+fn is_sled_lock_error(e: &sled::Error) -> bool {
+    matches!(e, sled::Error::Io(io) if io.to_string().contains("could not acquire lock"))
+}
+
+impl From<sled::Error> for StoreError {
+    fn from(e: sled::Error) -> Self {
+        StoreError::Backend(Box::new(e))
+    }
+}
+
+impl From<TransactionError<StoreError>> for StoreError {
+    fn from(e: TransactionError<StoreError>) -> Self {
+        match e {
+            TransactionError::Abort(e) => e,
+            TransactionError::Storage(e) => e.into(),
+        }
+    }
+}
+
+/// Folds one more sighting into a stored document; true when the locator is new to it.
+fn add_sighting(doc: &mut StoredDocument, source: &SourceRef, raw_hash: &str) -> bool {
+    let seen = source.seen_at;
+    doc.first_seen = doc.first_seen.min(seen);
+    doc.last_seen = doc.last_seen.max(seen);
+    match doc.sources.iter_mut().find(|s| s.locator == source.locator) {
+        Some(s) => {
+            // Sightings can arrive out of order (imports, parallel fetches): the raw
+            // kept for a source is the one from its latest sighting.
+            if seen >= s.last_seen {
+                s.last_seen = seen;
+                s.raw_hash = raw_hash.to_string();
+            }
+            s.first_seen = s.first_seen.min(seen);
+            false
+        }
+        None => {
+            doc.sources.push(SourceRecord {
+                locator: source.locator.clone(),
+                first_seen: seen,
+                last_seen: seen,
+                raw_hash: raw_hash.to_string(),
+            });
+            true
+        }
+    }
+}
+
+impl Store for SledStore {
+    fn put(&self, new: NewDocument<'_>) -> Result<PutOutcome, StoreError> {
+        let text = new.document.text();
+        let normalised = hash::normalise(&text);
+        if normalised.is_empty() {
+            return Err(StoreError::EmptyDocument);
+        }
+        let hash = blake3::hash(normalised.as_bytes()).to_hex().to_string();
+        let raw_hash = hash::raw_hash(new.raw);
+
+        // sled runs one transaction at a time behind a global lock, so everything that
+        // does not depend on the store's state is done out here: hashing, compression
+        // (skipped when the raw is already kept; raws are never removed) and building
+        // the record a new document would get.
+        let compressed = if self.raws.contains_key(raw_hash.as_bytes())? {
+            None
+        } else {
+            let bytes = zstd::bulk::compress(new.raw, ZSTD_LEVEL)
+                .map_err(|e| StoreError::Backend(Box::new(e)))?;
+            Some(bytes)
+        };
+        let seen = new.source.seen_at;
+        let fresh = StoredDocument {
+            seq: 0, // assigned in the transaction
+            hash: hash.clone(),
+            kind: new.document.kind,
+            blocks: new.document.blocks.clone(),
+            metadata: new.document.metadata.clone(),
+            host: document_host(&new.document.metadata, &new.source.locator),
+            sources: vec![SourceRecord {
+                locator: new.source.locator.clone(),
+                first_seen: seen,
+                last_seen: seen,
+                raw_hash: raw_hash.clone(),
+            }],
+            first_seen: seen,
+            last_seen: seen,
+            cleaner_version: new.cleaner_version.to_string(),
+        };
+        let doc_key = format!("docs/{hash}");
+        let abort = ConflictableTransactionError::Abort;
+
+        let trees = (&self.docs, &self.seq, &self.raws, &self.hosts, &self.meta);
+        let outcome = trees.transaction(|(docs, seqs, raws, hosts, meta)| {
+            let mut counters = match meta.get(COUNTERS_KEY)? {
+                Some(bytes) => record::decode_counters(&bytes).map_err(abort)?,
+                None => Counters::new(),
+            };
+            let outcome = match docs.get(hash.as_bytes())? {
+                Some(bytes) => {
+                    let mut doc = record::decode_doc(&doc_key, &bytes).map_err(abort)?;
+                    let new_source = add_sighting(&mut doc, &new.source, &raw_hash);
+                    counters.sources += u64::from(new_source);
+                    docs.insert(
+                        hash.as_bytes(),
+                        record::encode_doc(&doc, doc.seq).map_err(abort)?,
+                    )?;
+                    PutOutcome::Duplicate {
+                        seq: doc.seq,
+                        hash: hash.clone(),
+                        new_source,
+                    }
+                }
+                None => {
+                    let seq = counters.next_seq;
+                    counters.next_seq += 1;
+                    counters.documents += 1;
+                    counters.sources += 1;
+                    counters.text_bytes += text.len() as u64;
+                    if let Some(host) = &fresh.host {
+                        let count = match hosts.get(host.as_bytes())? {
+                            Some(b) => {
+                                record::decode_u64(&format!("hosts/{host}"), &b).map_err(abort)?
+                            }
+                            None => {
+                                counters.hosts += 1;
+                                0
+                            }
+                        };
+                        hosts.insert(host.as_bytes(), &(count + 1).to_be_bytes())?;
+                    }
+                    docs.insert(
+                        hash.as_bytes(),
+                        record::encode_doc(&fresh, seq).map_err(abort)?,
+                    )?;
+                    seqs.insert(&record::encode_seq(seq), hash.as_bytes())?;
+                    PutOutcome::New {
+                        seq,
+                        hash: hash.clone(),
+                    }
+                }
+            };
+            if let Some(bytes) = &compressed {
+                // Another put may have stored the same raw since the check above.
+                if raws.get(raw_hash.as_bytes())?.is_none() {
+                    raws.insert(raw_hash.as_bytes(), bytes.as_slice())?;
+                    counters.raw_pages += 1;
+                    counters.raw_bytes_compressed += bytes.len() as u64;
+                }
+            }
+            meta.insert(
+                COUNTERS_KEY,
+                record::encode_counters(&counters).map_err(abort)?,
+            )?;
+            Ok(outcome)
+        })?;
+        Ok(outcome)
+    }
+
+    fn by_seq(&self, seq: u64) -> Result<Option<StoredDocument>, StoreError> {
+        let Some(hash) = self.seq.get(record::encode_seq(seq))? else {
+            return Ok(None);
+        };
+        let hash = record::decode_hash(&format!("seq/{seq}"), &hash)?;
+        self.load_indexed(seq, &hash).map(Some)
+    }
+
+    fn by_hash_prefix(&self, prefix: &str) -> Result<Vec<StoredDocument>, StoreError> {
+        let prefix = prefix.to_ascii_lowercase();
+        if !hash::is_hash_prefix(&prefix) {
+            return Err(StoreError::BadHashPrefix(prefix));
+        }
+        self.docs
+            .scan_prefix(prefix.as_bytes())
+            .map(|item| {
+                let (key, bytes) = item?;
+                record::decode_doc(&format!("docs/{}", String::from_utf8_lossy(&key)), &bytes)
+            })
+            .collect()
+    }
+
+    fn documents(&self) -> Box<dyn Iterator<Item = Result<StoredDocument, StoreError>> + '_> {
+        Box::new(self.seq.iter().map(move |item| {
+            let (key, hash) = item?;
+            let seq = record::decode_seq(&key)?;
+            let hash = record::decode_hash(&format!("seq/{seq}"), &hash)?;
+            self.load_indexed(seq, &hash)
+        }))
+    }
+
+    fn raw(&self, raw_hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let Some(bytes) = self.raws.get(raw_hash.as_bytes())? else {
+            return Ok(None);
+        };
+        zstd::stream::decode_all(&bytes[..])
+            .map(Some)
+            .map_err(|e| StoreError::Corrupt {
+                key: format!("raws/{raw_hash}"),
+                reason: format!("not valid zstd: {e}"),
+            })
+    }
+
+    fn stats(&self) -> Result<StoreStats, StoreError> {
+        Ok(match self.meta.get(COUNTERS_KEY)? {
+            Some(bytes) => record::decode_counters(&bytes)?.stats(),
+            None => StoreStats::default(),
+        })
+    }
+
+    fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+}
