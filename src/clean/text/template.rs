@@ -1,4 +1,8 @@
 //! Site templates: lines that recur across many pages of one site are furniture.
+//!
+//! The caller groups pages (by host or directory), calls [`TemplateLearner::observe`] on
+//! each and [`TemplateLearner::finish`] once. A line counts once per page, however often
+//! the page repeats it.
 
 use std::collections::{HashMap, HashSet};
 
@@ -10,7 +14,7 @@ pub struct Template {
 
 impl Template {
     pub fn contains(&self, line: &str) -> bool {
-        self.lines.contains(&line_hash(line))
+        !self.lines.is_empty() && self.lines.contains(&line_hash(line))
     }
     pub fn len(&self) -> usize {
         self.lines.len()
@@ -21,19 +25,47 @@ impl Template {
 }
 
 /// Counts, per page, which lines it holds; then keeps the ones seen in many pages.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct TemplateLearner {
     pages: usize,
     counts: HashMap<u64, u32>,
+    min_pages: usize,
+    share: f64,
 }
 
+impl Default for TemplateLearner {
+    fn default() -> Self {
+        TemplateLearner::new(MIN_PAGES, SHARE)
+    }
+}
+
+/// A line must recur in at least this many pages: two pages sharing a line is as likely
+/// a quote as a template.
+pub const MIN_PAGES: usize = 4;
+/// ...and in at least this share of the group. Low, because a group is often mixed (a
+/// directory of pages from many sites, where one site's menu shows up in only its own
+/// pages); the cost of a low share is small since only lines that are short or
+/// label-like are learnable at all (see `learnable`).
+pub const SHARE: f64 = 0.02;
+
 impl TemplateLearner {
+    /// A learner with explicit thresholds: a line is furniture when it occurs in at least
+    /// `min_pages` pages and at least `share` (0..1) of all pages observed.
+    pub fn new(min_pages: usize, share: f64) -> Self {
+        TemplateLearner {
+            pages: 0,
+            counts: HashMap::new(),
+            min_pages: min_pages.max(2),
+            share,
+        }
+    }
+
     pub fn observe(&mut self, text: &str) {
         self.pages += 1;
         let distinct: HashSet<u64> = text
             .lines()
             .map(str::trim)
-            .filter(|l| !l.is_empty())
+            .filter(|l| learnable(l))
             .map(line_hash)
             .collect();
         for h in distinct {
@@ -46,20 +78,60 @@ impl TemplateLearner {
     }
 
     pub fn finish(self) -> Template {
-        let min = 3.max(self.pages / 2) as u32;
+        let by_share = (self.share * self.pages as f64).ceil() as usize;
+        let min = self.min_pages.max(by_share) as u32;
+        if self.pages < self.min_pages {
+            return Template::default();
+        }
         Template {
             lines: self
                 .counts
                 .into_iter()
-                .filter(|&(_, n)| self.pages >= 3 && n >= min)
+                .filter(|&(_, n)| n >= min)
                 .map(|(h, _)| h)
                 .collect(),
         }
     }
 }
 
+/// Lines that can become template furniture. Bare numbers (list and page numbers) recur
+/// everywhere without being furniture; long lines recurring across pages are boilerplate
+/// too, but the classifier already handles most of them and a shared long line is more
+/// often a quoted passage than a menu.
+fn learnable(line: &str) -> bool {
+    !line.is_empty()
+        && line.chars().count() <= 200
+        && line.chars().any(char::is_alphabetic)
+}
+
 fn line_hash(line: &str) -> u64 {
     let key = crate::clean::rules::line_key(line);
     let h = blake3::hash(key.as_bytes());
     u64::from_le_bytes(h.as_bytes()[..8].try_into().expect("8 bytes"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recurring_lines_become_template() {
+        let mut l = TemplateLearner::new(3, 0.5);
+        for i in 0..4 {
+            l.observe(&format!("Home\nMenu\nArticle number {i} text.\n2\n"));
+        }
+        assert_eq!(l.pages(), 4);
+        let t = l.finish();
+        assert!(t.contains("Home") && t.contains(" menu "));
+        assert!(!t.contains("Article number 1 text."));
+        assert!(!t.contains("2"));
+    }
+
+    #[test]
+    fn too_few_pages_learn_nothing() {
+        let mut l = TemplateLearner::default();
+        l.observe("Home\n");
+        l.observe("Home\n");
+        assert!(l.finish().is_empty());
+    }
 }

@@ -1,0 +1,293 @@
+//! The line classifier, after jusText's paragraph classifier: every line gets a class from
+//! its own features (bad / short / near-good / good), then short and near-good lines take
+//! the class their neighbours suggest, headings are rescued when prose follows them, and
+//! patterns only visible across lines (card lists) are demoted.
+//!
+//! One pass judges one sequence of lines. The caller re-runs it on what it kept until
+//! nothing changes, which makes cleaning idempotent by construction: a pass over its own
+//! output keeps everything.
+
+use super::features::{Ending, Line};
+use super::stopwords::NLANGS;
+use crate::clean::rules::Verdict;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    Bad,
+    Short,
+    NearGood,
+    Good,
+}
+
+/// Thresholds of one pass; see `TextOptions` for their meaning.
+#[derive(Debug, Clone)]
+pub struct Params {
+    pub length_low: u32,
+    pub length_high: u32,
+    pub stopwords_low: f32,
+    pub stopwords_high: f32,
+    pub max_heading_distance: u32,
+    pub region: bool,
+    pub fill: bool,
+    pub bad_weight: f32,
+    pub fill_bad: bool,
+}
+
+/// The stopword list that fits the lines best, or `None` when no list covers enough of
+/// the words to mean anything (another language, or no prose at all).
+pub fn language(lines: &[Line], idx: &[usize]) -> Option<usize> {
+    let mut hits = [0u32; NLANGS];
+    let mut words = 0u32;
+    for &i in idx {
+        let l = &lines[i];
+        words += l.words;
+        for (h, s) in hits.iter_mut().zip(l.stops) {
+            *h += u32::from(s);
+        }
+    }
+    let (best, &n) = hits.iter().enumerate().max_by_key(|&(i, n)| (n, usize::MAX - i))?;
+    (words > 0 && n * 100 >= words * 8).then_some(best)
+}
+
+/// One pass over `idx` (indices into `lines`, in page order). Returns the final class of
+/// each; the caller keeps the `Good` ones.
+pub fn pass(lines: &[Line], hard: &[Option<Verdict>], idx: &[usize], p: &Params) -> Vec<Class> {
+    let lang = language(lines, idx);
+    // Without a stopword list, jusText's rule: judge on length alone.
+    let (sw_low, sw_high) = match lang {
+        Some(_) => (p.stopwords_low, p.stopwords_high),
+        None => (0.0, 0.0),
+    };
+    let line = |k: usize| &lines[idx[k]];
+    let fixed = |k: usize| hard[idx[k]];
+
+    let mut cls: Vec<Class> = (0..idx.len())
+        .map(|k| {
+            let l = line(k);
+            match fixed(k) {
+                Some(Verdict::Drop) => return Class::Bad,
+                Some(Verdict::Keep) => return Class::Good,
+                None => {}
+            }
+            if l.copyright || l.glued {
+                return Class::Bad;
+            }
+            if l.separator || l.chars < p.length_low {
+                return Class::Short;
+            }
+            let d = l.stop_density(lang);
+            if d >= sw_high {
+                if l.chars > p.length_high {
+                    Class::Good
+                } else {
+                    Class::NearGood
+                }
+            } else if d >= sw_low {
+                Class::NearGood
+            } else {
+                Class::Bad
+            }
+        })
+        .collect();
+    let initial = cls.clone();
+
+    demote_card_lists(lines, idx, &mut cls);
+
+    // Headings followed closely by good prose become near-good, so the neighbour rules
+    // below can keep them even at the start of the article.
+    let heading = |k: usize| fixed(k).is_none() && line(k).heading_like();
+    for k in 0..idx.len() {
+        if cls[k] == Class::Short && heading(k) {
+            if let Some(c) = heading_target(&cls, lines, idx, k, p.max_heading_distance) {
+                cls[k] = c;
+            }
+        }
+    }
+
+    // Short lines take the class of their non-short neighbours.
+    let snapshot = cls.clone();
+    for k in 0..idx.len() {
+        if snapshot[k] != Class::Short {
+            continue;
+        }
+        let prev = neighbour(&snapshot, k, false, true);
+        let next = neighbour(&snapshot, k, false, false);
+        cls[k] = match (prev, next) {
+            (Class::Good, Class::Good) => Class::Good,
+            (Class::Bad, Class::Bad) => Class::Bad,
+            _ => {
+                let near = (prev == Class::Bad
+                    && neighbour(&snapshot, k, true, true) == Class::NearGood)
+                    || (next == Class::Bad
+                        && neighbour(&snapshot, k, true, false) == Class::NearGood);
+                if near {
+                    Class::Good
+                } else {
+                    Class::Bad
+                }
+            }
+        };
+    }
+
+    // Near-good lines are good unless bad surrounds them.
+    let snapshot = cls.clone();
+    for k in 0..idx.len() {
+        if snapshot[k] == Class::NearGood {
+            let prev = neighbour(&snapshot, k, false, true);
+            let next = neighbour(&snapshot, k, false, false);
+            cls[k] = if prev == Class::Bad && next == Class::Bad {
+                Class::Bad
+            } else {
+                Class::Good
+            };
+        }
+    }
+
+    // Headings the neighbour rules dropped, but which introduce good prose, come back.
+    for k in 0..idx.len() {
+        if cls[k] == Class::Bad && initial[k] != Class::Bad && heading(k) {
+            if heading_target(&cls, lines, idx, k, p.max_heading_distance).is_some() {
+                cls[k] = Class::Good;
+            }
+        }
+    }
+    if p.region {
+        region(lines, hard, idx, &initial, &mut cls, p);
+    }
+    cls
+}
+
+/// The main content: the run of lines where good text outweighs the rest most. Good lines
+/// outside it are dropped (teasers, comments, footers); inside it, lines that are merely
+/// short or unsure are kept, since list items, table cells and captions of an article
+/// look just like menu items on their own.
+fn region(
+    lines: &[Line],
+    hard: &[Option<Verdict>],
+    idx: &[usize],
+    initial: &[Class],
+    cls: &mut [Class],
+    p: &Params,
+) {
+    let mut best = (0.0f32, 0usize, 0usize);
+    let mut cur = 0.0f32;
+    let mut start = 0usize;
+    for k in 0..idx.len() {
+        let w = lines[idx[k]].words.max(1) as f32;
+        let s = if cls[k] == Class::Good { w } else { -w * p.bad_weight };
+        if cur <= 0.0 {
+            cur = 0.0;
+            start = k;
+        }
+        cur += s;
+        if cur > best.0 {
+            best = (cur, start, k);
+        }
+    }
+    if best.0 <= 0.0 {
+        return;
+    }
+    let (_, s, e) = best;
+    for k in 0..idx.len() {
+        if k < s || k > e {
+            cls[k] = Class::Bad;
+        } else if p.fill && cls[k] != Class::Good {
+            let l = &lines[idx[k]];
+            let hard_bad = hard[idx[k]].is_some() || l.copyright || l.glued;
+            if !hard_bad && (p.fill_bad || initial[k] != Class::Bad) {
+                cls[k] = Class::Good;
+            }
+        }
+    }
+}
+
+/// When good prose follows line `k` within `max` characters and a couple of lines,
+/// the class a heading there deserves.
+fn heading_target(
+    cls: &[Class],
+    lines: &[Line],
+    idx: &[usize],
+    k: usize,
+    max: u32,
+) -> Option<Class> {
+    let mut dist = 0u32;
+    for (n, j) in (k + 1..idx.len()).enumerate() {
+        if cls[j] == Class::Good {
+            return Some(Class::NearGood);
+        }
+        dist += lines[idx[j]].chars;
+        if dist > max || n >= 2 {
+            break;
+        }
+    }
+    None
+}
+
+/// The nearest class before (`back`) or after `k` that is good or bad, or near-good when
+/// `near` is set; the page edges count as bad.
+fn neighbour(cls: &[Class], k: usize, near: bool, back: bool) -> Class {
+    let hit = |c: &Class| matches!(c, Class::Good | Class::Bad) || (near && *c == Class::NearGood);
+    let found = if back {
+        cls[..k].iter().rev().find(|c| hit(c))
+    } else {
+        cls[k + 1..].iter().find(|c| hit(c))
+    };
+    found.copied().unwrap_or(Class::Bad)
+}
+
+/// Teaser cards: separator lines ("-", "|") alternating with one or two lines each, like
+/// the "More on these topics" blurbs under an article. Each card may read like prose, but
+/// prose does not come chopped into separator-delimited one-liners. The short lines just
+/// before the run are its heading ("Go deeper") and go with it.
+fn demote_card_lists(lines: &[Line], idx: &[usize], cls: &mut [Class]) {
+    let sep = |k: usize| lines[idx[k]].separator;
+    let n = idx.len();
+    let mut k = 0;
+    while k < n {
+        if !sep(k) {
+            k += 1;
+            continue;
+        }
+        // Walk sep, item(s), sep, item(s)... while the gaps stay one or two lines.
+        let start = k;
+        let mut seps = 1;
+        let mut end = k;
+        loop {
+            let mut j = end + 1;
+            while j < n && !sep(j) && j - end <= 3 {
+                j += 1;
+            }
+            let gap = j - end - 1;
+            if gap == 0 || gap > 2 {
+                break;
+            }
+            if j < n && sep(j) {
+                seps += 1;
+                end = j;
+            } else {
+                // The last card runs to the page end or to the next non-card line.
+                if j >= n {
+                    end = n - 1;
+                } else {
+                    end = j - 1;
+                }
+                break;
+            }
+        }
+        if seps >= 3 {
+            for c in &mut cls[start..=end] {
+                *c = Class::Bad;
+            }
+            let mut h = start;
+            while h > 0 && start - h < 2 {
+                let l = &lines[idx[h - 1]];
+                if l.chars >= 60 || l.ending == Ending::Period {
+                    break;
+                }
+                h -= 1;
+                cls[h] = Class::Bad;
+            }
+        }
+        k = end.max(start) + 1;
+    }
+}

@@ -1,0 +1,202 @@
+//! Per-line features: everything the classifier needs to know about one line on its own.
+//! Computed once per line (two scans, one reused buffer), so the classifier and its
+//! fixpoint passes never look at the text again.
+
+use super::stopwords::{Stopwords, NLANGS};
+
+/// How a line ends, which separates prose and headings from labels and fragments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// `.`, possibly followed by a closing quote or bracket.
+    Period,
+    /// `?` or `!`: questions make good headings, exclamations good prose.
+    Mark,
+    /// `:` or `;`: an introduction to what follows.
+    Colon,
+    /// `...` / `…`: truncated teasers and breadcrumbs.
+    Ellipsis,
+    None,
+}
+
+#[derive(Debug, Clone)]
+pub struct Line<'a> {
+    pub text: &'a str,
+    pub chars: u32,
+    pub words: u32,
+    /// Stopword hits per language of `stopwords::LANGS`.
+    pub stops: [u16; NLANGS],
+    /// Words starting with an uppercase letter.
+    pub caps: u32,
+    pub letters: u32,
+    pub digits: u32,
+    pub ending: Ending,
+    /// Sentence boundaries inside the line (". X", "? X"), a strong sign of prose.
+    pub inner_stops: u32,
+    /// Nothing alphanumeric at all: "-", "|", "•••".
+    pub separator: bool,
+    /// A word with two or more lower-to-upper switches ("HomeWorldRussia"): navigation
+    /// items glued together by a careless text dump.
+    pub glued: bool,
+    /// First letter uppercase (or the line opens with a digit, as numbered headings do).
+    pub opens_upper: bool,
+    /// A copyright notice; jusText's one content-free "always bad" signal that survives
+    /// in plain text.
+    pub copyright: bool,
+}
+
+impl<'a> Line<'a> {
+    pub fn new(text: &'a str, sw: &Stopwords, buf: &mut String) -> Line<'a> {
+        let mut chars = 0u32;
+        let mut letters = 0u32;
+        let mut digits = 0u32;
+        let mut first_alnum: Option<char> = None;
+        let mut inner_stops = 0u32;
+        let mut prev = ' ';
+        let mut prev2 = ' ';
+        let mut copyright = false;
+        for c in text.chars() {
+            chars += 1;
+            if c.is_alphabetic() {
+                letters += 1;
+                // "end. Next" — the space is `prev`, the period `prev2`.
+                if c.is_uppercase() && prev == ' ' && matches!(prev2, '.' | '?' | '!') {
+                    inner_stops += 1;
+                }
+            } else if c.is_numeric() {
+                digits += 1;
+            } else if c == '©' {
+                copyright = true;
+            }
+            if first_alnum.is_none() && c.is_alphanumeric() {
+                first_alnum = Some(c);
+            }
+            prev2 = prev;
+            prev = c;
+        }
+        let mut words = 0u32;
+        let mut caps = 0u32;
+        let mut stops = [0u16; NLANGS];
+        let mut glued = false;
+        for w in text.split_whitespace() {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            if w.is_empty() {
+                continue;
+            }
+            words += 1;
+            if w.chars().next().is_some_and(char::is_uppercase) {
+                caps += 1;
+                glued |= switches(w) >= 2;
+            }
+            buf.clear();
+            buf.extend(w.chars().flat_map(char::to_lowercase));
+            let mask = sw.mask(buf);
+            if mask != 0 {
+                for (i, s) in stops.iter_mut().enumerate() {
+                    *s += u16::from(mask >> i & 1);
+                }
+            } else if !copyright && buf == "copyright" {
+                copyright = true;
+            }
+        }
+        Line {
+            text,
+            chars,
+            words,
+            stops,
+            caps,
+            letters,
+            digits,
+            ending: ending(text),
+            inner_stops,
+            separator: letters + digits == 0,
+            glued,
+            opens_upper: first_alnum.is_some_and(|c| c.is_uppercase() || c.is_numeric()),
+            copyright,
+        }
+    }
+
+    /// Share of words that are stopwords of `lang`.
+    pub fn stop_density(&self, lang: Option<usize>) -> f32 {
+        match lang {
+            Some(l) if self.words > 0 => f32::from(self.stops[l]) / self.words as f32,
+            _ => 0.0,
+        }
+    }
+
+    /// Looks like a heading: a short, capitalised line that doesn't end like a sentence.
+    pub fn heading_like(&self) -> bool {
+        self.words >= 1
+            && self.words <= 16
+            && self.chars <= 120
+            && self.letters >= 2
+            && self.opens_upper
+            && !self.glued
+            && self.inner_stops == 0
+            && matches!(self.ending, Ending::None | Ending::Mark | Ending::Colon)
+    }
+
+    /// Looks like the headline: a heading with several words, most of them capitalised or
+    /// a sentence-case title, and no trailing colon.
+    pub fn headline_like(&self) -> bool {
+        self.heading_like()
+            && self.words >= 3
+            && self.chars >= 15
+            && !matches!(self.ending, Ending::Colon)
+            && self.digits * 3 < self.chars
+    }
+}
+
+/// Lower-to-upper case switches inside a word: "iPhone" 1, "HomeWorldRussia" 2.
+fn switches(w: &str) -> u32 {
+    let mut n = 0;
+    let mut lower = false;
+    for c in w.chars() {
+        if c.is_uppercase() && lower {
+            n += 1;
+        }
+        lower = c.is_lowercase();
+    }
+    n
+}
+
+fn ending(text: &str) -> Ending {
+    let t = text.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '*')
+    });
+    if t.ends_with("...") || t.ends_with('…') {
+        Ending::Ellipsis
+    } else if t.ends_with(['.', '。']) {
+        Ending::Period
+    } else if t.ends_with(['?', '!', '？', '！']) {
+        Ending::Mark
+    } else if t.ends_with([':', ';']) {
+        Ending::Colon
+    } else {
+        Ending::None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(t: &str) -> Line<'_> {
+        Line::new(t, &Stopwords::new(), &mut String::new())
+    }
+
+    #[test]
+    fn features_of_typical_lines() {
+        let p = line("The talks ended. Nobody expected much of them, he said.");
+        assert_eq!(p.ending, Ending::Period);
+        assert_eq!(p.inner_stops, 1);
+        assert!(p.stop_density(Some(0)) > 0.3);
+        assert!(!p.heading_like());
+        assert!(line("What the papers say").heading_like());
+        assert!(line("What's behind the headline?").heading_like());
+        assert!(line("-").separator);
+        assert!(line("HomeWorldRussia And Ukraine Make Scant Progress...").glued);
+        assert!(!line("iPhone sales rise").glued);
+        assert_eq!(line("Leaders In Brief…").ending, Ending::Ellipsis);
+        assert!(line("© 2025 Example Inc").copyright);
+    }
+}
