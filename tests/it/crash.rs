@@ -12,9 +12,15 @@ fn killed_mid_batch_then_reopened() {
     let dir = tmp();
     let inputs = dir.path().join("in");
     std::fs::create_dir(&inputs).unwrap();
+    // Distinct pages that read like articles: a seed's paragraphs, numbered per page so
+    // no line recurs across pages (which would make it template furniture).
+    let article = crate::helpers::seed("003_b813a9d70c3b9a9d");
+    let paragraphs: Vec<&str> = article.lines().filter(|l| l.len() > 80).collect();
     for i in 0..PAGES {
-        let body: String = (0..3)
-            .map(|p| format!("Paragraph {p} of report {i}: the committee met on the {i}th day and agreed, after a long debate, that the proposal needed more work before a vote.\n\n"))
+        let body: String = paragraphs
+            .iter()
+            .take(4)
+            .map(|p| format!("Report {i}. {p}\n\n"))
             .collect();
         std::fs::write(inputs.join(format!("{i:05}.txt")), body).unwrap();
     }

@@ -3,5 +3,6 @@
 mod cli;
 mod crash;
 mod helpers;
+mod properties;
 mod seeds;
 mod store;
