@@ -143,14 +143,14 @@ fn dispatch(command: Command) -> Result<i32> {
             if !quiet {
                 eprintln!("{summary}");
             }
-            tracing::info!(summary = %serde_json::to_string(&summary)?, "clean finished");
+            log_summary("clean finished", &summary);
             Ok(exit_for(summary.failures))
         }
         Command::Run { config, jobs } => {
             let config = LoadedConfig::load(&config).map_err(commands::Error::from)?;
             let summary = commands::run(&config, jobs, progress.as_ref())?;
             println!("{summary}");
-            tracing::info!(summary = %serde_json::to_string(&summary)?, "run finished");
+            log_summary("run finished", &summary);
             Ok(exit_for(summary.failures))
         }
         Command::Export {
@@ -216,6 +216,20 @@ fn dispatch(command: Command) -> Result<i32> {
             }
         }
     }
+}
+
+/// The summary as structured fields, for `--log-format json` consumers.
+fn log_summary(message: &str, s: &gleaner::pipeline::Summary) {
+    tracing::info!(
+        inputs = s.inputs,
+        cleaned = s.cleaned,
+        empty = s.empty,
+        new_documents = s.new_documents,
+        duplicates = s.duplicates,
+        failures = s.failures,
+        elapsed_s = s.elapsed.as_secs_f64(),
+        "{message}"
+    );
 }
 
 fn exit_for(failures: u64) -> i32 {
