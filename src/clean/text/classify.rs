@@ -26,11 +26,11 @@ pub struct Params {
     pub length_high: u32,
     pub stopwords_low: f32,
     pub stopwords_high: f32,
-    pub max_heading_distance: u32,
     pub region: bool,
     pub fill: bool,
     pub bad_weight: f32,
     pub fill_bad: bool,
+    pub max_gap: usize,
 }
 
 /// The stopword list that fits the lines best, or `None` when no list covers enough of
@@ -45,7 +45,10 @@ pub fn language(lines: &[Line], idx: &[usize]) -> Option<usize> {
             *h += u32::from(s);
         }
     }
-    let (best, &n) = hits.iter().enumerate().max_by_key(|&(i, n)| (n, usize::MAX - i))?;
+    let (best, &n) = hits
+        .iter()
+        .enumerate()
+        .max_by_key(|&(i, n)| (n, usize::MAX - i))?;
     (words > 0 && n * 100 >= words * 8).then_some(best)
 }
 
@@ -97,10 +100,20 @@ pub fn pass(lines: &[Line], hard: &[Option<Verdict>], idx: &[usize], p: &Params)
     // below can keep them even at the start of the article.
     let heading = |k: usize| fixed(k).is_none() && line(k).heading_like();
     for k in 0..idx.len() {
-        if cls[k] == Class::Short && heading(k) {
-            if let Some(c) = heading_target(&cls, lines, idx, k, p.max_heading_distance) {
-                cls[k] = c;
-            }
+        if cls[k] == Class::Short && heading(k) && heads_prose(&cls, &initial, k) {
+            cls[k] = Class::NearGood;
+        }
+    }
+
+    // Prose hard-wrapped into lines below `length_high` never yields a good line; two
+    // near-good lines in a row are that, and support each other.
+    let snapshot = cls.clone();
+    for k in 0..idx.len() {
+        if snapshot[k] == Class::NearGood
+            && (neighbour(&snapshot, k, true, true) == Class::NearGood
+                || neighbour(&snapshot, k, true, false) == Class::NearGood)
+        {
+            cls[k] = Class::Good;
         }
     }
 
@@ -145,10 +158,12 @@ pub fn pass(lines: &[Line], hard: &[Option<Verdict>], idx: &[usize], p: &Params)
 
     // Headings the neighbour rules dropped, but which introduce good prose, come back.
     for k in 0..idx.len() {
-        if cls[k] == Class::Bad && initial[k] != Class::Bad && heading(k) {
-            if heading_target(&cls, lines, idx, k, p.max_heading_distance).is_some() {
-                cls[k] = Class::Good;
-            }
+        if cls[k] == Class::Bad
+            && initial[k] != Class::Bad
+            && heading(k)
+            && heads_prose(&cls, &initial, k)
+        {
+            cls[k] = Class::Good;
         }
     }
     if p.region {
@@ -174,7 +189,11 @@ fn region(
     let mut start = 0usize;
     for k in 0..idx.len() {
         let w = lines[idx[k]].words.max(1) as f32;
-        let s = if cls[k] == Class::Good { w } else { -w * p.bad_weight };
+        let s = if cls[k] == Class::Good {
+            w
+        } else {
+            -w * p.bad_weight
+        };
         if cur <= 0.0 {
             cur = 0.0;
             start = k;
@@ -188,39 +207,45 @@ fn region(
         return;
     }
     let (_, s, e) = best;
-    for k in 0..idx.len() {
-        if k < s || k > e {
-            cls[k] = Class::Bad;
-        } else if p.fill && cls[k] != Class::Good {
-            let l = &lines[idx[k]];
-            let hard_bad = hard[idx[k]].is_some() || l.copyright || l.glued;
-            if !hard_bad && (p.fill_bad || initial[k] != Class::Bad) {
-                cls[k] = Class::Good;
+    for c in cls.iter_mut().take(s) {
+        *c = Class::Bad;
+    }
+    for c in cls.iter_mut().skip(e + 1) {
+        *c = Class::Bad;
+    }
+    if !p.fill {
+        return;
+    }
+    // Gaps between good lines are filled when short; a long gap is a block of its own
+    // (a sidebar, a teaser list) that the region merely spans.
+    let mut k = s;
+    while k <= e {
+        if cls[k] == Class::Good {
+            k += 1;
+            continue;
+        }
+        let gap_start = k;
+        while k <= e && cls[k] != Class::Good {
+            k += 1;
+        }
+        if k - gap_start > p.max_gap {
+            continue;
+        }
+        for j in gap_start..k {
+            let l = &lines[idx[j]];
+            let hard_bad = hard[idx[j]].is_some() || l.copyright || l.glued;
+            if !hard_bad && (p.fill_bad || initial[j] != Class::Bad) {
+                cls[j] = Class::Good;
             }
         }
     }
 }
 
-/// When good prose follows line `k` within `max` characters and a couple of lines,
-/// the class a heading there deserves.
-fn heading_target(
-    cls: &[Class],
-    lines: &[Line],
-    idx: &[usize],
-    k: usize,
-    max: u32,
-) -> Option<Class> {
-    let mut dist = 0u32;
-    for (n, j) in (k + 1..idx.len()).enumerate() {
-        if cls[j] == Class::Good {
-            return Some(Class::NearGood);
-        }
-        dist += lines[idx[j]].chars;
-        if dist > max || n >= 2 {
-            break;
-        }
-    }
-    None
+/// Whether good prose follows line `k` directly. Only directly: a heading with anything
+/// in between is more often the last item of a menu than a heading.
+fn heads_prose(cls: &[Class], initial: &[Class], k: usize) -> bool {
+    // Prose, not another rescued heading: menus would otherwise chain.
+    cls.get(k + 1) == Some(&Class::Good) && initial.get(k + 1) != Some(&Class::Short)
 }
 
 /// The nearest class before (`back`) or after `k` that is good or bad, or near-good when

@@ -25,8 +25,6 @@ pub struct Line<'a> {
     pub words: u32,
     /// Stopword hits per language of `stopwords::LANGS`.
     pub stops: [u16; NLANGS],
-    /// Words starting with an uppercase letter.
-    pub caps: u32,
     pub letters: u32,
     pub digits: u32,
     pub ending: Ending,
@@ -74,7 +72,6 @@ impl<'a> Line<'a> {
             prev = c;
         }
         let mut words = 0u32;
-        let mut caps = 0u32;
         let mut stops = [0u16; NLANGS];
         let mut glued = false;
         for w in text.split_whitespace() {
@@ -84,7 +81,6 @@ impl<'a> Line<'a> {
             }
             words += 1;
             if w.chars().next().is_some_and(char::is_uppercase) {
-                caps += 1;
                 glued |= switches(w) >= 2;
             }
             buf.clear();
@@ -103,7 +99,6 @@ impl<'a> Line<'a> {
             chars,
             words,
             stops,
-            caps,
             letters,
             digits,
             ending: ending(text),

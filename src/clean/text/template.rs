@@ -99,9 +99,7 @@ impl TemplateLearner {
 /// too, but the classifier already handles most of them and a shared long line is more
 /// often a quoted passage than a menu.
 fn learnable(line: &str) -> bool {
-    !line.is_empty()
-        && line.chars().count() <= 200
-        && line.chars().any(char::is_alphabetic)
+    !line.is_empty() && line.chars().count() <= 200 && line.chars().any(char::is_alphabetic)
 }
 
 fn line_hash(line: &str) -> u64 {
