@@ -102,10 +102,23 @@ fn learnable(line: &str) -> bool {
     !line.is_empty() && line.chars().count() <= 200 && line.chars().any(char::is_alphabetic)
 }
 
+/// A hash of the line's rule key (see `rules::line_key`: case, repeated whitespace and
+/// outer punctuation ignored), computed without building the key: learning hashes every
+/// line of every page, so this is the template's hot loop.
 fn line_hash(line: &str) -> u64 {
-    let key = crate::clean::rules::line_key(line);
-    let h = blake3::hash(key.as_bytes());
-    u64::from_le_bytes(h.as_bytes()[..8].try_into().expect("8 bytes"))
+    use std::hash::Hasher;
+    let trimmed = line.trim_matches(|c: char| !c.is_alphanumeric());
+    let mut h = super::stopwords::Fnv::default();
+    let mut utf8 = [0u8; 4];
+    for (n, word) in trimmed.split_whitespace().enumerate() {
+        if n > 0 {
+            h.write(b" ");
+        }
+        for c in word.chars().flat_map(char::to_lowercase) {
+            h.write(c.encode_utf8(&mut utf8).as_bytes());
+        }
+    }
+    h.finish()
 }
 
 #[cfg(test)]
