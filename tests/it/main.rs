@@ -3,6 +3,7 @@
 mod cli;
 mod crash;
 mod helpers;
+mod html;
 mod properties;
 mod seeds;
 mod store;
