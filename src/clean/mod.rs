@@ -1,7 +1,8 @@
 //! The cleaner: page bytes in, [`Document`] out. Pure: no network, no store, no files.
 //!
-//! HTML is reduced to visible block text and handed to the same text cleaner that handles
-//! plain-text dumps, so both inputs share one classifier and one set of furniture rules.
+//! HTML goes through the main-content extractor (`html`), which keeps the page's
+//! structure; plain-text dumps, and HTML pages where no subtree holds enough prose, go
+//! through the line classifier (`text`). Both share one set of furniture rules.
 
 pub mod decode;
 pub mod html;
@@ -9,13 +10,14 @@ pub mod rules;
 pub mod text;
 
 use crate::document::{Document, InputKind, Metadata};
+use html::{HtmlExtractor, HtmlOptions};
 use rules::{Rules, RulesConfig};
 use serde::Deserialize;
 use text::template::Template;
 use text::{TextCleaner, TextOptions};
 
 /// Bumped whenever cleaning output changes, so stored documents can be re-cleaned.
-pub const CLEANER_VERSION: &str = concat!("gleaner-", env!("CARGO_PKG_VERSION"), "+text.1");
+pub const CLEANER_VERSION: &str = concat!("gleaner-", env!("CARGO_PKG_VERSION"), "+text.1+html.1");
 
 /// The built-in furniture rules, shipped readable in `config/furniture.toml`.
 pub const BUILTIN_RULES: &str = include_str!("../../config/furniture.toml");
@@ -31,6 +33,8 @@ pub struct CleanConfig {
     /// Extra rules, added to the built-in ones.
     pub rules: RulesConfig,
     pub text: TextOptions,
+    /// The HTML extractor's furniture words and per-host selectors.
+    pub html: HtmlOptions,
 }
 
 impl Default for CleanConfig {
@@ -40,6 +44,7 @@ impl Default for CleanConfig {
             max_input_bytes: 16 * 1024 * 1024,
             rules: RulesConfig::default(),
             text: TextOptions::default(),
+            html: HtmlOptions::default(),
         }
     }
 }
@@ -69,6 +74,7 @@ pub struct Hints<'a> {
 /// A configured cleaner. Build once, share across threads.
 pub struct Cleaner {
     text: TextCleaner,
+    html: HtmlExtractor,
     max_input_bytes: usize,
 }
 
@@ -81,8 +87,10 @@ impl Cleaner {
             RulesConfig::default()
         };
         all.extend(cfg.rules.clone());
+        let rules = Rules::compile(&all)?;
         Ok(Cleaner {
-            text: TextCleaner::new(&cfg.text, Rules::compile(&all)?),
+            html: HtmlExtractor::new(&cfg.html, rules.clone()),
+            text: TextCleaner::new(&cfg.text, rules),
             max_input_bytes: cfg.max_input_bytes,
         })
     }
@@ -90,20 +98,35 @@ impl Cleaner {
     /// Cleans one page.
     pub fn clean(&self, bytes: &[u8], hints: &Hints) -> Result<Document, CleanError> {
         let (kind, page) = self.prepare(bytes, hints)?;
-        let (lines, mut metadata) = match kind {
-            InputKind::Html => html::to_lines(&page),
-            InputKind::Text => (page, Metadata::default()),
+        let (blocks, mut metadata) = match kind {
+            InputKind::Html => {
+                let ex = self.html.extract(&page, hints.url);
+                match ex.fallback {
+                    None => (ex.blocks, ex.metadata),
+                    Some(lines) => self.clean_text(&lines, hints, ex.metadata),
+                }
+            }
+            InputKind::Text => self.clean_text(&page, hints, Metadata::default()),
         };
-        let out = self.text.clean(&lines, hints.template);
-        if metadata.title.is_none() {
-            metadata.title = out.title;
-        }
         fill_from_url(&mut metadata, hints.url);
         Ok(Document {
             kind,
-            blocks: out.blocks,
+            blocks,
             metadata,
         })
+    }
+
+    fn clean_text(
+        &self,
+        text: &str,
+        hints: &Hints,
+        mut metadata: Metadata,
+    ) -> (Vec<crate::document::Block>, Metadata) {
+        let out = self.text.clean(text, hints.template);
+        if metadata.title.is_none() {
+            metadata.title = out.title;
+        }
+        (out.blocks, metadata)
     }
 
     /// The lines a page contributes to site-template learning: its text for dumps, its
@@ -111,7 +134,7 @@ impl Cleaner {
     pub fn template_lines(&self, bytes: &[u8], hints: &Hints) -> Result<String, CleanError> {
         let (kind, page) = self.prepare(bytes, hints)?;
         Ok(match kind {
-            InputKind::Html => html::to_lines(&page).0,
+            InputKind::Html => self.html.lines(&page),
             InputKind::Text => page,
         })
     }

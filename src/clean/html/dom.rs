@@ -1,0 +1,411 @@
+//! The parsed page flattened into a pre-order arena with per-node text statistics.
+//!
+//! Every later pass (scoring, rendering) is a linear scan over this array: a subtree is
+//! the index range `i..end`, a parent link lets statistics be summed child-to-parent in
+//! one reverse pass, and nothing recurses, so 10,000-deep nesting costs what 10,000
+//! siblings cost.
+
+use super::furniture::{furniture_role, Furniture};
+use ego_tree::NodeRef;
+use scraper::{ElementRef, Node as HNode, Selector};
+
+/// Nothing readable lives this deep; past it we stop descending.
+pub const MAX_DEPTH: u32 = 1_500;
+
+/// What an arena node is, as far as extraction cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tag {
+    Text,
+    Heading(u8),
+    P,
+    Li,
+    Quote,
+    Pre,
+    Tr,
+    Cell,
+    Br,
+    A,
+    /// Any other block-level element: div, section, article, table...
+    Block,
+    /// Any other inline element: span, b, em...
+    Inline,
+}
+
+impl Tag {
+    pub fn is_block(self) -> bool {
+        !matches!(self, Tag::Text | Tag::Br | Tag::A | Tag::Inline)
+    }
+}
+
+/// Soft furniture: dropped unless it turns out to hold the page (see [`Dom::resolve`]).
+pub const FURNITURE: u8 = 1;
+/// `<article>`, `<main>`, `itemprop=articleBody`, `role=main`, a content class name.
+pub const MARKER: u8 = 2;
+pub const H1: u8 = 4;
+/// Inside an `<a>`.
+pub const IN_LINK: u8 = 8;
+/// Removed: furniture or inside furniture.
+pub const DEAD: u8 = 16;
+/// A `<form>`: furniture when small.
+pub const FORM: u8 = 32;
+
+pub struct Node<'a> {
+    pub node: NodeRef<'a, HNode>,
+    pub tag: Tag,
+    pub flags: u8,
+    pub parent: u32,
+    /// One past the last index of this node's subtree.
+    pub end: u32,
+    /// Text owned directly (not through a nested block), in characters, whitespace collapsed.
+    pub own_text: u32,
+    /// The part of `own_text` inside links.
+    pub own_link: u32,
+    /// Sentence punctuation and commas in the owned text.
+    pub own_punct: u32,
+    /// Whole-subtree text and link text, furniture included.
+    pub text: u32,
+    pub link: u32,
+    /// Markers and `<h1>`s in the subtree, self included.
+    pub markers: u32,
+    /// Prose in the subtree: owned text of blocks long enough and not link-bound.
+    pub prose: u32,
+}
+
+pub struct Dom<'a> {
+    pub nodes: Vec<Node<'a>>,
+    /// Index of `<body>` (or the root when the parser found none).
+    pub body: usize,
+}
+
+/// Content class names and ids, matched whole: the common CMS article containers.
+const CONTENT_NAMES: &[&str] = &[
+    "entry-content",
+    "post-content",
+    "article-content",
+    "article-body",
+    "articlebody",
+    "post-body",
+    "postbody",
+    "story-body",
+    "storycontent",
+    "main-content",
+    "maincontent",
+    "page-content",
+    "post-entry",
+    "td-post-content",
+    "single-content",
+    "blog-content",
+    "rich-text",
+    "article__body",
+    "article__content",
+    "c-article-body",
+];
+
+/// Elements whose subtree is never main text.
+fn hard_skip(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "svg"
+            | "math"
+            | "iframe"
+            | "object"
+            | "embed"
+            | "canvas"
+            | "head"
+            | "button"
+            | "select"
+            | "textarea"
+            | "input"
+            | "option"
+            | "dialog"
+            | "audio"
+            | "video"
+            | "map"
+            | "link"
+            | "meta"
+            | "label"
+            | "picture"
+            | "source"
+            | "img"
+    )
+}
+
+fn tag_of(name: &str) -> Tag {
+    match name {
+        "h1" => Tag::Heading(1),
+        "h2" => Tag::Heading(2),
+        "h3" => Tag::Heading(3),
+        "h4" => Tag::Heading(4),
+        "h5" => Tag::Heading(5),
+        "h6" => Tag::Heading(6),
+        "p" => Tag::P,
+        "li" | "dt" | "dd" => Tag::Li,
+        "blockquote" => Tag::Quote,
+        "pre" => Tag::Pre,
+        "tr" => Tag::Tr,
+        "td" | "th" => Tag::Cell,
+        "br" | "hr" => Tag::Br,
+        "a" => Tag::A,
+        "address" | "article" | "aside" | "body" | "caption" | "details" | "div" | "dl"
+        | "fieldset" | "figcaption" | "figure" | "footer" | "form" | "header" | "hgroup"
+        | "html" | "main" | "nav" | "ol" | "section" | "summary" | "table" | "tbody" | "thead"
+        | "tfoot" | "ul" | "center" | "legend" | "menu" => Tag::Block,
+        _ => Tag::Inline,
+    }
+}
+
+fn is_hidden(el: &scraper::node::Element) -> bool {
+    if el.attr("hidden").is_some() || el.attr("aria-hidden") == Some("true") {
+        return true;
+    }
+    el.attr("style").is_some_and(|s| {
+        let s = s.as_bytes();
+        // Cheap pre-check before allocating: most style attributes hide nothing.
+        if !s
+            .windows(4)
+            .any(|w| w.eq_ignore_ascii_case(b"none") || w == b"hidd")
+        {
+            return false;
+        }
+        let s: String = String::from_utf8_lossy(s)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        s.contains("display:none") || s.contains("visibility:hidden")
+    })
+}
+
+/// Counts a text node: collapsed length in characters and punctuation.
+fn measure(t: &str) -> (u32, u32) {
+    let (mut chars, mut punct, mut in_word) = (0u32, 0u32, false);
+    for c in t.chars() {
+        if c.is_whitespace() {
+            in_word = false;
+            continue;
+        }
+        if !in_word {
+            chars += 1; // the space before each word
+            in_word = true;
+        }
+        chars += 1;
+        if matches!(
+            c,
+            ',' | '.' | '!' | '?' | ';' | '，' | '。' | '、' | '！' | '？'
+        ) {
+            punct += 1;
+        }
+    }
+    (chars, punct)
+}
+
+pub struct BuildOptions<'s> {
+    pub furniture: &'s Furniture,
+    /// Per-host selectors whose matches are dropped.
+    pub drop: &'s [Selector],
+}
+
+impl<'a> Dom<'a> {
+    pub fn build(root: NodeRef<'a, HNode>, opts: &BuildOptions) -> Dom<'a> {
+        struct Item<'a> {
+            node: NodeRef<'a, HNode>,
+            parent: u32,
+            depth: u32,
+            flags: u8,
+            owner: u32,
+            in_article: bool,
+        }
+        let mut nodes: Vec<Node<'a>> = Vec::new();
+        let mut body = 0;
+        let mut stack = vec![Item {
+            node: root,
+            parent: u32::MAX,
+            depth: 0,
+            flags: 0,
+            owner: 0,
+            in_article: false,
+        }];
+        let mut names: Vec<&str> = Vec::new();
+        while let Some(it) = stack.pop() {
+            let idx = nodes.len() as u32;
+            let inherited = it.flags & IN_LINK;
+            let (tag, flags, in_article) = match it.node.value() {
+                HNode::Text(t) => {
+                    let (chars, punct) = measure(t);
+                    if chars == 0 {
+                        continue;
+                    }
+                    if let Some(o) = nodes.get_mut(it.owner as usize) {
+                        o.own_text += chars;
+                        o.own_punct += punct;
+                        if inherited & IN_LINK != 0 {
+                            o.own_link += chars;
+                        }
+                    }
+                    nodes.push(Node::new(it.node, Tag::Text, inherited, it.parent, idx));
+                    let n = nodes.last_mut().unwrap();
+                    n.text = chars;
+                    n.link = if inherited & IN_LINK != 0 { chars } else { 0 };
+                    continue;
+                }
+                HNode::Document | HNode::Fragment => (Tag::Block, 0, false),
+                HNode::Element(el) => {
+                    let name = el.name();
+                    if hard_skip(name) || it.depth > MAX_DEPTH || is_hidden(el) {
+                        continue;
+                    }
+                    if !opts.drop.is_empty() {
+                        if let Some(e) = ElementRef::wrap(it.node) {
+                            if opts.drop.iter().any(|s| s.matches(&e)) {
+                                continue;
+                            }
+                        }
+                    }
+                    let tag = tag_of(name);
+                    let mut flags = inherited;
+                    let mut in_article = it.in_article;
+                    match name {
+                        "a" => flags |= IN_LINK,
+                        "article" | "main" => flags |= MARKER,
+                        "h1" => flags |= H1,
+                        "body" => body = idx as usize,
+                        "nav" | "aside" | "footer" => flags |= FURNITURE,
+                        "header" if !in_article => flags |= FURNITURE,
+                        "form" => flags |= FORM,
+                        _ => {}
+                    }
+                    if matches!(
+                        el.attr("itemprop"),
+                        Some("articleBody" | "text" | "mainEntity")
+                    ) || el.attr("role") == Some("main")
+                    {
+                        flags |= MARKER;
+                    }
+                    if let Some(role) = el.attr("role") {
+                        if furniture_role(role) {
+                            flags |= FURNITURE;
+                        }
+                    }
+                    if !matches!(name, "html" | "body" | "article" | "main" | "a") {
+                        names.clear();
+                        names.extend(el.classes());
+                        names.extend(el.id());
+                        if names
+                            .iter()
+                            .any(|n| CONTENT_NAMES.iter().any(|c| n.eq_ignore_ascii_case(c)))
+                        {
+                            flags |= MARKER;
+                        } else {
+                            names.extend(el.attr("aria-label"));
+                            if opts.furniture.is_furniture(names.iter().copied()) {
+                                flags |= FURNITURE;
+                            }
+                        }
+                    }
+                    if flags & MARKER != 0 {
+                        in_article = true;
+                    }
+                    (tag, flags, in_article)
+                }
+                _ => continue,
+            };
+            if tag == Tag::Br {
+                nodes.push(Node::new(it.node, tag, flags & IN_LINK, it.parent, idx));
+                continue;
+            }
+            // Furniture owns its own text, so that dropping it drops exactly that text.
+            let owner = if tag.is_block() || flags & (FURNITURE | FORM) != 0 {
+                idx
+            } else {
+                it.owner
+            };
+            nodes.push(Node::new(it.node, tag, flags, it.parent, idx));
+            let mut child = it.node.last_child();
+            while let Some(c) = child {
+                stack.push(Item {
+                    node: c,
+                    parent: idx,
+                    depth: it.depth + 1,
+                    flags: flags & IN_LINK,
+                    owner,
+                    in_article,
+                });
+                child = c.prev_sibling();
+            }
+        }
+        let mut dom = Dom { nodes, body };
+        dom.aggregate();
+        dom.resolve();
+        dom
+    }
+
+    /// Sums subtree statistics child-to-parent, in one reverse pass.
+    fn aggregate(&mut self) {
+        for i in (1..self.nodes.len()).rev() {
+            let n = &mut self.nodes[i];
+            if n.flags & (MARKER | H1) != 0 {
+                n.markers += 1;
+            }
+            if n.own_text >= 25 && n.own_link * 2 < n.own_text {
+                n.prose += n.own_text;
+            }
+            let (text, link, markers, end, prose) = (n.text, n.link, n.markers, n.end, n.prose);
+            let parent = n.parent as usize;
+            let p = &mut self.nodes[parent];
+            p.text += text;
+            p.link += link;
+            p.markers += markers;
+            p.prose += prose;
+            p.end = p.end.max(end);
+        }
+    }
+
+    /// Decides which soft furniture really goes. Class names lie: `has-sidebar` on the
+    /// page wrapper, an ASP.NET `<form>` around the whole body. Furniture that holds the
+    /// page's headline or article marker and a large share of its text, or most of its
+    /// prose, stays.
+    fn resolve(&mut self) {
+        let total = self.nodes.get(self.body).map_or(0, |b| b.text).max(1) as f32;
+        let prose = self.nodes.get(self.body).map_or(0, |b| b.prose).max(1) as f32;
+        for i in 0..self.nodes.len() {
+            let p = self.nodes[i].parent;
+            let parent_dead = p != u32::MAX && self.nodes[p as usize].flags & DEAD != 0;
+            let n = &mut self.nodes[i];
+            let share = n.text as f32 / total;
+            let big = (n.markers > 0 && share > 0.3) || share > 0.8 || n.prose as f32 / prose > 0.5;
+            let small_form = n.flags & FORM != 0 && n.text < 500 && n.markers == 0;
+            if parent_dead || (n.flags & FURNITURE != 0 && !big) || small_form {
+                n.flags |= DEAD;
+            }
+        }
+    }
+
+    /// The link density of a subtree.
+    pub fn link_density(&self, i: usize) -> f32 {
+        let n = &self.nodes[i];
+        n.link as f32 / n.text.max(1) as f32
+    }
+}
+
+impl<'a> Node<'a> {
+    fn new(node: NodeRef<'a, HNode>, tag: Tag, flags: u8, parent: u32, idx: u32) -> Self {
+        Node {
+            node,
+            tag,
+            flags,
+            parent,
+            end: idx + 1,
+            own_text: 0,
+            own_link: 0,
+            own_punct: 0,
+            text: 0,
+            link: 0,
+            markers: 0,
+            prose: 0,
+        }
+    }
+}

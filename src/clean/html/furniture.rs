@@ -1,0 +1,256 @@
+//! Furniture by name: class, id, role and aria-label words that mark page furniture.
+//!
+//! Names are tokenised once per element and looked up in hash sets, never run through
+//! regexes: pages carry thousands of classed elements and this runs on each of them.
+
+use std::collections::HashSet;
+
+/// Built-in furniture words. A bare word matches a whole token of a class name split on
+/// `-`, `_` and `:` (`comments` in `post-comments`); `word*` matches tokens starting with
+/// it (`share*` catches `sharedaddy`); a word containing `-`, or starting with `=`, must
+/// equal the whole class name (`author-box`, `=widget`).
+pub const BUILTIN_DROP: &[&str] = &[
+    // comments
+    "comment*",
+    "disqus",
+    "respond",
+    "replies",
+    // related / popular / recommended / read more
+    "related*",
+    "popular",
+    "recommend*",
+    "trending",
+    "readmore",
+    "read-more",
+    "more-stories",
+    "most-read",
+    "mostread",
+    "also-like",
+    "you-may-like",
+    "yarpp",
+    "outbrain",
+    "taboola",
+    "zergnet",
+    // share / social
+    "share*",
+    "sharing",
+    "social*",
+    "addtoany",
+    "a2a",
+    "shariff",
+    "follow-us",
+    // newsletter / subscribe
+    "newsletter*",
+    "subscri*",
+    "signup",
+    "sign-up",
+    "mailchimp",
+    "optin",
+    // cookies / consent
+    "cookie*",
+    "consent",
+    "gdpr",
+    // breadcrumbs, pagination
+    "breadcrumb*",
+    "crumbs",
+    "pagination",
+    "pager",
+    "paging",
+    "prevnext",
+    "post-navigation",
+    "nav-links",
+    "nav-previous",
+    "nav-next",
+    // ads
+    "ad",
+    "ads",
+    "adv",
+    "advert*",
+    "adsense",
+    "adslot",
+    "ad-slot",
+    "ad-container",
+    "dfp",
+    "sponsor*",
+    "promo",
+    "promotion",
+    "banner-ad",
+    // author boxes, bylines, post meta
+    "author-box",
+    "authorbox",
+    "author-bio",
+    "about-author",
+    "author-info",
+    "byline",
+    "entry-meta",
+    "post-meta",
+    "postmeta",
+    "article-meta",
+    // navigation furniture
+    "sidebar*",
+    "=widget",
+    "=widgets",
+    "widget-area",
+    "menu",
+    "submenu",
+    "navbar",
+    "nav",
+    "navigation",
+    "masthead",
+    "skip-link",
+    "skiplink",
+    "toolbar",
+    "dropdown",
+    "site-header",
+    "site-footer",
+    "footer",
+    "topbar",
+    // hidden by convention, overlays, placeholders
+    "=hidden",
+    "d-none",
+    "is-hidden",
+    "visually-hidden",
+    "sr-only",
+    "screen-reader-text",
+    "modal",
+    "popup",
+    "overlay",
+    "lightbox",
+    "placeholder",
+    // tags, print, login
+    "tags",
+    "tag-list",
+    "tagcloud",
+    "post-tags",
+    "print",
+    "login",
+    "signin",
+    "search-form",
+    "searchform",
+    "search-box",
+];
+
+/// Words that protect a class name from the drop list: `content-sidebar-wrap` is the
+/// layout wrapper of the whole article, not a sidebar.
+pub const BUILTIN_KEEP: &[&str] = &["content", "article", "main", "body", "entry", "story"];
+
+/// A compiled set of drop/keep words.
+#[derive(Debug, Clone, Default)]
+pub struct Furniture {
+    tokens: HashSet<String>,
+    prefixes: Vec<String>,
+    names: HashSet<String>,
+    keep: HashSet<String>,
+}
+
+impl Furniture {
+    pub fn new<'a>(
+        drop: impl IntoIterator<Item = &'a str>,
+        keep: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        let mut f = Furniture::default();
+        for w in drop {
+            let w = w.trim().to_ascii_lowercase().replace('_', "-");
+            if let Some(p) = w.strip_suffix('*') {
+                f.prefixes.push(p.to_string());
+            } else if let Some(w) = w.strip_prefix('=') {
+                f.names.insert(w.to_string());
+            } else if w.contains('-') {
+                f.names.insert(w);
+            } else if !w.is_empty() {
+                f.tokens.insert(w);
+            }
+        }
+        f.keep = keep
+            .into_iter()
+            .map(|w| w.trim().to_ascii_lowercase())
+            .collect();
+        f
+    }
+
+    /// What a single class name, id or aria-label says.
+    fn judge_name(&self, name: &str, buf: &mut String) -> Option<bool> {
+        buf.clear();
+        for c in name.chars() {
+            buf.push(match c {
+                '_' | ':' | ' ' => '-',
+                c => c.to_ascii_lowercase(),
+            });
+        }
+        let mut furniture = self.names.contains(buf.as_str());
+        let mut content = false;
+        for tok in buf.split('-').filter(|t| !t.is_empty()) {
+            if self.keep.contains(tok) {
+                content = true;
+            } else if self.tokens.contains(tok) || self.prefixes.iter().any(|p| tok.starts_with(p))
+            {
+                furniture = true;
+            }
+        }
+        match (furniture, content) {
+            (_, true) => Some(false),
+            (true, false) => Some(true),
+            _ => None,
+        }
+    }
+
+    /// True when some class name, the id or the aria-label marks furniture and none marks
+    /// content.
+    pub fn is_furniture<'a>(&self, names: impl Iterator<Item = &'a str>) -> bool {
+        let mut buf = String::new();
+        let mut furniture = false;
+        for n in names {
+            if n.len() > 80 {
+                continue; // generated blobs (CSS-in-JS hashes), not names
+            }
+            match self.judge_name(n, &mut buf) {
+                Some(false) => return false,
+                Some(true) => furniture = true,
+                None => {}
+            }
+        }
+        furniture
+    }
+}
+
+/// Roles that are furniture by definition.
+pub fn furniture_role(role: &str) -> bool {
+    matches!(
+        role,
+        "navigation"
+            | "banner"
+            | "contentinfo"
+            | "complementary"
+            | "search"
+            | "menu"
+            | "menubar"
+            | "dialog"
+            | "alertdialog"
+            | "toolbar"
+            | "tablist"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f() -> Furniture {
+        Furniture::new(BUILTIN_DROP.iter().copied(), BUILTIN_KEEP.iter().copied())
+    }
+
+    #[test]
+    fn names() {
+        let f = f();
+        assert!(f.is_furniture(["post-comments"].into_iter()));
+        assert!(f.is_furniture(["sharedaddy", "sd-block"].into_iter()));
+        assert!(f.is_furniture(["author-box"].into_iter()));
+        assert!(f.is_furniture(["jp_relatedposts"].into_iter()));
+        assert!(!f.is_furniture(["content-sidebar-wrap"].into_iter()));
+        assert!(!f.is_furniture(["sidebar", "entry-content"].into_iter()));
+        assert!(!f.is_furniture(["address", "header"].into_iter()));
+        assert!(!f.is_furniture(["hidden-xs"].into_iter()));
+        assert!(f.is_furniture(["hidden"].into_iter()));
+        assert!(!f.is_furniture(["elementor-widget-container"].into_iter()));
+    }
+}

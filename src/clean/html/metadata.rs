@@ -1,0 +1,410 @@
+//! What the page says about itself: JSON-LD first (most deliberate), then `<meta>`, then
+//! what is visible (`<title>`, `<h1>`, `<time>`, bylines), then the URL path.
+//!
+//! One scan over the parse tree collects every source; the precedence is applied after.
+
+use crate::document::Metadata;
+use chrono::NaiveDate;
+use scraper::{Html, Node as HNode};
+use serde_json::Value;
+
+#[derive(Default)]
+struct Found {
+    metas: Vec<(String, String)>,
+    ld: Vec<Value>,
+    title: Option<String>,
+    h1: Option<String>,
+    lang: Option<String>,
+    canonical: Option<String>,
+    rel_author: Vec<String>,
+    times: Vec<String>,
+    byline: Option<String>,
+}
+
+/// JSON-LD types whose fields describe the page's main item.
+fn is_main_type(t: &str) -> bool {
+    t.ends_with("Article")
+        || t.ends_with("Posting")
+        || matches!(
+            t,
+            "WebPage" | "Report" | "Product" | "QAPage" | "Question" | "Recipe" | "Review"
+        )
+}
+
+fn text_of(node: ego_tree::NodeRef<'_, HNode>) -> String {
+    let mut s = String::new();
+    for d in node.descendants() {
+        if let HNode::Text(t) = d.value() {
+            s.push_str(t);
+            s.push(' ');
+        }
+    }
+    clean_space(&s)
+}
+
+fn collect(doc: &Html) -> Found {
+    let mut f = Found::default();
+    // Arena order is document order for a fresh parse; no recursion involved.
+    for node in doc.tree.nodes() {
+        let HNode::Element(el) = node.value() else {
+            continue;
+        };
+        match el.name() {
+            "html" => f.lang = el.attr("lang").map(clean_space),
+            "meta" => {
+                let key = el
+                    .attr("property")
+                    .or_else(|| el.attr("name"))
+                    .or_else(|| el.attr("itemprop"))
+                    .or_else(|| el.attr("http-equiv"));
+                if let (Some(k), Some(v)) = (key, el.attr("content")) {
+                    let v = clean_space(v);
+                    if !v.is_empty() {
+                        f.metas.push((k.to_ascii_lowercase(), v));
+                    }
+                }
+            }
+            "title" if f.title.is_none() => f.title = Some(text_of(node)).filter(|t| !t.is_empty()),
+            "h1" if f.h1.is_none() => f.h1 = Some(text_of(node)).filter(|t| !t.is_empty()),
+            "link" if f.canonical.is_none() && el.attr("rel") == Some("canonical") => {
+                f.canonical = el.attr("href").map(str::to_string)
+            }
+            "script" if el.attr("type").is_some_and(|t| t.contains("ld+json")) => {
+                let raw = text_of_raw(node);
+                if let Ok(v) = serde_json::from_str::<Value>(raw.trim()) {
+                    f.ld.push(v);
+                }
+            }
+            "time" if f.times.len() < 8 => {
+                if let Some(dt) = el.attr("datetime") {
+                    // A date inside page furniture is a clock widget, not the article's.
+                    let furniture = node.ancestors().any(|a| {
+                        a.value().as_element().is_some_and(|e| {
+                            matches!(e.name(), "header" | "nav" | "footer" | "aside")
+                        })
+                    });
+                    let article = node.ancestors().any(|a| {
+                        a.value()
+                            .as_element()
+                            .is_some_and(|e| e.name() == "article")
+                    });
+                    if !furniture || article {
+                        f.times.push(dt.to_string());
+                    }
+                }
+            }
+            "a" if el
+                .attr("rel")
+                .is_some_and(|r| r.split_whitespace().any(|r| r == "author")) =>
+            {
+                let t = text_of(node);
+                if !t.is_empty() && t.len() < 80 {
+                    f.rel_author.push(t);
+                }
+            }
+            _ if f.byline.is_none()
+                && el.classes().any(|c| {
+                    let c = c.to_ascii_lowercase();
+                    c.contains("byline") || c == "author" || c == "author-name"
+                }) =>
+            {
+                let t = text_of(node);
+                if !t.is_empty() && t.len() < 100 {
+                    f.byline = Some(t);
+                }
+            }
+            _ => {}
+        }
+    }
+    f
+}
+
+fn text_of_raw(node: ego_tree::NodeRef<'_, HNode>) -> String {
+    node.children()
+        .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+        .collect()
+}
+
+/// The JSON-LD objects, `@graph`s and arrays flattened.
+fn ld_objects(v: &Value, out: &mut Vec<serde_json::Map<String, Value>>) {
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Array(a) => stack.extend(a.iter().rev()),
+            Value::Object(o) => {
+                if let Some(g) = o.get("@graph") {
+                    stack.push(g);
+                }
+                out.push(o.clone());
+            }
+            _ => {}
+        }
+        if out.len() > 64 {
+            break;
+        }
+    }
+}
+
+fn types(o: &serde_json::Map<String, Value>) -> Vec<&str> {
+    match o.get("@type") {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A string, or the `name` / `url` / first element of an object or array.
+fn ld_str(v: Option<&Value>, key: &str) -> Option<String> {
+    match v? {
+        Value::String(s) => Some(clean_space(s)).filter(|s| !s.is_empty()),
+        Value::Object(o) => ld_str(o.get(key), key),
+        Value::Array(a) => a.iter().find_map(|x| ld_str(Some(x), key)),
+        _ => None,
+    }
+}
+
+fn ld_names(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::Array(a)) => a.iter().filter_map(|x| ld_str(Some(x), "name")).collect(),
+        Some(v) => ld_str(Some(v), "name").into_iter().collect(),
+        None => Vec::new(),
+    }
+}
+
+/// Normalises a date to YYYY-MM-DD when it can be read; otherwise keeps it as given.
+pub fn normalise_date(s: &str) -> Option<String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    let b = s.as_bytes();
+    if b.len() >= 10 && b[4] == b'-' && b[7] == b'-' {
+        if let Ok(d) = NaiveDate::parse_from_str(&s[..10], "%Y-%m-%d") {
+            return Some(d.format("%Y-%m-%d").to_string());
+        }
+    }
+    let head: String = s.split('T').next().unwrap_or(s).replace(',', "");
+    let head = clean_space(&head);
+    for fmt in [
+        "%Y/%m/%d", "%Y.%m.%d", "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%m/%d/%Y",
+        "%d.%m.%Y", "%Y%m%d",
+    ] {
+        if let Ok(d) = NaiveDate::parse_from_str(&head, fmt) {
+            return Some(d.format("%Y-%m-%d").to_string());
+        }
+    }
+    Some(s.to_string())
+}
+
+/// `/2024/03/05/slug` → 2024-03-05.
+pub fn date_from_url(url: &str) -> Option<String> {
+    let parts: Vec<&str> = url.split('/').collect();
+    parts.windows(3).find_map(|w| {
+        let (y, m, d) = (w[0], w[1], w[2]);
+        let d = &d[..d.len().min(2)];
+        if y.len() == 4 && m.len() == 2 && d.len() == 2 && y.starts_with(['1', '2']) {
+            NaiveDate::parse_from_str(&format!("{y}-{m}-{d}"), "%Y-%m-%d")
+                .ok()
+                .map(|d| d.format("%Y-%m-%d").to_string())
+        } else {
+            None
+        }
+    })
+}
+
+/// "Headline | Site" → "Headline": drops the part naming the site.
+fn strip_site(title: &str, site: Option<&str>, h1: Option<&str>) -> String {
+    if let Some(h1) = h1 {
+        if title.starts_with(h1) || title.ends_with(h1) {
+            return h1.to_string();
+        }
+    }
+    for sep in [" | ", " - ", " – ", " — ", " :: ", " · ", " » "] {
+        if let Some(parts) = title
+            .split_once(sep)
+            .map(|_| title.split(sep).collect::<Vec<_>>())
+        {
+            let lower = |s: &str| s.to_lowercase();
+            let keep: Vec<&str> = parts
+                .iter()
+                .copied()
+                .filter(|p| site.is_none_or(|s| lower(p.trim()) != lower(s)))
+                .collect();
+            if keep.len() < parts.len() {
+                return keep.join(sep).trim().to_string();
+            }
+            // No site name to compare: the longest part is the headline.
+            return parts
+                .iter()
+                .max_by_key(|p| p.len())
+                .map_or(title, |p| p)
+                .trim()
+                .to_string();
+        }
+    }
+    title.to_string()
+}
+
+pub fn extract(doc: &Html, url: Option<&str>) -> Metadata {
+    let f = collect(doc);
+    let meta = |keys: &[&str]| -> Option<String> {
+        keys.iter().find_map(|k| {
+            f.metas
+                .iter()
+                .find(|(mk, _)| mk == k)
+                .map(|(_, v)| v.clone())
+        })
+    };
+    let metas = |key: &str| -> Vec<String> {
+        f.metas
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let mut objs = Vec::new();
+    for v in &f.ld {
+        ld_objects(v, &mut objs);
+    }
+    let main = objs
+        .iter()
+        .find(|o| {
+            types(o)
+                .iter()
+                .any(|t| t.ends_with("Article") || t.ends_with("Posting"))
+        })
+        .or_else(|| {
+            objs.iter()
+                .find(|o| types(o).iter().any(|t| is_main_type(t)))
+        });
+    let ld = |key: &str| main.and_then(|o| ld_str(o.get(key), "name"));
+    let site = meta(&["og:site_name", "application-name"]).or_else(|| {
+        main.and_then(|o| ld_str(o.get("publisher"), "name"))
+            .or_else(|| {
+                objs.iter()
+                    .find(|o| types(o).contains(&"WebSite"))
+                    .and_then(|o| ld_str(o.get("name"), "name"))
+            })
+    });
+    let title = meta(&["og:title", "twitter:title"])
+        .map(|t| strip_site(&t, site.as_deref(), None))
+        .or_else(|| ld("headline"))
+        .or_else(|| {
+            f.title
+                .as_deref()
+                .map(|t| strip_site(t, site.as_deref(), f.h1.as_deref()))
+        })
+        .or_else(|| f.h1.clone())
+        .filter(|t| !t.is_empty());
+
+    let mut authors = main.map(|o| ld_names(o.get("author"))).unwrap_or_default();
+    if authors.is_empty() {
+        authors = meta(&[
+            "author",
+            "article:author",
+            "dc.creator",
+            "parsely-author",
+            "sailthru.author",
+        ])
+        .filter(|a| !a.starts_with("http"))
+        .into_iter()
+        .collect();
+    }
+    if authors.is_empty() {
+        authors = f.rel_author.iter().take(3).cloned().collect();
+    }
+    if authors.is_empty() {
+        if let Some(b) = &f.byline {
+            let b = b
+                .trim_start_matches("By ")
+                .trim_start_matches("by ")
+                .trim_start_matches("BY ");
+            if !b.is_empty() && b.split_whitespace().count() <= 6 {
+                authors.push(b.to_string());
+            }
+        }
+    }
+    authors.dedup();
+
+    let date = ld("datePublished")
+        .or_else(|| {
+            meta(&[
+                "article:published_time",
+                "og:published_time",
+                "datepublished",
+                "date",
+                "pubdate",
+                "publish-date",
+                "publish_date",
+                "dc.date",
+                "dc.date.issued",
+                "sailthru.date",
+                "parsely-pub-date",
+            ])
+        })
+        .or_else(|| f.times.first().cloned())
+        .or_else(|| ld("dateCreated"))
+        .and_then(|d| normalise_date(&d))
+        .or_else(|| url.and_then(date_from_url))
+        .or_else(|| f.canonical.as_deref().and_then(date_from_url));
+    let date_modified = ld("dateModified")
+        .or_else(|| {
+            meta(&[
+                "article:modified_time",
+                "og:updated_time",
+                "datemodified",
+                "last-modified",
+            ])
+        })
+        .and_then(|d| normalise_date(&d));
+
+    let canonical = f
+        .canonical
+        .clone()
+        .or_else(|| meta(&["og:url"]))
+        .filter(|u| u.starts_with("http"));
+    let mut tags = metas("article:tag");
+    if tags.is_empty() {
+        if let Some(k) = main.and_then(|o| o.get("keywords")) {
+            match k {
+                Value::String(s) => tags = s.split(',').map(clean_space).collect(),
+                Value::Array(a) => {
+                    tags = a.iter().filter_map(|x| ld_str(Some(x), "name")).collect()
+                }
+                _ => {}
+            }
+        }
+    }
+    tags.retain(|t| !t.is_empty());
+    tags.dedup();
+    Metadata {
+        title,
+        authors,
+        date,
+        date_modified,
+        sitename: site,
+        hostname: canonical
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+            .and_then(|u| {
+                u.host_str()
+                    .map(|h| h.trim_start_matches("www.").to_string())
+            }),
+        url: canonical,
+        language: f
+            .lang
+            .clone()
+            .filter(|l| !l.is_empty())
+            .or_else(|| meta(&["og:locale", "content-language", "language"]))
+            .or_else(|| ld("inLanguage")),
+        description: meta(&["og:description", "description", "twitter:description"])
+            .or_else(|| ld("description")),
+        tags,
+        image: meta(&["og:image", "og:image:url", "twitter:image"])
+            .or_else(|| main.and_then(|o| ld_str(o.get("image"), "url"))),
+    }
+}
+
+pub fn clean_space(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,218 @@
+//! The HTML main-content extractor: a decoded page (and its URL, when known) in, the main
+//! content's blocks and the page's metadata out.
+//!
+//! One parse (html5ever via scraper), then linear passes over a flattened arena:
+//! 1. `dom`: flatten, dropping furniture by structure (scripts, nav, hidden...) and by
+//!    name (`furniture`: class/id/role words), with per-node text statistics;
+//! 2. `score`: pick the subtree with the most prose for the least link-bound text;
+//! 3. `render`: that subtree to headings, paragraphs, list items, quotes, code, rows;
+//! 4. `metadata`: JSON-LD, `<meta>`, `<time>`, bylines, the URL.
+//!
+//! When no subtree holds enough prose the caller falls back to the text cleaner over the
+//! body's lines: a page with no clear article is better judged line by line.
+
+mod dom;
+mod furniture;
+mod metadata;
+mod render;
+mod score;
+#[cfg(test)]
+mod tests;
+
+use crate::clean::rules::{Rules, Verdict};
+use crate::document::{Block, BlockKind, Metadata};
+use dom::{BuildOptions, Dom};
+use furniture::Furniture;
+use scraper::{Html, Selector};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+
+pub use metadata::{date_from_url, normalise_date};
+
+/// `[clean.html]` in the config: how pages are stripped of furniture.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct HtmlOptions {
+    /// Use the built-in furniture words (comments, share bars, related lists, cookie
+    /// banners, ads, breadcrumbs...) in addition to `drop_words`.
+    pub builtin_furniture: bool,
+    /// Extra class/id/aria-label words marking furniture. A bare word matches a whole
+    /// token of a class name split on `-` `_` `:` (`promo` matches `top-promo`); `word*`
+    /// matches tokens starting with it (`share*` matches `sharebar`); a word containing
+    /// `-` or starting with `=` must equal the whole class name (`author-box`, `=widget`).
+    pub drop_words: Vec<String>,
+    /// Extra words protecting an element: a class name containing one of these tokens
+    /// is never furniture (built in: content, article, main, body, entry, story).
+    pub keep_words: Vec<String>,
+    /// Per-host CSS selectors whose elements are dropped, e.g.
+    /// `"example.com" = [".promo", "#newsletter"]`. Hosts match without `www.`; they need
+    /// the page URL, so they apply in `gleaner run` and to stored pages, not to bare files.
+    pub drop_selectors: BTreeMap<String, Vec<String>>,
+}
+
+impl Default for HtmlOptions {
+    fn default() -> Self {
+        HtmlOptions {
+            builtin_furniture: true,
+            drop_words: Vec::new(),
+            keep_words: Vec::new(),
+            drop_selectors: BTreeMap::new(),
+        }
+    }
+}
+
+/// What the extractor found.
+pub struct Extracted {
+    pub metadata: Metadata,
+    /// The main content, when a subtree held enough prose.
+    pub blocks: Vec<Block>,
+    /// Otherwise the body's visible lines, for the text cleaner to judge.
+    pub fallback: Option<String>,
+}
+
+/// A configured extractor. Build once, share across threads.
+pub struct HtmlExtractor {
+    furniture: Furniture,
+    drop: HashMap<String, Vec<Selector>>,
+    params: score::Params,
+    rules: Rules,
+}
+
+/// Below this many good characters the winning subtree is not trusted.
+const MIN_GOOD: f32 = 150.0;
+
+impl HtmlExtractor {
+    pub fn new(opts: &HtmlOptions, rules: Rules) -> HtmlExtractor {
+        let builtin = opts
+            .builtin_furniture
+            .then_some(furniture::BUILTIN_DROP)
+            .unwrap_or_default();
+        let furniture = Furniture::new(
+            builtin
+                .iter()
+                .copied()
+                .chain(opts.drop_words.iter().map(String::as_str)),
+            furniture::BUILTIN_KEEP
+                .iter()
+                .copied()
+                .chain(opts.keep_words.iter().map(String::as_str)),
+        );
+        let drop = opts
+            .drop_selectors
+            .iter()
+            .map(|(host, sels)| {
+                let sels = sels
+                    .iter()
+                    .filter_map(|s| match Selector::parse(s) {
+                        Ok(sel) => Some(sel),
+                        Err(e) => {
+                            tracing::warn!("ignoring invalid selector {s:?} for {host}: {e}");
+                            None
+                        }
+                    })
+                    .collect();
+                (host.trim_start_matches("www.").to_ascii_lowercase(), sels)
+            })
+            .collect();
+        HtmlExtractor {
+            furniture,
+            drop,
+            params: score::Params::default(),
+            rules,
+        }
+    }
+
+    fn selectors(&self, url: Option<&str>) -> &[Selector] {
+        if self.drop.is_empty() {
+            return &[];
+        }
+        url.and_then(|u| url::Url::parse(u).ok())
+            .and_then(|u| {
+                let host = u
+                    .host_str()?
+                    .trim_start_matches("www.")
+                    .to_ascii_lowercase();
+                self.drop.get(&host).map(Vec::as_slice)
+            })
+            .unwrap_or(&[])
+    }
+
+    pub fn extract(&self, page: &str, url: Option<&str>) -> Extracted {
+        let doc = Html::parse_document(page);
+        let metadata = metadata::extract(&doc, url);
+        let opts = BuildOptions {
+            furniture: &self.furniture,
+            drop: self.selectors(url),
+        };
+        let dom = Dom::build(doc.tree.root(), &opts);
+        let choice = score::choose(&dom, &self.params);
+        if std::env::var_os("GLEANER_HTML_DEBUG").is_some() {
+            if let Some(c) = &choice {
+                let n = &dom.nodes[c.root];
+                let el = n.node.value().as_element();
+                eprintln!(
+                    "choice {:?} class={:?} id={:?} good={} body_good={} text={} nodes={}",
+                    el.map(|e| e.name()),
+                    el.and_then(|e| e.attr("class")),
+                    el.and_then(|e| e.id()),
+                    c.good,
+                    c.body_good,
+                    n.text,
+                    dom.nodes.len()
+                );
+            }
+        }
+        match choice {
+            Some(c) if c.good >= MIN_GOOD => {
+                let blocks = self.finish(render::render(&dom, c.root));
+                Extracted {
+                    metadata,
+                    blocks,
+                    fallback: None,
+                }
+            }
+            _ => Extracted {
+                metadata,
+                blocks: Vec::new(),
+                fallback: Some(lines(&dom)),
+            },
+        }
+    }
+
+    /// Drops blocks that are furniture by content: rule-named lines, link-bound lines.
+    fn finish(&self, rendered: Vec<render::Rendered>) -> Vec<Block> {
+        rendered
+            .into_iter()
+            .filter(|r| {
+                if self.rules.verdict(&r.block.text) == Some(Verdict::Drop) {
+                    return false;
+                }
+                let _ = BlockKind::Paragraph;
+                true
+            })
+            .map(|r| r.block)
+            .collect()
+    }
+
+    /// The body's visible blocks, one per line: what template learning and the text
+    /// fallback see of an HTML page.
+    pub fn lines(&self, page: &str) -> String {
+        let doc = Html::parse_document(page);
+        let opts = BuildOptions {
+            furniture: &self.furniture,
+            drop: &[],
+        };
+        lines(&Dom::build(doc.tree.root(), &opts))
+    }
+}
+
+fn lines(dom: &Dom) -> String {
+    let mut out = String::new();
+    for r in render::render(dom, dom.body) {
+        for l in r.block.text.lines() {
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
+    out
+}
