@@ -255,7 +255,7 @@ impl<'a> Dom<'a> {
                 HNode::Document | HNode::Fragment => (Tag::Block, 0, false),
                 HNode::Element(el) => {
                     let name = el.name();
-                    if hard_skip(name) || it.depth > MAX_DEPTH || is_hidden(el) {
+                    if hard_skip(name) || it.depth > MAX_DEPTH {
                         continue;
                     }
                     if !opts.drop.is_empty() {
@@ -273,8 +273,8 @@ impl<'a> Dom<'a> {
                         "article" | "main" => flags |= MARKER,
                         "h1" => flags |= H1,
                         "body" => body = idx as usize,
-                        "nav" | "aside" | "footer" => flags |= FURNITURE,
-                        "header" if !in_article => flags |= FURNITURE,
+                        "nav" | "footer" => flags |= FURNITURE,
+                        "header" | "aside" if !in_article => flags |= FURNITURE,
                         "form" => flags |= FORM,
                         _ => {}
                     }
@@ -285,10 +285,8 @@ impl<'a> Dom<'a> {
                     {
                         flags |= MARKER;
                     }
-                    if let Some(role) = el.attr("role") {
-                        if furniture_role(role) {
-                            flags |= FURNITURE;
-                        }
+                    if el.attr("role").is_some_and(furniture_role) || is_hidden(el) {
+                        flags |= FURNITURE;
                     }
                     if !matches!(name, "html" | "body" | "article" | "main" | "a") {
                         names.clear();

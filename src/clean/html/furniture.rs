@@ -224,7 +224,6 @@ pub fn furniture_role(role: &str) -> bool {
             | "search"
             | "menu"
             | "menubar"
-            | "dialog"
             | "alertdialog"
             | "toolbar"
             | "tablist"

@@ -161,16 +161,14 @@ impl HtmlExtractor {
                     dom.nodes.len()
                 );
             }
+            debug_dead(&dom);
         }
         match choice {
-            Some(c) if c.good >= MIN_GOOD => {
-                let blocks = self.finish(render::render(&dom, c.root));
-                Extracted {
-                    metadata,
-                    blocks,
-                    fallback: None,
-                }
-            }
+            Some(c) if c.good >= MIN_GOOD => Extracted {
+                metadata,
+                blocks: self.finish(render::render(&dom, c.root)),
+                fallback: None,
+            },
             _ => Extracted {
                 metadata,
                 blocks: Vec::new(),
@@ -215,4 +213,30 @@ fn lines(dom: &Dom) -> String {
         }
     }
     out
+}
+
+/// Which furniture removed each sizeable block (GLEANER_HTML_DEBUG, for tuning).
+fn debug_dead(dom: &Dom) {
+    for n in dom
+        .nodes
+        .iter()
+        .filter(|n| n.own_text >= 80 && n.flags & dom::DEAD != 0)
+    {
+        let mut a = n;
+        while a.flags & dom::FURNITURE == 0 && a.parent != u32::MAX {
+            let p = &dom.nodes[a.parent as usize];
+            if p.flags & dom::DEAD == 0 {
+                break;
+            }
+            a = p;
+        }
+        let el = a.node.value().as_element();
+        eprintln!(
+            "dead {} by <{}> class={:?} id={:?}",
+            n.own_text,
+            el.map_or("?", |e| e.name()),
+            el.and_then(|e| e.attr("class")),
+            el.and_then(|e| e.id())
+        );
+    }
 }
