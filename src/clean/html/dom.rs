@@ -107,7 +107,6 @@ fn hard_skip(name: &str) -> bool {
         name,
         "script"
             | "style"
-            | "noscript"
             | "template"
             | "svg"
             | "math"
@@ -273,7 +272,7 @@ impl<'a> Dom<'a> {
                         "article" | "main" => flags |= MARKER,
                         "h1" => flags |= H1,
                         "body" => body = idx as usize,
-                        "nav" | "footer" => flags |= FURNITURE,
+                        "nav" | "footer" | "noscript" => flags |= FURNITURE,
                         "header" | "aside" if !in_article => flags |= FURNITURE,
                         "form" => flags |= FORM,
                         _ => {}

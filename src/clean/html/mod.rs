@@ -138,7 +138,7 @@ impl HtmlExtractor {
     }
 
     pub fn extract(&self, page: &str, url: Option<&str>) -> Extracted {
-        let doc = Html::parse_document(page);
+        let doc = parse(page);
         let metadata = metadata::extract(&doc, url);
         let opts = BuildOptions {
             furniture: &self.furniture,
@@ -195,7 +195,7 @@ impl HtmlExtractor {
     /// The body's visible blocks, one per line: what template learning and the text
     /// fallback see of an HTML page.
     pub fn lines(&self, page: &str) -> String {
-        let doc = Html::parse_document(page);
+        let doc = parse(page);
         let opts = BuildOptions {
             furniture: &self.furniture,
             drop: &[],
@@ -239,4 +239,20 @@ fn debug_dead(dom: &Dom) {
             el.and_then(|e| e.id())
         );
     }
+}
+
+/// Parses with scripting off, as a crawler sees the page: `<noscript>` content becomes
+/// elements instead of one opaque text node. Discourse forums and many JS apps serve
+/// their whole content there; elsewhere it is soft furniture like any other.
+fn parse(page: &str) -> Html {
+    use html5ever::tendril::TendrilSink;
+    let opts = html5ever::ParseOpts {
+        tree_builder: html5ever::tree_builder::TreeBuilderOpts {
+            scripting_enabled: false,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    html5ever::driver::parse_document(scraper::HtmlTreeSink::new(Html::new_document()), opts)
+        .one(page)
 }
