@@ -1,0 +1,25 @@
+//! Any bytes, treated as a plain-text dump: no panic, and cleaning the output again
+//! changes nothing (idempotence).
+#![no_main]
+
+use gleaner::{Cleaner, Hints};
+use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
+
+fn cleaner() -> &'static Cleaner {
+    static CLEANER: OnceLock<Cleaner> = OnceLock::new();
+    CLEANER.get_or_init(|| Cleaner::new(&Default::default()).expect("default cleaner"))
+}
+
+fuzz_target!(|data: &[u8]| {
+    let hints = Hints {
+        content_type: Some("text/plain"),
+        ..Hints::default()
+    };
+    if let Ok(doc) = cleaner().clean(data, &hints) {
+        let text = doc.text();
+        if let Ok(again) = cleaner().clean(text.as_bytes(), &hints) {
+            assert_eq!(again.text(), text, "cleaning is not idempotent");
+        }
+    }
+});
