@@ -380,12 +380,6 @@ impl<'a> Dom<'a> {
             }
         }
     }
-
-    /// The link density of a subtree.
-    pub fn link_density(&self, i: usize) -> f32 {
-        let n = &self.nodes[i];
-        n.link as f32 / n.text.max(1) as f32
-    }
 }
 
 impl<'a> Node<'a> {

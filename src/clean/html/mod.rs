@@ -83,10 +83,11 @@ const MIN_GOOD: f32 = 150.0;
 
 impl HtmlExtractor {
     pub fn new(opts: &HtmlOptions, rules: Rules) -> HtmlExtractor {
-        let builtin = opts
-            .builtin_furniture
-            .then_some(furniture::BUILTIN_DROP)
-            .unwrap_or_default();
+        let builtin = if opts.builtin_furniture {
+            furniture::BUILTIN_DROP
+        } else {
+            &[]
+        };
         let furniture = Furniture::new(
             builtin
                 .iter()
@@ -185,8 +186,9 @@ impl HtmlExtractor {
                 if self.rules.verdict(&r.block.text) == Some(Verdict::Drop) {
                     return false;
                 }
-                let _ = BlockKind::Paragraph;
-                true
+                // A paragraph that is all link is a teaser or a "read more", not prose;
+                // list items and headings are left alone (listings link their items).
+                !(r.block.kind == BlockKind::Paragraph && r.link * 10 > r.chars * 9)
             })
             .map(|r| r.block)
             .collect()

@@ -52,3 +52,174 @@ fn structural_furniture_goes() {
         assert!(!all.contains(gone), "{gone} survived in {all}");
     }
 }
+
+#[test]
+fn article_candidate_beats_link_lists() {
+    let links: String = (0..30)
+        .map(|i| format!(r#"<li><a href="/a{i}">Another story headline number {i}</a></li>"#))
+        .collect();
+    let html = format!(
+        r#"<body><div id="wrap"><div class="col"><ul>{links}</ul></div>
+        <div class="col2"><h2>Title</h2>{p}{p}{p}</div></div></body>"#,
+        p = para(1, PROSE)
+    );
+    let e = ex().extract(&html, None);
+    let all = texts(&e).join("\n");
+    assert!(all.contains("committee"));
+    assert!(!all.contains("Another story"), "{all}");
+}
+
+#[test]
+fn forum_thread_keeps_every_post() {
+    let posts: String = (0..4)
+        .map(|i| {
+            format!(
+                r#"<article class="post"><div class="user"><a href="/u{i}">user{i}</a></div>
+                <div class="body"><p>Reply number {i}: I tried restarting the router, and the
+                connection came back after a minute, so maybe try that first.</p></div></article>"#
+            )
+        })
+        .collect();
+    let html = format!(
+        r#"<body><nav><a href="/">Forum index</a></nav><main><h1>Router drops connection</h1>
+        <div class="topic">{posts}</div></main>
+        <div class="related-topics"><p>Some related topic teaser that is long, with commas, too.</p></div></body>"#
+    );
+    let e = ex().extract(&html, None);
+    let all = texts(&e).join("\n");
+    for i in 0..4 {
+        assert!(all.contains(&format!("Reply number {i}")), "{all}");
+    }
+    assert!(!all.contains("related topic"));
+}
+
+#[test]
+fn product_page_keeps_description_in_accordion() {
+    let html = r#"<body><header><a href="/">Shop</a></header><main><h1>Arrival T-Shirt</h1><p>$22</p>
+        <div class="accordion"><div role="dialog"><aside><p>The Arrival T-Shirt is your admission
+        to a new, purposeful approach to training, with sweat-wicking fabric and a light feel.
+        It is made to encourage you to aspire more, perform more and achieve more, every day.</p>
+        <ul><li>Slim fit</li><li>Lightweight material</li></ul></aside></div></div></main>
+        <footer><p>Footer prose about the company history, founded in 1990, in Leeds.</p></footer></body>"#;
+    let all = texts(&ex().extract(html, None)).join("\n");
+    assert!(all.contains("purposeful approach"), "{all}");
+    assert!(all.contains("Slim fit"));
+    assert!(!all.contains("company history"));
+}
+
+#[test]
+fn structure_is_kept() {
+    let html = format!(
+        r#"<article><h2>Sub</h2>{p}<ul><li>one</li><li>two</li></ul><blockquote>quoted</blockquote>
+        <pre>let x = 1;
+let y = 2;</pre><table><tr><th>a</th><th>b</th></tr><tr><td>1</td><td><div>2</div></td></tr></table>
+        </article>"#,
+        p = para(2, PROSE)
+    );
+    let e = ex().extract(&html, None);
+    let kinds: Vec<(BlockKind, &str)> = e
+        .blocks
+        .iter()
+        .map(|b| (b.kind, b.text.as_str()))
+        .filter(|(k, _)| *k != BlockKind::Paragraph)
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (BlockKind::Heading { level: 2 }, "Sub"),
+            (BlockKind::ListItem, "one"),
+            (BlockKind::ListItem, "two"),
+            (BlockKind::Quote, "quoted"),
+            (BlockKind::Code, "let x = 1;\nlet y = 2;"),
+            (BlockKind::TableRow, "a | b"),
+            (BlockKind::TableRow, "1 | 2"),
+        ]
+    );
+}
+
+#[test]
+fn noscript_content_is_read_when_it_is_the_page() {
+    let html = format!(
+        r#"<body><div id="app"></div><noscript><div class="post">{p}{p}</div></noscript></body>"#,
+        p = para(1, PROSE)
+    );
+    assert!(texts(&ex().extract(&html, None))
+        .join(" ")
+        .contains("committee"));
+}
+
+#[test]
+fn metadata_from_json_ld_meta_time_and_url() {
+    let html = r#"<html lang="de"><head><title>Budget passes | Daily Planet</title>
+        <meta property="og:site_name" content="Daily Planet">
+        <meta name="description" content="What happened.">
+        <meta property="article:tag" content="politics">
+        <link rel="canonical" href="https://www.dailyplanet.com/2024/03/05/budget">
+        <script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+          {"@type":"WebSite","name":"Daily Planet"},
+          {"@type":"NewsArticle","headline":"Budget passes","datePublished":"2024-03-05T10:00:00+01:00",
+           "dateModified":"2024-03-06","author":[{"@type":"Person","name":"Lois Lane"},{"name":"Clark Kent"}],
+           "image":{"url":"https://x/i.jpg"}}]}</script></head>
+        <body><h1>Budget passes</h1></body></html>"#;
+    let m = ex().extract(html, None).metadata;
+    assert_eq!(m.title.as_deref(), Some("Budget passes"));
+    assert_eq!(m.authors, ["Lois Lane", "Clark Kent"]);
+    assert_eq!(m.date.as_deref(), Some("2024-03-05"));
+    assert_eq!(m.date_modified.as_deref(), Some("2024-03-06"));
+    assert_eq!(m.sitename.as_deref(), Some("Daily Planet"));
+    assert_eq!(m.hostname.as_deref(), Some("dailyplanet.com"));
+    assert_eq!(m.language.as_deref(), Some("de"));
+    assert_eq!(m.description.as_deref(), Some("What happened."));
+    assert_eq!(m.tags, ["politics"]);
+    assert_eq!(m.image.as_deref(), Some("https://x/i.jpg"));
+
+    let html = r#"<head><title>Hello world - My Blog</title><meta name="author" content="Ann">
+        </head><body><header><time datetime="2030-01-01">today</time></header>
+        <article><time datetime="2021-07-04T08:00">July 4</time></article></body>"#;
+    let m = ex().extract(html, None).metadata;
+    assert_eq!(m.title.as_deref(), Some("Hello world"));
+    assert_eq!(m.authors, ["Ann"]);
+    assert_eq!(m.date.as_deref(), Some("2021-07-04"));
+
+    let m = ex()
+        .extract(
+            "<p>x</p>",
+            Some("https://ex.com/news/2019/11/23/story.html"),
+        )
+        .metadata;
+    assert_eq!(m.date.as_deref(), Some("2019-11-23"));
+    assert_eq!(
+        normalise_date("March 5, 2024").as_deref(),
+        Some("2024-03-05")
+    );
+    assert_eq!(date_from_url("https://ex.com/2019/13/45/x"), None);
+}
+
+#[test]
+fn hostile_pages_complete() {
+    let e = ex();
+    // 10,000-deep nesting: no recursion anywhere.
+    let deep = format!(
+        "{}{}{}",
+        "<div>".repeat(10_000),
+        para(3, PROSE),
+        "</div>".repeat(10_000)
+    );
+    e.extract(&deep, None);
+    let deep = format!(
+        "{}text{}",
+        "<span><b>".repeat(10_000),
+        "</b></span>".repeat(10_000)
+    );
+    e.extract(&deep, None);
+    // A multi-megabyte page.
+    let big = format!("<body>{}</body>", para(1, PROSE).repeat(8_000));
+    assert!(big.len() > 4_000_000);
+    assert!(!e.extract(&big, None).blocks.is_empty());
+    // NULs, empty and junk documents.
+    e.extract("<p>a\0b</p>\0\0<div>\0", None);
+    for junk in ["", " ", "<", "<<>>", "</p></div>", "<html>", "<!-- x"] {
+        let out = e.extract(junk, None);
+        assert!(out.blocks.is_empty());
+    }
+}
