@@ -5,7 +5,7 @@
 //! assigns the same sequence numbers on one core or many.
 
 use crate::clean::text::template::{Template, TemplateLearner};
-use crate::clean::{sniff, Cleaner, Hints};
+use crate::clean::{sniff, Cleaner, Hints, SNIFF_BYTES};
 use crate::document::{Document, InputKind};
 use crate::sources::Input;
 use rayon::prelude::*;
@@ -131,10 +131,12 @@ fn learn_templates(inputs: &[Input], cleaner: &Cleaner, max: u64) -> HashMap<Str
             .par_iter()
             .filter(|i| sizes[i.group.as_str()] >= 3)
             .filter_map(|input| {
-                let raw = input.read(max).ok()?;
-                if sniff(&raw, input.content_type.as_deref()) != InputKind::Text {
+                // Sniffing needs only the start: HTML pages are not read twice.
+                let head = input.read_prefix(SNIFF_BYTES).ok()?;
+                if sniff(&head, input.content_type.as_deref()) != InputKind::Text {
                     return None;
                 }
+                let raw = input.read(max).ok()?;
                 let lines = cleaner.template_lines(&raw, &Hints::default()).ok()?;
                 Some((input.group.as_str(), lines))
             })

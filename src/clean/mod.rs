@@ -172,6 +172,9 @@ pub fn builtin_rules() -> RulesConfig {
     toml::from_str(BUILTIN_RULES).expect("config/furniture.toml is valid")
 }
 
+/// How many leading bytes [`sniff`] looks at.
+pub const SNIFF_BYTES: usize = 2048;
+
 /// HTML when the header says so, or when the content opens with markup.
 pub fn sniff(bytes: &[u8], content_type: Option<&str>) -> InputKind {
     if let Some(ct) = content_type {
@@ -183,7 +186,7 @@ pub fn sniff(bytes: &[u8], content_type: Option<&str>) -> InputKind {
             return InputKind::Text;
         }
     }
-    let head = &bytes[..bytes.len().min(2048)];
+    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
     let start = head
         .iter()
         .position(|b| !b.is_ascii_whitespace() && !matches!(b, 0xEF | 0xBB | 0xBF | 0xFE | 0xFF))

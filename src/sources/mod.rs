@@ -88,6 +88,30 @@ impl Input {
     }
 }
 
+impl Input {
+    /// The first `n` bytes (fewer if the page is shorter): enough to tell HTML from text
+    /// without reading a whole page.
+    pub fn read_prefix(&self, n: usize) -> Result<Vec<u8>, SourceError> {
+        match &self.location {
+            Location::Memory { bytes, .. } => Ok(bytes[..bytes.len().min(n)].to_vec()),
+            Location::File(path) => {
+                use std::io::Read;
+                let io = |source| SourceError::Io {
+                    path: path.clone(),
+                    source,
+                };
+                let mut buf = Vec::with_capacity(n);
+                std::fs::File::open(path)
+                    .map_err(io)?
+                    .take(n as u64)
+                    .read_to_end(&mut buf)
+                    .map_err(io)?;
+                Ok(buf)
+            }
+        }
+    }
+}
+
 impl fmt::Display for Input {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.locator())

@@ -191,7 +191,9 @@ fn measure(t: &str) -> (u32, u32) {
             chars += 1; // the space before each word
             in_word = true;
         }
-        chars += 1;
+        // Ideographs and kana carry a word's worth of text each and have no spaces
+        // between them: weigh them so CJK prose scores like its Latin equivalent.
+        chars += if is_wide(c) { 3 } else { 1 };
         if matches!(
             c,
             ',' | '.' | '!' | '?' | ';' | '，' | '。' | '、' | '！' | '？'
@@ -200,6 +202,11 @@ fn measure(t: &str) -> (u32, u32) {
         }
     }
     (chars, punct)
+}
+
+/// CJK ideographs, kana and Hangul syllables.
+fn is_wide(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
 }
 
 pub struct BuildOptions<'s> {
