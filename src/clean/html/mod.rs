@@ -147,23 +147,6 @@ impl HtmlExtractor {
         };
         let dom = Dom::build(doc.tree.root(), &opts);
         let choice = score::choose(&dom, &self.params);
-        if std::env::var_os("GLEANER_HTML_DEBUG").is_some() {
-            if let Some(c) = &choice {
-                let n = &dom.nodes[c.root];
-                let el = n.node.value().as_element();
-                eprintln!(
-                    "choice {:?} class={:?} id={:?} good={} body_good={} text={} nodes={}",
-                    el.map(|e| e.name()),
-                    el.and_then(|e| e.attr("class")),
-                    el.and_then(|e| e.id()),
-                    c.good,
-                    c.body_good,
-                    n.text,
-                    dom.nodes.len()
-                );
-            }
-            debug_dead(&dom);
-        }
         match choice {
             Some(c) if c.good >= MIN_GOOD => Extracted {
                 metadata,
@@ -215,32 +198,6 @@ fn lines(dom: &Dom) -> String {
         }
     }
     out
-}
-
-/// Which furniture removed each sizeable block (GLEANER_HTML_DEBUG, for tuning).
-fn debug_dead(dom: &Dom) {
-    for n in dom
-        .nodes
-        .iter()
-        .filter(|n| n.own_text >= 80 && n.flags & dom::DEAD != 0)
-    {
-        let mut a = n;
-        while a.flags & dom::FURNITURE == 0 && a.parent != u32::MAX {
-            let p = &dom.nodes[a.parent as usize];
-            if p.flags & dom::DEAD == 0 {
-                break;
-            }
-            a = p;
-        }
-        let el = a.node.value().as_element();
-        eprintln!(
-            "dead {} by <{}> class={:?} id={:?}",
-            n.own_text,
-            el.map_or("?", |e| e.name()),
-            el.and_then(|e| e.attr("class")),
-            el.and_then(|e| e.id())
-        );
-    }
 }
 
 /// Parses with scripting off, as a crawler sees the page: `<noscript>` content becomes

@@ -38,9 +38,8 @@ impl Default for Params {
 #[derive(Debug, Clone, Copy)]
 pub struct Choice {
     pub root: usize,
-    /// Good characters inside the chosen subtree and in the whole body.
+    /// Good characters inside the chosen subtree.
     pub good: f32,
-    pub body_good: f32,
 }
 
 /// Good and bad characters of one node's owned text.
@@ -111,6 +110,5 @@ pub fn choose(dom: &Dom, p: &Params) -> Option<Choice> {
     Some(Choice {
         root: pick,
         good: good[pick],
-        body_good: good[body],
     })
 }
