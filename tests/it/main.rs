@@ -2,6 +2,7 @@
 
 mod cli;
 mod crash;
+mod devset;
 mod helpers;
 mod html;
 mod properties;
