@@ -31,6 +31,8 @@ pub struct Params {
     pub bad_weight: f32,
     pub fill_bad: bool,
     pub max_gap: usize,
+    pub position_decay: f32,
+    pub isolated_weight: f32,
 }
 
 /// The stopword list that fits the lines best, or `None` when no list covers enough of
@@ -72,7 +74,8 @@ pub fn pass(lines: &[Line], hard: &[Option<Verdict>], idx: &[usize], p: &Params)
                 Some(Verdict::Keep) => return Class::Good,
                 None => {}
             }
-            if l.copyright || l.glued {
+            // Truncated lines ("…") are teasers of text elsewhere, never the text itself.
+            if l.copyright || l.glued || l.ending == Ending::Ellipsis {
                 return Class::Bad;
             }
             if l.separator || l.chars < p.length_low {
@@ -187,10 +190,31 @@ fn region(
     let mut best = (0.0f32, 0usize, 0usize);
     let mut cur = 0.0f32;
     let mut start = 0usize;
+    // Length of the run of good lines each line belongs to.
+    let mut runlen = vec![0usize; idx.len()];
+    let mut k = 0;
+    while k < idx.len() {
+        if cls[k] != Class::Good {
+            k += 1;
+            continue;
+        }
+        let st = k;
+        while k < idx.len() && cls[k] == Class::Good {
+            k += 1;
+        }
+        for r in &mut runlen[st..k] {
+            *r = k - st;
+        }
+    }
     for k in 0..idx.len() {
         let w = lines[idx[k]].words.max(1) as f32;
         let s = if cls[k] == Class::Good {
-            w
+            let iso = if runlen[k] <= 2 {
+                p.isolated_weight
+            } else {
+                1.0
+            };
+            iso * w * (1.0 - p.position_decay * k as f32 / idx.len() as f32)
         } else {
             -w * p.bad_weight
         };

@@ -51,6 +51,13 @@ pub struct TextOptions {
     /// characters (0 = off). Off by default: on the dev set it costs more recall than
     /// it gains precision.
     pub min_repeat_chars: u32,
+    /// How much less good text counts towards the region at the page end than at its
+    /// start (0..1): with two candidate runs, the article is the earlier one more often
+    /// than comments, reviews and teaser lists that follow it.
+    pub position_decay: f32,
+    /// What good text counts towards the region when it stands in a run of at most two
+    /// good lines (a teaser's title and blurb, a review), against 1 for longer runs.
+    pub isolated_weight: f32,
 }
 
 impl Default for TextOptions {
@@ -67,6 +74,8 @@ impl Default for TextOptions {
             fill_bad: true,
             max_gap: 1000,
             min_repeat_chars: 0,
+            position_decay: 0.6,
+            isolated_weight: 0.6,
         }
     }
 }
@@ -106,6 +115,8 @@ impl TextCleaner {
                 bad_weight: opts.bad_weight,
                 fill_bad: opts.fill_bad,
                 max_gap: opts.max_gap,
+                position_decay: opts.position_decay,
+                isolated_weight: opts.isolated_weight,
             },
             stopwords: Stopwords::new(),
         }

@@ -106,19 +106,29 @@ fn learnable(line: &str) -> bool {
 /// outer punctuation ignored), computed without building the key: learning hashes every
 /// line of every page, so this is the template's hot loop.
 fn line_hash(line: &str) -> u64 {
-    use std::hash::Hasher;
+    // FNV-1a, byte for byte what `stopwords::Fnv` computes over the key, inlined so that
+    // ASCII (nearly every line) skips the Unicode lowercasing machinery.
     let trimmed = line.trim_matches(|c: char| !c.is_alphanumeric());
-    let mut h = super::stopwords::Fnv::default();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut byte = |b: u8| h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
     let mut utf8 = [0u8; 4];
     for (n, word) in trimmed.split_whitespace().enumerate() {
         if n > 0 {
-            h.write(b" ");
+            byte(b' ');
         }
-        for c in word.chars().flat_map(char::to_lowercase) {
-            h.write(c.encode_utf8(&mut utf8).as_bytes());
+        if word.is_ascii() {
+            for &b in word.as_bytes() {
+                byte(b.to_ascii_lowercase());
+            }
+        } else {
+            for c in word.chars().flat_map(char::to_lowercase) {
+                for &b in c.encode_utf8(&mut utf8).as_bytes() {
+                    byte(b);
+                }
+            }
         }
     }
-    h.finish()
+    h
 }
 
 #[cfg(test)]
