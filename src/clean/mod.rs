@@ -172,6 +172,12 @@ pub fn builtin_rules() -> RulesConfig {
     toml::from_str(BUILTIN_RULES).expect("config/furniture.toml is valid")
 }
 
+/// CJK ideographs and kana: scripts written without spaces between words, whose
+/// characters the classifiers weigh more than a Latin letter.
+pub(crate) fn is_wide(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
+}
+
 /// How many leading bytes [`sniff`] looks at.
 pub const SNIFF_BYTES: usize = 2048;
 

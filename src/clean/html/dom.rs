@@ -6,6 +6,7 @@
 //! siblings cost.
 
 use super::furniture::{furniture_role, Furniture};
+use crate::clean::is_wide;
 use ego_tree::NodeRef;
 use scraper::{ElementRef, Node as HNode, Selector};
 
@@ -202,11 +203,6 @@ fn measure(t: &str) -> (u32, u32) {
         }
     }
     (chars, punct)
-}
-
-/// CJK ideographs, kana and Hangul syllables.
-fn is_wide(c: char) -> bool {
-    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
 }
 
 pub struct BuildOptions<'s> {

@@ -3,6 +3,7 @@
 //! fixpoint passes never look at the text again.
 
 use super::stopwords::{Stopwords, NLANGS};
+use crate::clean::is_wide;
 
 /// How a line ends, which separates prose and headings from labels and fragments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,8 +53,15 @@ impl<'a> Line<'a> {
         let mut prev = ' ';
         let mut prev2 = ' ';
         let mut copyright = false;
+        let mut wide = 0u32;
         for c in text.chars() {
             chars += 1;
+            if is_wide(c) {
+                // Ideographs and kana carry a word's worth of text each, with no spaces
+                // between them: count them so CJK prose measures like Latin prose.
+                chars += 2;
+                wide += 1;
+            }
             if c.is_alphabetic() {
                 letters += 1;
                 // "end. Next" — the space is `prev`, the period `prev2`.
@@ -94,6 +102,8 @@ impl<'a> Line<'a> {
                 copyright = true;
             }
         }
+        // Two ideographs make about one word of a spaced language.
+        words += wide / 2;
         Line {
             text,
             chars,
@@ -177,6 +187,18 @@ mod tests {
 
     fn line(t: &str) -> Line<'_> {
         Line::new(t, &Stopwords::new(), &mut String::new())
+    }
+
+    #[test]
+    fn cjk_text_measures_like_prose() {
+        let l = line("東京都は来月から新しい交通規則を導入すると発表しました。専門家によると、この変更は多くの市民の日常生活に影響を与える見込みです。");
+        assert!(
+            l.chars > 150 && l.words > 25,
+            "{} chars, {} words",
+            l.chars,
+            l.words
+        );
+        assert_eq!(l.ending, Ending::Period);
     }
 
     #[test]
