@@ -178,6 +178,19 @@ pub(crate) fn is_wide(c: char) -> bool {
     matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
 }
 
+/// Appends `word` lowercased. Most words of most pages are ASCII, where lowercasing is a
+/// byte copy; going through `char::to_lowercase` for those was a fifth of the text
+/// cleaner's time.
+pub(crate) fn push_lowercase(buf: &mut String, word: &str) {
+    if word.is_ascii() {
+        let start = buf.len();
+        buf.push_str(word);
+        buf[start..].make_ascii_lowercase();
+    } else {
+        buf.extend(word.chars().flat_map(char::to_lowercase));
+    }
+}
+
 /// How many leading bytes [`sniff`] looks at.
 pub const SNIFF_BYTES: usize = 2048;
 

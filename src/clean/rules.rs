@@ -105,7 +105,7 @@ pub fn line_key(line: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(word.chars().flat_map(char::to_lowercase));
+        crate::clean::push_lowercase(&mut out, word);
     }
     out
 }

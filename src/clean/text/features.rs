@@ -3,7 +3,7 @@
 //! fixpoint passes never look at the text again.
 
 use super::stopwords::{Stopwords, NLANGS};
-use crate::clean::is_wide;
+use crate::clean::{is_wide, push_lowercase};
 
 /// How a line ends, which separates prose and headings from labels and fragments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,7 +92,7 @@ impl<'a> Line<'a> {
                 glued |= switches(w) >= 2;
             }
             buf.clear();
-            buf.extend(w.chars().flat_map(char::to_lowercase));
+            push_lowercase(buf, w);
             let mask = sw.mask(buf);
             if mask != 0 {
                 for (i, s) in stops.iter_mut().enumerate() {
