@@ -106,6 +106,7 @@ impl LoadedConfig {
         // Compile the rules now so a bad regex is a config error with a line number,
         // not a failure halfway through a run.
         check_rules(&config.clean.rules, path, &text)?;
+        check_selectors(&config.clean.html.drop_selectors, path, &text)?;
         Ok(LoadedConfig {
             path: path.to_path_buf(),
             config,
@@ -132,6 +133,28 @@ fn check_rules(rules: &RulesConfig, path: &Path, text: &str) -> Result<(), Confi
             message: e.to_string(),
         }
     })
+}
+
+/// The extractor would skip a selector it can't parse; in a config that is a typo to
+/// report, with its line.
+fn check_selectors(
+    selectors: &std::collections::BTreeMap<String, Vec<String>>,
+    path: &Path,
+    text: &str,
+) -> Result<(), ConfigError> {
+    for (host, list) in selectors {
+        for sel in list {
+            if let Err(e) = scraper::Selector::parse(sel) {
+                return Err(ConfigError::Invalid {
+                    path: path.to_path_buf(),
+                    line: line_of(text, sel),
+                    key: format!("clean.html.drop_selectors.\"{host}\""),
+                    message: format!("invalid CSS selector {sel:?}: {e}"),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 fn invalid(path: &Path, text: &str, key: &str, message: &str) -> ConfigError {
@@ -178,6 +201,19 @@ mod tests {
     fn bad_value_type_is_reported() {
         let err = parse("[clean]\nmax_input_bytes = 'big'\n", Path::new("g.toml")).unwrap_err();
         assert!(err.to_string().contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn bad_selector_names_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("g.toml");
+        std::fs::write(
+            &p,
+            "[clean.html.drop_selectors]\n\"ex.com\" = ['.ok', 'div[[']\n",
+        )
+        .unwrap();
+        let msg = LoadedConfig::load(&p).unwrap_err().to_string();
+        assert!(msg.contains("line 2") && msg.contains("div[["), "{msg}");
     }
 
     #[test]
