@@ -14,9 +14,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Inputs cleaned per parallel round. Bounds memory to this many raw pages and
-/// documents in flight, while keeping every core busy.
-const CHUNK: usize = 256;
+/// Inputs cleaned per parallel round, per worker thread. Bounds memory to this many raw
+/// pages and documents in flight per thread, while keeping every thread busy.
+const CHUNK_PER_THREAD: usize = 32;
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -32,7 +32,7 @@ pub struct Options {
 #[derive(Debug)]
 pub struct Cleaned {
     pub input: Input,
-    pub raw: Arc<[u8]>,
+    pub raw: Arc<Vec<u8>>,
     pub document: Document,
 }
 
@@ -66,7 +66,7 @@ pub fn run<E>(
     } else {
         HashMap::new()
     };
-    for chunk in inputs.chunks(CHUNK) {
+    for chunk in inputs.chunks(CHUNK_PER_THREAD * pool.current_num_threads()) {
         let outcomes: Vec<Outcome> = pool.install(|| {
             chunk
                 .par_iter()
@@ -125,7 +125,7 @@ fn learn_templates(inputs: &[Input], cleaner: &Cleaner, max: u64) -> HashMap<Str
         *sizes.entry(input.group.as_str()).or_default() += 1;
     }
     let mut learners: HashMap<String, TemplateLearner> = HashMap::new();
-    for chunk in inputs.chunks(CHUNK) {
+    for chunk in inputs.chunks(CHUNK_PER_THREAD * rayon::current_num_threads()) {
         // Reading and decoding in parallel; counting lines in order, on this thread.
         let pages: Vec<(&str, String)> = chunk
             .par_iter()

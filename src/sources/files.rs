@@ -72,10 +72,10 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str().is_some_and(|s| s.starts_with('.'))
 }
 
-fn read_stdin() -> std::io::Result<Arc<[u8]>> {
+fn read_stdin() -> std::io::Result<Arc<Vec<u8>>> {
     let mut buf = Vec::new();
     std::io::stdin().lock().read_to_end(&mut buf)?;
-    Ok(buf.into())
+    Ok(Arc::new(buf))
 }
 
 /// True when `path` names stdin.

@@ -14,7 +14,7 @@ pub enum Location {
     /// Bytes already in memory (stdin, or a page fetched or unpacked by a source).
     Memory {
         name: String,
-        bytes: Arc<[u8]>,
+        bytes: Arc<Vec<u8>>,
     },
 }
 
@@ -66,7 +66,7 @@ impl Input {
     }
 
     /// Reads the page, refusing files over `max` bytes before reading them.
-    pub fn read(&self, max: u64) -> Result<Arc<[u8]>, SourceError> {
+    pub fn read(&self, max: u64) -> Result<Arc<Vec<u8>>, SourceError> {
         match &self.location {
             Location::Memory { bytes, .. } => Ok(bytes.clone()),
             Location::File(path) => {
@@ -82,7 +82,7 @@ impl Input {
                         max,
                     });
                 }
-                Ok(std::fs::read(path).map_err(io)?.into())
+                Ok(Arc::new(std::fs::read(path).map_err(io)?))
             }
         }
     }
