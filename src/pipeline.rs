@@ -9,7 +9,6 @@ use crate::clean::{sniff, Cleaner, Hints, SNIFF_BYTES};
 use crate::document::{Document, InputKind};
 use crate::sources::Input;
 use rayon::prelude::*;
-use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -156,7 +155,7 @@ fn learn_templates(inputs: &[Input], cleaner: &Cleaner, max: u64) -> HashMap<Str
 }
 
 /// Counts of one command or run, printed at its end and kept for `--log-format json`.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Summary {
     pub inputs: u64,
     pub cleaned: u64,
@@ -165,12 +164,7 @@ pub struct Summary {
     pub new_documents: u64,
     pub duplicates: u64,
     pub failures: u64,
-    #[serde(serialize_with = "secs")]
     pub elapsed: Duration,
-}
-
-fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_f64((d.as_secs_f64() * 1000.0).round() / 1000.0)
 }
 
 impl std::fmt::Display for Summary {

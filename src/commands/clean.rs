@@ -83,7 +83,7 @@ pub fn clean(
         // Stored documents render with their store fields; the record is only
         // fetched when the output needs it.
         let stored = match (&store, &put, args.format) {
-            (Some(s), Some(p), Format::Json) => s.by_seq(seq_of(p))?,
+            (Some(s), Some(p), Format::Json) => s.by_seq(p.seq())?,
             _ => None,
         };
         let body = export::render(doc, stored.as_ref(), args.format);
@@ -92,7 +92,9 @@ pub fn clean(
                 Naming::Stem => names.unique(&cleaned.input.stem(), args.format.extension()),
                 Naming::Hash => {
                     let hash = content_hash(&doc.text());
-                    let seq = put.as_ref().map_or_else(|| names.seq_for(&hash), seq_of);
+                    let seq = put
+                        .as_ref()
+                        .map_or_else(|| names.seq_for(&hash), PutOutcome::seq);
                     file_name(seq, &hash, args.format.extension())
                 }
             };
@@ -113,12 +115,6 @@ pub fn clean(
     result?;
     summary.elapsed = started.elapsed();
     Ok(summary)
-}
-
-fn seq_of(put: &PutOutcome) -> u64 {
-    match put {
-        PutOutcome::New { seq, .. } | PutOutcome::Duplicate { seq, .. } => *seq,
-    }
 }
 
 /// Output names handed out so far in this command.
