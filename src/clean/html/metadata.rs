@@ -214,12 +214,13 @@ pub fn date_from_url(url: &str) -> Option<String> {
 
 /// "Headline | Site" → "Headline": drops the part naming the site.
 fn strip_site(title: &str, site: Option<&str>, h1: Option<&str>) -> String {
-    if let Some(h1) = h1 {
+    // The page's own headline, when the title merely wraps it, is the cleanest answer.
+    if let Some(h1) = h1.filter(|h| h.chars().count() >= 3) {
         if title.starts_with(h1) || title.ends_with(h1) {
             return h1.to_string();
         }
     }
-    for sep in [" | ", " - ", " – ", " — ", " :: ", " · ", " » "] {
+    for sep in [" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » "] {
         if let Some(parts) = title
             .split_once(sep)
             .map(|_| title.split(sep).collect::<Vec<_>>())
@@ -287,7 +288,7 @@ pub fn extract(doc: &Html, url: Option<&str>) -> Metadata {
             })
     });
     let title = meta(&["og:title", "twitter:title"])
-        .map(|t| strip_site(&t, site.as_deref(), None))
+        .map(|t| strip_site(&t, site.as_deref(), f.h1.as_deref()))
         .or_else(|| ld("headline"))
         .or_else(|| {
             f.title
