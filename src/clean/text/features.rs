@@ -41,6 +41,8 @@ pub struct Line<'a> {
     /// A copyright notice; jusText's one content-free "always bad" signal that survives
     /// in plain text.
     pub copyright: bool,
+    /// Opens a comment section: "12 Comments", "3 thoughts on “…”", "Reader Interactions".
+    pub comments_header: bool,
 }
 
 impl<'a> Line<'a> {
@@ -117,6 +119,7 @@ impl<'a> Line<'a> {
             glued,
             opens_upper: first_alnum.is_some_and(|c| c.is_uppercase() || c.is_numeric()),
             copyright,
+            comments_header: chars <= 160 && comments_header(text, buf),
         }
     }
 
@@ -149,6 +152,47 @@ impl<'a> Line<'a> {
             && !matches!(self.ending, Ending::Colon)
             && self.digits * 3 < self.chars
     }
+}
+
+/// "12 Comments", "3 thoughts on “Title”", "Comments (4)", "Reader Interactions": the
+/// heading of the comments under an article. Not "Add a comment" or "2 replies", which
+/// forums repeat under every post.
+fn comments_header(text: &str, buf: &mut String) -> bool {
+    buf.clear();
+    push_lowercase(buf, text.trim_end_matches([':', '.', '!', ' ']));
+    let t = buf.as_str();
+    if matches!(
+        t,
+        "reader interactions"
+            | "leave a reply"
+            | "leave a comment"
+            | "post a comment"
+            | "join the conversation"
+    ) {
+        return true;
+    }
+    if let Some(r) = t.strip_prefix("comments (") {
+        return r
+            .strip_suffix(')')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    }
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let Some(rest) = t[digits..].strip_prefix(' ').filter(|_| digits > 0) else {
+        return false;
+    };
+    [
+        "comments",
+        "comment",
+        "responses",
+        "response",
+        "thoughts",
+        "thought",
+    ]
+    .iter()
+    .any(|w| {
+        rest.strip_prefix(w)
+            .is_some_and(|r| r.is_empty() || r.starts_with(" on "))
+    })
 }
 
 /// Lower-to-upper case switches inside a word: "iPhone" 1, "HomeWorldRussia" 2.
@@ -215,5 +259,10 @@ mod tests {
         assert!(!line("iPhone sales rise").glued);
         assert_eq!(line("Leaders In Brief…").ending, Ending::Ellipsis);
         assert!(line("© 2025 Example Inc").copyright);
+        assert!(line("12 Comments").comments_header);
+        assert!(line("3 thoughts on “Why bother”").comments_header);
+        assert!(line("Comments (4)").comments_header);
+        assert!(!line("Add a comment").comments_header);
+        assert!(!line("12 comments were left").comments_header);
     }
 }
