@@ -171,17 +171,18 @@ pub fn pass(lines: &[Line], hard: &[Option<Verdict>], idx: &[usize], p: &Params)
     }
     if p.region {
         region(lines, hard, idx, &initial, &mut cls, p);
-        cut_comments(lines, idx, &mut cls);
+        cut_after_article(lines, idx, &mut cls);
     }
     cls
 }
 
-/// The comments under an article: a comment-section heading ("12 Comments") after most
-/// of the kept text ends the article, whatever prose follows it. Before that point it
-/// is more likely a teaser's comment count or a forum thread's own heading. A heading
-/// the page repeats under several posts ("4 Comments" under each answer) is per post.
-fn cut_comments(lines: &[Line], idx: &[usize], cls: &mut [Class]) {
-    let headers = idx.iter().filter(|&&i| lines[i].comments_header).count();
+/// What follows an article: a heading of its comments ("12 Comments") or of links to
+/// other pages ("You may also like") after most of the kept text ends the article,
+/// whatever prose follows it. Earlier, it is more likely a teaser's comment count or a
+/// forum thread's own heading. A heading the page repeats under several posts
+/// ("4 Comments" under each answer) is per post.
+fn cut_after_article(lines: &[Line], idx: &[usize], cls: &mut [Class]) {
+    let headers = idx.iter().filter(|&&i| lines[i].after_article).count();
     if headers == 0 || headers > 3 {
         return;
     }
@@ -192,7 +193,7 @@ fn cut_comments(lines: &[Line], idx: &[usize], cls: &mut [Class]) {
         .sum();
     let mut before = 0u32;
     for k in 0..idx.len() {
-        if lines[idx[k]].comments_header && before > 0 && before * 2 >= total && before < total {
+        if lines[idx[k]].after_article && before > 0 && before * 2 >= total && before < total {
             for c in &mut cls[k..] {
                 *c = Class::Bad;
             }
