@@ -171,8 +171,38 @@ pub fn pass(lines: &[Line], hard: &[Option<Verdict>], idx: &[usize], p: &Params)
     }
     if p.region {
         region(lines, hard, idx, &initial, &mut cls, p);
+        cut_after_article(lines, idx, &mut cls);
     }
     cls
+}
+
+/// What follows an article: a heading of its comments ("12 Comments") or of links to
+/// other pages ("You may also like") after most of the kept text ends the article,
+/// whatever prose follows it. Earlier, it is more likely a teaser's comment count or a
+/// forum thread's own heading. A heading the page repeats under several posts
+/// ("4 Comments" under each answer) is per post.
+fn cut_after_article(lines: &[Line], idx: &[usize], cls: &mut [Class]) {
+    let headers = idx.iter().filter(|&&i| lines[i].after_article).count();
+    if headers == 0 || headers > 3 {
+        return;
+    }
+    let chars = |k: usize| lines[idx[k]].chars;
+    let total: u32 = (0..idx.len())
+        .filter(|&k| cls[k] == Class::Good)
+        .map(chars)
+        .sum();
+    let mut before = 0u32;
+    for k in 0..idx.len() {
+        if lines[idx[k]].after_article && before > 0 && before * 2 >= total && before < total {
+            for c in &mut cls[k..] {
+                *c = Class::Bad;
+            }
+            return;
+        }
+        if cls[k] == Class::Good {
+            before += chars(k);
+        }
+    }
 }
 
 /// The main content: the run of lines where good text outweighs the rest most. Good lines

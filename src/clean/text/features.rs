@@ -41,6 +41,9 @@ pub struct Line<'a> {
     /// A copyright notice; jusText's one content-free "always bad" signal that survives
     /// in plain text.
     pub copyright: bool,
+    /// Opens what follows an article: its comments ("12 Comments", "3 thoughts on “…”",
+    /// "Reader Interactions") or links to other pages ("You may also like", "Read next").
+    pub after_article: bool,
 }
 
 impl<'a> Line<'a> {
@@ -117,6 +120,12 @@ impl<'a> Line<'a> {
             glued,
             opens_upper: first_alnum.is_some_and(|c| c.is_uppercase() || c.is_numeric()),
             copyright,
+            after_article: chars <= 160
+                && text
+                    .bytes()
+                    .next()
+                    .is_some_and(|b| b"0123456789CJKLMPRTYcjklmprty".contains(&b))
+                && after_article(text, buf),
         }
     }
 
@@ -149,6 +158,76 @@ impl<'a> Line<'a> {
             && !matches!(self.ending, Ending::Colon)
             && self.digits * 3 < self.chars
     }
+}
+
+/// "12 Comments", "3 thoughts on “Title”", "Comments (4)", "Reader Interactions": the
+/// heading of the comments under an article, not "Add a comment" or "2 replies", which
+/// forums repeat under every post. Or the heading of the links to other pages that
+/// follow it: "You may also like", "Related posts", "More from Science".
+fn after_article(text: &str, buf: &mut String) -> bool {
+    buf.clear();
+    push_lowercase(buf, text.trim_end_matches([':', '.', '!', '…', ' ']));
+    let t = buf.as_str();
+    if matches!(
+        t,
+        "reader interactions"
+            | "leave a reply"
+            | "leave a comment"
+            | "post a comment"
+            | "join the conversation"
+            | "read next"
+            | "keep reading"
+            | "trending"
+            | "trending now"
+            | "recent posts"
+    ) {
+        return true;
+    }
+    for pre in ["you may also ", "you might also "] {
+        if let Some(r) = t.strip_prefix(pre) {
+            return ["like", "enjoy"].iter().any(|w| {
+                r.strip_prefix(w)
+                    .is_some_and(|r| r.is_empty() || r.starts_with(" these "))
+            });
+        }
+    }
+    for pre in ["related ", "popular "] {
+        if let Some(r) = t.strip_prefix(pre) {
+            return matches!(r, "posts" | "articles" | "stories" | "content")
+                && !(pre == "popular " && r == "content");
+        }
+    }
+    // "More from Science", "More stories like this": short, or it is a sentence.
+    let mut w = t.split(' ');
+    if w.next() == Some("more") && t.split(' ').count() <= 6 {
+        return match w.next() {
+            Some("from") => true,
+            Some("stories" | "articles" | "posts") => matches!(w.next(), Some("like" | "from")),
+            _ => false,
+        };
+    }
+    if let Some(r) = t.strip_prefix("comments (") {
+        return r
+            .strip_suffix(')')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    }
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let Some(rest) = t[digits..].strip_prefix(' ').filter(|_| digits > 0) else {
+        return false;
+    };
+    [
+        "comments",
+        "comment",
+        "responses",
+        "response",
+        "thoughts",
+        "thought",
+    ]
+    .iter()
+    .any(|w| {
+        rest.strip_prefix(w)
+            .is_some_and(|r| r.is_empty() || r.starts_with(" on "))
+    })
 }
 
 /// Lower-to-upper case switches inside a word: "iPhone" 1, "HomeWorldRussia" 2.
@@ -215,5 +294,14 @@ mod tests {
         assert!(!line("iPhone sales rise").glued);
         assert_eq!(line("Leaders In Brief…").ending, Ending::Ellipsis);
         assert!(line("© 2025 Example Inc").copyright);
+        assert!(line("12 Comments").after_article);
+        assert!(line("3 thoughts on “Why bother”").after_article);
+        assert!(line("Comments (4)").after_article);
+        assert!(!line("Add a comment").after_article);
+        assert!(!line("12 comments were left").after_article);
+        assert!(line("You Might Also Like…").after_article);
+        assert!(line("More from Science").after_article);
+        assert!(line("Related Stories").after_article);
+        assert!(!line("More from the board's chair, who spoke at length about it").after_article);
     }
 }
