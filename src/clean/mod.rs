@@ -156,9 +156,12 @@ impl Cleaner {
         }
         let kind = sniff(bytes, hints.content_type);
         let page = decode::decode(bytes, hints.content_type, kind == InputKind::Html);
-        // NULs survive decoding and confuse every downstream consumer of "text".
-        let page = if page.contains('\0') {
-            page.replace('\0', "")
+        // NULs survive decoding and confuse every downstream consumer of "text". A
+        // U+FEFF left in the text (a second BOM, or one mid-file) would be read as a BOM
+        // when the output is cleaned again, so cleaning would not be idempotent.
+        let junk = |c: char| c == '\0' || c == '\u{FEFF}';
+        let page = if page.contains(junk) {
+            page.replace(junk, "")
         } else {
             page
         };
@@ -280,6 +283,24 @@ mod tests {
         assert_eq!(sniff(b"Sunday, July 27\n<b>", None), InputKind::Text);
         assert_eq!(sniff(b"<3 you\n", None), InputKind::Text);
         assert_eq!(sniff(b"hello", Some("text/html")), InputKind::Html);
+    }
+
+    #[test]
+    fn stray_byte_order_marks_are_dropped() {
+        // Found by fuzzing: a UTF-16 BOM followed by U+FEFF left a BOM at the start of
+        // the output, which the next clean stripped.
+        let c = Cleaner::new(&CleanConfig::default()).unwrap();
+        let h = Hints::default();
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/fuzz/text-utf16-double-bom.txt"
+        ))
+        .unwrap();
+        let once = c.clean(&bytes, &h).unwrap().text();
+        assert!(!once.contains('\u{FEFF}'));
+        if let Ok(twice) = c.clean(once.as_bytes(), &h) {
+            assert_eq!(twice.text(), once);
+        }
     }
 
     #[test]
