@@ -6,6 +6,7 @@
 
 pub mod decode;
 pub mod html;
+pub mod language;
 pub mod rules;
 pub mod text;
 
@@ -17,7 +18,7 @@ use text::template::Template;
 use text::{TextCleaner, TextOptions};
 
 /// Bumped whenever cleaning output changes, so stored documents can be re-cleaned.
-pub const CLEANER_VERSION: &str = concat!("gleaner-", env!("CARGO_PKG_VERSION"), "+text.3+html.1");
+pub const CLEANER_VERSION: &str = concat!("gleaner-", env!("CARGO_PKG_VERSION"), "+text.4+html.2");
 
 /// The built-in furniture rules, shipped readable in `config/furniture.toml`.
 pub const BUILTIN_RULES: &str = include_str!("../../config/furniture.toml");
@@ -111,11 +112,12 @@ impl Cleaner {
             InputKind::Text => self.clean_text(&page, hints, Metadata::default()),
         };
         fill_from_url(&mut metadata, hints.url);
-        Ok(Document {
+        let doc = Document {
             kind,
             blocks,
             metadata,
-        })
+        };
+        Ok(with_language(doc))
     }
 
     fn clean_text(
@@ -127,6 +129,9 @@ impl Cleaner {
         let out = self.text.clean(text, hints.template);
         if metadata.title.is_none() {
             metadata.title = out.title;
+        }
+        if metadata.language.is_none() {
+            metadata.language = out.language.map(str::to_string);
         }
         (out.blocks, metadata)
     }
@@ -167,6 +172,15 @@ impl Cleaner {
         };
         Ok((kind, page))
     }
+}
+
+/// Pages that neither declare a language nor match a stopword list of the text
+/// classifier get one guessed from their clean text.
+fn with_language(mut doc: Document) -> Document {
+    if doc.metadata.language.is_none() {
+        doc.metadata.language = language::detect(&doc.text());
+    }
+    doc
 }
 
 /// The built-in rule set. It is compiled into the binary, so a parse error here is a bug

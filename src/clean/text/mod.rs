@@ -85,6 +85,8 @@ impl Default for TextOptions {
 pub struct TextOutput {
     pub blocks: Vec<Block>,
     pub title: Option<String>,
+    /// The language whose stopwords the kept text matches (ISO 639-1), if one does.
+    pub language: Option<&'static str>,
 }
 
 pub struct TextCleaner {
@@ -186,6 +188,7 @@ impl TextCleaner {
         TextOutput {
             blocks,
             title: title.map(|i| lines[i].text.to_string()),
+            language: classify::language(&lines, &kept).map(|l| stopwords::LANGS[l]),
         }
     }
 }
