@@ -2,7 +2,7 @@
 
 use super::{Input, Location, SourceError};
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use walkdir::WalkDir;
 
@@ -76,11 +76,6 @@ fn read_stdin() -> std::io::Result<Arc<Vec<u8>>> {
     let mut buf = Vec::new();
     std::io::stdin().lock().read_to_end(&mut buf)?;
     Ok(Arc::new(buf))
-}
-
-/// True when `path` names stdin.
-pub fn is_stdin(path: &Path) -> bool {
-    path.as_os_str() == "-"
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 
 use super::features::{Ending, Line};
 use super::stopwords::NLANGS;
+use super::TextOptions;
 use crate::clean::rules::Verdict;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,22 +18,6 @@ pub enum Class {
     Short,
     NearGood,
     Good,
-}
-
-/// Thresholds of one pass; see `TextOptions` for their meaning.
-#[derive(Debug, Clone)]
-pub struct Params {
-    pub length_low: u32,
-    pub length_high: u32,
-    pub stopwords_low: f32,
-    pub stopwords_high: f32,
-    pub region: bool,
-    pub fill: bool,
-    pub bad_weight: f32,
-    pub fill_bad: bool,
-    pub max_gap: usize,
-    pub position_decay: f32,
-    pub isolated_weight: f32,
 }
 
 /// The stopword list that fits the lines best, or `None` when no list covers enough of
@@ -56,7 +41,12 @@ pub fn language(lines: &[Line], idx: &[usize]) -> Option<usize> {
 
 /// One pass over `idx` (indices into `lines`, in page order). Returns the final class of
 /// each; the caller keeps the `Good` ones.
-pub fn pass(lines: &[Line], hard: &[Option<Verdict>], idx: &[usize], p: &Params) -> Vec<Class> {
+pub fn pass(
+    lines: &[Line],
+    hard: &[Option<Verdict>],
+    idx: &[usize],
+    p: &TextOptions,
+) -> Vec<Class> {
     let lang = language(lines, idx);
     // Without a stopword list, jusText's rule: judge on length alone.
     let (sw_low, sw_high) = match lang {
@@ -215,7 +205,7 @@ fn region(
     idx: &[usize],
     initial: &[Class],
     cls: &mut [Class],
-    p: &Params,
+    p: &TextOptions,
 ) {
     let mut best = (0.0f32, 0usize, 0usize);
     let mut cur = 0.0f32;

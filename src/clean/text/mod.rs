@@ -11,7 +11,7 @@ pub mod template;
 
 use crate::clean::rules::{Rules, Verdict};
 use crate::document::Block;
-use classify::{Class, Params};
+use classify::Class;
 use features::{Ending, Line};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -91,9 +91,7 @@ pub struct TextOutput {
 
 pub struct TextCleaner {
     rules: Rules,
-    templates: bool,
-    min_repeat_chars: u32,
-    params: Params,
+    opts: TextOptions,
     stopwords: Stopwords,
 }
 
@@ -105,27 +103,13 @@ impl TextCleaner {
     pub fn new(opts: &TextOptions, rules: Rules) -> Self {
         TextCleaner {
             rules,
-            templates: opts.templates,
-            min_repeat_chars: opts.min_repeat_chars,
-            params: Params {
-                length_low: opts.length_low,
-                length_high: opts.length_high,
-                stopwords_low: opts.stopwords_low,
-                stopwords_high: opts.stopwords_high,
-                region: opts.region,
-                fill: opts.fill,
-                bad_weight: opts.bad_weight,
-                fill_bad: opts.fill_bad,
-                max_gap: opts.max_gap,
-                position_decay: opts.position_decay,
-                isolated_weight: opts.isolated_weight,
-            },
+            opts: opts.clone(),
             stopwords: Stopwords::new(),
         }
     }
 
     pub fn clean(&self, text: &str, template: Option<&Template>) -> TextOutput {
-        let template = template.filter(|_| self.templates);
+        let template = template.filter(|_| self.opts.templates);
         let mut buf = String::new();
         let lines: Vec<Line> = text
             .lines()
@@ -138,7 +122,7 @@ impl TextCleaner {
         // re-cleaning it finds none.
         let mut seen: HashMap<&str, u32, BuildHasherDefault<Fnv>> = HashMap::default();
         for l in &lines {
-            if self.min_repeat_chars > 0 && l.chars >= self.min_repeat_chars {
+            if self.opts.min_repeat_chars > 0 && l.chars >= self.opts.min_repeat_chars {
                 *seen.entry(l.text).or_default() += 1;
             }
         }
@@ -154,7 +138,7 @@ impl TextCleaner {
 
         let mut kept: Vec<usize> = (0..lines.len()).collect();
         for _ in 0..MAX_PASSES {
-            let cls = classify::pass(&lines, &hard, &kept, &self.params);
+            let cls = classify::pass(&lines, &hard, &kept, &self.opts);
             let next: Vec<usize> = kept
                 .iter()
                 .zip(&cls)
