@@ -5,6 +5,7 @@
 
 use crate::clean::rules::{Rules, RulesConfig};
 use crate::clean::CleanConfig;
+use crate::sources::web::{FetchConfig, SiteConfig};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -20,6 +21,9 @@ pub struct Config {
     pub sources: SourcesConfig,
     #[serde(default)]
     pub clean: CleanConfig,
+    /// Network settings shared by every web source.
+    #[serde(default)]
+    pub fetch: FetchConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -43,6 +47,9 @@ impl Default for StoreConfig {
 pub struct SourcesConfig {
     #[serde(default)]
     pub files: Vec<FilesSourceConfig>,
+    /// Web sites, crawled politely and incrementally.
+    #[serde(default)]
+    pub web: Vec<SiteConfig>,
 }
 
 /// Saved pages on disk: files, or directories walked recursively.
@@ -103,6 +110,25 @@ impl LoadedConfig {
                 ));
             }
         }
+        if let Err((key, message)) = config.fetch.check() {
+            return Err(invalid(path, &text, key, &message));
+        }
+        let mut names = std::collections::HashSet::new();
+        for site in &config.sources.web {
+            if let Err((key, message)) = site.check() {
+                return Err(invalid_in(path, &text, &site.name, key, &message));
+            }
+            if !names.insert(site.name.as_str()) {
+                return Err(invalid_in(
+                    path,
+                    &text,
+                    &site.name,
+                    "name",
+                    &format!("two web sources are named {:?}", site.name),
+                ));
+            }
+            check_rules(&site.rules, path, &text)?;
+        }
         // Compile the rules now so a bad regex is a config error with a line number,
         // not a failure halfway through a run.
         check_rules(&config.clean.rules, path, &text)?;
@@ -162,6 +188,20 @@ fn invalid(path: &Path, text: &str, key: &str, message: &str) -> ConfigError {
         path: path.to_path_buf(),
         line: line_of(text, key),
         key: key.to_string(),
+        message: message.to_string(),
+    }
+}
+
+/// Like [`invalid`], for a key inside the `[[sources.web]]` table named `site`: the line
+/// is the key's first appearance after the site's name.
+fn invalid_in(path: &Path, text: &str, site: &str, key: &str, message: &str) -> ConfigError {
+    let start = text.find(&format!("{site:?}")).unwrap_or(0);
+    let at = text[start..].find(key).map_or(start, |at| start + at);
+    let line = text[..at].matches('\n').count() + 1;
+    ConfigError::Invalid {
+        path: path.to_path_buf(),
+        line,
+        key: format!("sources.web.{key}"),
         message: message.to_string(),
     }
 }

@@ -2,6 +2,7 @@
 //! WARC archives later yield the same [`Input`]s.
 
 pub mod files;
+pub mod web;
 
 use std::fmt;
 use std::path::PathBuf;
