@@ -4,3 +4,6 @@
 mod config;
 
 pub use config::{FetchConfig, SiteConfig};
+mod discover;
+mod http;
+mod url;
