@@ -5,11 +5,11 @@
 //! fraction of the cleaner's parse. URLs come back as written; the crawler resolves and
 //! normalises them.
 
+use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
     BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
-use html5ever::tendril::StrTendril;
 use quick_xml::events::Event;
 use std::cell::RefCell;
 use std::io::Read;
@@ -45,7 +45,10 @@ fn attr<'a>(tag: &'a Tag, name: &str) -> Option<&'a str> {
 }
 
 fn has_token(list: Option<&str>, token: &str) -> bool {
-    list.is_some_and(|l| l.split(|c: char| c.is_ascii_whitespace() || c == ',').any(|t| t.eq_ignore_ascii_case(token)))
+    list.is_some_and(|l| {
+        l.split(|c: char| c.is_ascii_whitespace() || c == ',')
+            .any(|t| t.eq_ignore_ascii_case(token))
+    })
 }
 
 impl TokenSink for Sink {
@@ -82,10 +85,8 @@ impl TokenSink for Sink {
                     }
                 }
             }
-            "base" => {
-                if out.base.is_none() {
-                    out.base = attr(&tag, "href").map(str::to_string);
-                }
+            "base" if out.base.is_none() => {
+                out.base = attr(&tag, "href").map(str::to_string);
             }
             "meta" => {
                 let name = attr(&tag, "name").unwrap_or("");
@@ -121,7 +122,11 @@ pub fn page_links(html: &str) -> PageLinks {
 /// Does an `X-Robots-Tag` header value forbid indexing (for us or every robot)?
 pub fn header_noindex(value: &str, user_agent: &str) -> bool {
     // "googlebot: noindex" targets one robot; a bare "noindex" targets all.
-    let agent = user_agent.split('/').next().unwrap_or("").to_ascii_lowercase();
+    let agent = user_agent
+        .split('/')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     value.split(',').any(|part| {
         let part = part.trim().to_ascii_lowercase();
         match part.split_once(':') {
@@ -181,7 +186,11 @@ pub fn sitemap(body: &[u8], max: u64) -> Result<Sitemap, DiscoverError> {
         }
         XmlEvent::End(_) => in_loc = false,
         XmlEvent::Text(t) if in_loc => {
-            let list = if index { &mut out.sitemaps } else { &mut out.pages };
+            let list = if index {
+                &mut out.sitemaps
+            } else {
+                &mut out.pages
+            };
             if list.len() < MAX_ENTRIES {
                 list.push(t.trim().to_string());
             }
@@ -220,7 +229,9 @@ pub fn feed(body: &[u8], max: u64) -> Result<Vec<String>, DiscoverError> {
                 in_item = false;
             }
         }
-        XmlEvent::Text(t) if in_link && links.len() < MAX_ENTRIES => links.push(t.trim().to_string()),
+        XmlEvent::Text(t) if in_link && links.len() < MAX_ENTRIES => {
+            links.push(t.trim().to_string())
+        }
         XmlEvent::Text(_) => {}
     })?;
     Ok(links)
@@ -289,7 +300,10 @@ fn scan_xml(xml: &[u8], mut f: impl FnMut(XmlEvent<'_>)) -> Result<(), DiscoverE
                     let mut rel = None;
                     if local == "link" {
                         for a in e.attributes().flatten() {
-                            let v = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map(|v| v.into_owned()).unwrap_or_default();
+                            let v = a
+                                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                .map(|v| v.into_owned())
+                                .unwrap_or_default();
                             match a.key.local_name().as_ref() {
                                 "href" => href = Some(v),
                                 "rel" => rel = Some(v),
@@ -297,7 +311,10 @@ fn scan_xml(xml: &[u8], mut f: impl FnMut(XmlEvent<'_>)) -> Result<(), DiscoverE
                             }
                         }
                     }
-                    f(XmlEvent::Start(&local, href.as_deref().map(|h| (h, rel.as_deref()))));
+                    f(XmlEvent::Start(
+                        &local,
+                        href.as_deref().map(|h| (h, rel.as_deref())),
+                    ));
                 }
                 if empty {
                     f(XmlEvent::End(&local));
@@ -356,7 +373,8 @@ mod tests {
             <url><loc><![CDATA[http://h.org/b]]></loc></url></urlset>"#;
         let got = sitemap(xml, 1 << 20).unwrap();
         assert_eq!(got.pages, ["http://h.org/a?x=1&y=2", "http://h.org/b"]);
-        let index = br#"<sitemapindex><sitemap><loc>http://h.org/s1.xml.gz</loc></sitemap></sitemapindex>"#;
+        let index =
+            br#"<sitemapindex><sitemap><loc>http://h.org/s1.xml.gz</loc></sitemap></sitemapindex>"#;
         let got = sitemap(index, 1 << 20).unwrap();
         assert_eq!(got.sitemaps, ["http://h.org/s1.xml.gz"]);
         assert!(got.pages.is_empty());
@@ -366,7 +384,8 @@ mod tests {
     fn gzipped_sitemap() {
         use std::io::Write;
         let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        e.write_all(b"<urlset><url><loc>http://h.org/z</loc></url></urlset>").unwrap();
+        e.write_all(b"<urlset><url><loc>http://h.org/z</loc></url></urlset>")
+            .unwrap();
         let got = sitemap(&e.finish().unwrap(), 1 << 20).unwrap();
         assert_eq!(got.pages, ["http://h.org/z"]);
     }
@@ -375,11 +394,17 @@ mod tests {
     fn rss_and_atom_feeds() {
         let rss = br#"<rss><channel><link>http://h.org/</link><item><title>T</title>
             <link>http://h.org/p1</link></item><item><link>http://h.org/p2</link></item></channel></rss>"#;
-        assert_eq!(feed(rss, 1 << 20).unwrap(), ["http://h.org/p1", "http://h.org/p2"]);
+        assert_eq!(
+            feed(rss, 1 << 20).unwrap(),
+            ["http://h.org/p1", "http://h.org/p2"]
+        );
         let atom = br#"<feed xmlns="http://www.w3.org/2005/Atom"><link href="http://h.org/"/>
             <entry><link rel="self" href="http://h.org/self"/><link href="http://h.org/e1"/></entry>
             <entry><link rel="alternate" href="http://h.org/e2"/></entry></feed>"#;
-        assert_eq!(feed(atom, 1 << 20).unwrap(), ["http://h.org/e1", "http://h.org/e2"]);
+        assert_eq!(
+            feed(atom, 1 << 20).unwrap(),
+            ["http://h.org/e1", "http://h.org/e2"]
+        );
     }
 
     #[test]

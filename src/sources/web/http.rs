@@ -87,14 +87,18 @@ pub struct Http {
     read_stall: Duration,
 }
 
-const ACCEPT: &str = "text/html,application/xhtml+xml,text/plain;q=0.9,application/xml;q=0.8,*/*;q=0.5";
+const ACCEPT: &str =
+    "text/html,application/xhtml+xml,text/plain;q=0.9,application/xml;q=0.8,*/*;q=0.5";
 
 impl Http {
     pub fn new(cfg: &FetchConfig) -> Result<Http, HttpError> {
         let mut headers = HeaderMap::new();
         headers.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT));
         // We decompress ourselves so that both byte caps hold; see `decode`.
-        headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip, br, zstd, deflate"));
+        headers.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("gzip, br, zstd, deflate"),
+        );
         let client = reqwest::Client::builder()
             .user_agent(cfg.user_agent.clone())
             .default_headers(headers)
@@ -115,7 +119,11 @@ impl Http {
 
     /// One GET, no redirect followed. The body is read only for 2xx answers: the crawler
     /// has no use for an error page, and not reading it bounds hostile servers.
-    pub async fn get(&self, url: &Url, validators: Option<&Validators>) -> Result<Response, HttpError> {
+    pub async fn get(
+        &self,
+        url: &Url,
+        validators: Option<&Validators>,
+    ) -> Result<Response, HttpError> {
         let mut req = self.client.get(url.clone());
         if let Some(v) = validators {
             if let Some(etag) = &v.etag {
@@ -130,11 +138,21 @@ impl Http {
             let status = resp.status().as_u16();
             let headers = resp.headers().clone();
             if !(200..300).contains(&status) {
-                return Ok(Response { status, headers, body: Vec::new(), wire_bytes: 0 });
+                return Ok(Response {
+                    status,
+                    headers,
+                    body: Vec::new(),
+                    wire_bytes: 0,
+                });
             }
             let (wire, wire_bytes) = self.read_body(resp).await?;
             let body = decode(&headers, wire, self.max_decoded)?;
-            Ok(Response { status, headers, body, wire_bytes })
+            Ok(Response {
+                status,
+                headers,
+                body,
+                wire_bytes,
+            })
         };
         match tokio::time::timeout(self.response_timeout, exchange).await {
             Ok(result) => result,
@@ -146,23 +164,34 @@ impl Http {
     async fn read_body(&self, mut resp: reqwest::Response) -> Result<(Vec<u8>, u64), HttpError> {
         let declared = resp.content_length();
         if declared.is_some_and(|n| n > self.max_wire) {
-            return Err(HttpError::TooLarge { limit: self.max_wire, decompressed: false });
+            return Err(HttpError::TooLarge {
+                limit: self.max_wire,
+                decompressed: false,
+            });
         }
-        let mut body = Vec::with_capacity(declared.unwrap_or(16 * 1024).min(self.max_wire) as usize);
+        let mut body =
+            Vec::with_capacity(declared.unwrap_or(16 * 1024).min(self.max_wire) as usize);
         loop {
-            let chunk: Option<Bytes> = match tokio::time::timeout(self.read_stall, resp.chunk()).await {
-                Err(_) => return Err(HttpError::Stall(self.read_stall)),
-                Ok(Err(e)) => {
-                    return Err(match declared {
-                        Some(expected) => HttpError::Truncated { expected, got: body.len() as u64 },
-                        None => HttpError::Reset(error_chain(&e)),
-                    })
-                }
-                Ok(Ok(c)) => c,
-            };
+            let chunk: Option<Bytes> =
+                match tokio::time::timeout(self.read_stall, resp.chunk()).await {
+                    Err(_) => return Err(HttpError::Stall(self.read_stall)),
+                    Ok(Err(e)) => {
+                        return Err(match declared {
+                            Some(expected) => HttpError::Truncated {
+                                expected,
+                                got: body.len() as u64,
+                            },
+                            None => HttpError::Reset(error_chain(&e)),
+                        })
+                    }
+                    Ok(Ok(c)) => c,
+                };
             let Some(chunk) = chunk else { break };
             if body.len() as u64 + chunk.len() as u64 > self.max_wire {
-                return Err(HttpError::TooLarge { limit: self.max_wire, decompressed: false });
+                return Err(HttpError::TooLarge {
+                    limit: self.max_wire,
+                    decompressed: false,
+                });
             }
             body.extend_from_slice(&chunk);
         }
@@ -206,11 +235,17 @@ fn decode(headers: &HeaderMap, wire: Vec<u8>, max: u64) -> Result<Vec<u8>, HttpE
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
-    let fail = |message: String| HttpError::Decode { encoding: encoding.clone(), message };
+    let fail = |message: String| HttpError::Decode {
+        encoding: encoding.clone(),
+        message,
+    };
     let reader: Box<dyn Read + '_> = match encoding.as_str() {
         "" | "identity" => {
             return if wire.len() as u64 > max {
-                Err(HttpError::TooLarge { limit: max, decompressed: true })
+                Err(HttpError::TooLarge {
+                    limit: max,
+                    decompressed: true,
+                })
             } else {
                 Ok(wire)
             }
@@ -218,7 +253,9 @@ fn decode(headers: &HeaderMap, wire: Vec<u8>, max: u64) -> Result<Vec<u8>, HttpE
         "gzip" | "x-gzip" => Box::new(flate2::read::MultiGzDecoder::new(&wire[..])),
         "deflate" => Box::new(flate2::read::ZlibDecoder::new(&wire[..])),
         "br" => Box::new(brotli_decompressor::Decompressor::new(&wire[..], 8192)),
-        "zstd" => Box::new(zstd::stream::read::Decoder::new(&wire[..]).map_err(|e| fail(e.to_string()))?),
+        "zstd" => {
+            Box::new(zstd::stream::read::Decoder::new(&wire[..]).map_err(|e| fail(e.to_string()))?)
+        }
         other => return Err(fail(format!("unsupported encoding {other:?}"))),
     };
     let mut out = Vec::with_capacity(wire.len().saturating_mul(4).min(max as usize));
@@ -227,7 +264,10 @@ fn decode(headers: &HeaderMap, wire: Vec<u8>, max: u64) -> Result<Vec<u8>, HttpE
         .read_to_end(&mut out)
         .map_err(|e| fail(e.to_string()))?;
     if out.len() as u64 > max {
-        return Err(HttpError::TooLarge { limit: max, decompressed: true });
+        return Err(HttpError::TooLarge {
+            limit: max,
+            decompressed: true,
+        });
     }
     Ok(out)
 }
@@ -245,7 +285,10 @@ mod tests {
 
     fn headers(encoding: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert(header::CONTENT_ENCODING, HeaderValue::from_str(encoding).unwrap());
+        h.insert(
+            header::CONTENT_ENCODING,
+            HeaderValue::from_str(encoding).unwrap(),
+        );
         h
     }
 
@@ -260,7 +303,16 @@ mod tests {
         let bomb = gz(&vec![0u8; 10 * 1024 * 1024]);
         assert!(bomb.len() < 20 * 1024);
         let err = decode(&headers("gzip"), bomb, 1024 * 1024).unwrap_err();
-        assert!(matches!(err, HttpError::TooLarge { decompressed: true, .. }), "{err}");
+        assert!(
+            matches!(
+                err,
+                HttpError::TooLarge {
+                    decompressed: true,
+                    ..
+                }
+            ),
+            "{err}"
+        );
     }
 
     #[test]

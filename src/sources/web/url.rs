@@ -67,7 +67,8 @@ impl Scope {
     /// The site's hosts are those of its seeds, sitemaps and feeds plus `hosts`. The
     /// patterns were checked when the config was loaded.
     pub fn new(site: &SiteConfig) -> Result<Scope, regex::Error> {
-        let mut hosts: HashSet<String> = site.hosts.iter().map(|h| h.to_ascii_lowercase()).collect();
+        let mut hosts: HashSet<String> =
+            site.hosts.iter().map(|h| h.to_ascii_lowercase()).collect();
         for u in site.seeds.iter().chain(&site.sitemaps).chain(&site.feeds) {
             if let Ok(url) = Url::parse(u) {
                 hosts.insert(host_key(&url));
@@ -93,7 +94,10 @@ impl Scope {
     pub fn allows(&self, url: &Url) -> bool {
         self.has_host(url)
             && !self.exclude.is_match(url.as_str())
-            && self.include.as_ref().is_none_or(|i| i.is_match(url.as_str()))
+            && self
+                .include
+                .as_ref()
+                .is_none_or(|i| i.is_match(url.as_str()))
     }
 }
 
@@ -111,13 +115,27 @@ mod tests {
             norm("HTTP://Example.COM:80/a/b?utm_source=x&id=3&fbclid=y&REF=z#top").as_deref(),
             Some("http://example.com/a/b?id=3")
         );
-        assert_eq!(norm("https://example.com:443/?utm_medium=m").as_deref(), Some("https://example.com/"));
-        assert_eq!(norm("https://example.com:8443/x").as_deref(), Some("https://example.com:8443/x"));
+        assert_eq!(
+            norm("https://example.com:443/?utm_medium=m").as_deref(),
+            Some("https://example.com/")
+        );
+        assert_eq!(
+            norm("https://example.com:8443/x").as_deref(),
+            Some("https://example.com:8443/x")
+        );
     }
 
     #[test]
     fn only_http_is_followed() {
-        for bad in ["mailto:a@b.c", "tel:+123", "javascript:void(0)", "data:text/html,x", "ftp://h/x", "", "http://"] {
+        for bad in [
+            "mailto:a@b.c",
+            "tel:+123",
+            "javascript:void(0)",
+            "data:text/html,x",
+            "ftp://h/x",
+            "",
+            "http://",
+        ] {
             assert_eq!(norm(bad), None, "{bad}");
         }
     }
