@@ -61,6 +61,8 @@
 //! there; puts after it are there if sled's background flush (every 500 ms) reached them.
 
 pub mod crawl;
+#[cfg(test)]
+mod crawl_tests;
 mod hash;
 mod record;
 mod sled;
