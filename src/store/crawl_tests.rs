@@ -50,7 +50,7 @@ fn a_url_is_queued_once_per_epoch() {
         .unwrap();
     assert_eq!(hosts, ["g.org", "h.org"]);
     assert_eq!(
-        store.enqueue(1, &[a.clone()]).unwrap(),
+        store.enqueue(1, std::slice::from_ref(&a)).unwrap(),
         Vec::<String>::new()
     );
     assert_eq!(drain(&store, "h.org").len(), 1);
