@@ -23,7 +23,7 @@
 //! is one transaction: its state, the removal of its entry and the entries of the links
 //! it brought commit together.
 
-use super::StoreError;
+use super::{NewDocument, PutOutcome, StoreError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -92,6 +92,10 @@ pub struct UrlState {
     pub site: String,
     /// The site epoch in which the URL was last enqueued.
     pub epoch: u64,
+    /// The site epoch in which the URL was last visited, or reached as another URL's
+    /// redirect target or canonical: a queued entry already visited is not fetched.
+    #[serde(default)]
+    pub visited: u64,
     pub depth: u32,
     pub status: UrlStatus,
     #[serde(default)]
@@ -119,6 +123,7 @@ impl UrlState {
             v: 1,
             site: site.to_string(),
             epoch,
+            visited: 0,
             depth,
             status: UrlStatus::Queued,
             http_status: None,
@@ -215,6 +220,21 @@ pub trait CrawlStore: Send + Sync {
         aliases: &[String],
         links: &[NewEntry],
     ) -> Result<Vec<String>, StoreError>;
+
+    /// [`Store::put`](super::Store::put) and [`CrawlStore::complete`] as one atomic
+    /// step, so that a process killed between them can't leave a stored page whose
+    /// entry is still queued (fetched again on resume) or the reverse. `state` should
+    /// already carry the document's version. Returns the put's outcome and the hosts
+    /// that got entries.
+    fn store_page(
+        &self,
+        document: NewDocument<'_>,
+        key: &FrontierKey,
+        url: &str,
+        state: &UrlState,
+        aliases: &[String],
+        links: &[NewEntry],
+    ) -> Result<(PutOutcome, Vec<String>), StoreError>;
 
     fn url_state(&self, url: &str) -> Result<Option<UrlState>, StoreError>;
 

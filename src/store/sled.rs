@@ -6,7 +6,7 @@ use super::{
     document_host, hash, NewDocument, PutOutcome, SourceRecord, SourceRef, Store, StoreError,
     StoreStats, StoredDocument,
 };
-use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::Transactional;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
@@ -218,8 +218,32 @@ fn add_sighting(doc: &mut StoredDocument, source: &SourceRef, raw_hash: &str) ->
     }
 }
 
-impl Store for SledStore {
-    fn put(&self, new: NewDocument<'_>) -> Result<PutOutcome, StoreError> {
+/// A put's work that does not depend on the store's state, done before the
+/// transaction: sled runs one transaction at a time behind a global lock, so hashing,
+/// compression (skipped when the raw is already kept; raws are never removed) and
+/// building the record a new document would get stay outside it.
+pub(super) struct PreparedPut {
+    hash: String,
+    raw_hash: String,
+    compressed: Option<Vec<u8>>,
+    fresh: StoredDocument,
+    source: SourceRef,
+    text_bytes: u64,
+}
+
+/// The trees one put writes, inside a transaction.
+pub(super) struct PutTrees<'t> {
+    pub docs: &'t TransactionalTree,
+    pub seq: &'t TransactionalTree,
+    pub raws: &'t TransactionalTree,
+    pub hosts: &'t TransactionalTree,
+    pub meta: &'t TransactionalTree,
+}
+
+pub(super) type Abort = ConflictableTransactionError<StoreError>;
+
+impl SledStore {
+    pub(super) fn prepare_put(&self, new: &NewDocument<'_>) -> Result<PreparedPut, StoreError> {
         let text = new.document.text();
         let normalised = hash::normalise(&text);
         if normalised.is_empty() {
@@ -227,11 +251,6 @@ impl Store for SledStore {
         }
         let hash = blake3::hash(normalised.as_bytes()).to_hex().to_string();
         let raw_hash = hash::raw_hash(new.raw);
-
-        // sled runs one transaction at a time behind a global lock, so everything that
-        // does not depend on the store's state is done out here: hashing, compression
-        // (skipped when the raw is already kept; raws are never removed) and building
-        // the record a new document would get.
         let compressed = if self.raws.contains_key(raw_hash.as_bytes())? {
             None
         } else {
@@ -257,72 +276,105 @@ impl Store for SledStore {
             last_seen: seen,
             cleaner_version: new.cleaner_version.to_string(),
         };
-        let doc_key = format!("docs/{hash}");
-        let abort = ConflictableTransactionError::Abort;
+        Ok(PreparedPut {
+            hash,
+            raw_hash,
+            compressed,
+            fresh,
+            source: new.source.clone(),
+            text_bytes: text.len() as u64,
+        })
+    }
 
-        let trees = (&self.docs, &self.seq, &self.raws, &self.hosts, &self.meta);
-        let outcome = trees.transaction(|(docs, seqs, raws, hosts, meta)| {
-            let mut counters = match meta.get(COUNTERS_KEY)? {
-                Some(bytes) => record::decode_counters(&bytes).map_err(abort)?,
-                None => Counters::new(),
-            };
-            let outcome = match docs.get(hash.as_bytes())? {
-                Some(bytes) => {
-                    let mut doc = record::decode_doc(&doc_key, &bytes).map_err(abort)?;
-                    let new_source = add_sighting(&mut doc, &new.source, &raw_hash);
-                    counters.sources += u64::from(new_source);
-                    docs.insert(
-                        hash.as_bytes(),
-                        record::encode_doc(&doc, doc.seq).map_err(abort)?,
-                    )?;
-                    PutOutcome::Duplicate {
-                        seq: doc.seq,
-                        hash: hash.clone(),
-                        new_source,
-                    }
-                }
-                None => {
-                    let seq = counters.next_seq;
-                    counters.next_seq += 1;
-                    counters.documents += 1;
-                    counters.sources += 1;
-                    counters.text_bytes += text.len() as u64;
-                    if let Some(host) = &fresh.host {
-                        let count = match hosts.get(host.as_bytes())? {
-                            Some(b) => {
-                                record::decode_u64(&format!("hosts/{host}"), &b).map_err(abort)?
-                            }
-                            None => {
-                                counters.hosts += 1;
-                                0
-                            }
-                        };
-                        hosts.insert(host.as_bytes(), &(count + 1).to_be_bytes())?;
-                    }
-                    docs.insert(
-                        hash.as_bytes(),
-                        record::encode_doc(&fresh, seq).map_err(abort)?,
-                    )?;
-                    seqs.insert(&record::encode_seq(seq), hash.as_bytes())?;
-                    PutOutcome::New {
-                        seq,
-                        hash: hash.clone(),
-                    }
-                }
-            };
-            if let Some(bytes) = &compressed {
-                // Another put may have stored the same raw since the check above.
-                if raws.get(raw_hash.as_bytes())?.is_none() {
-                    raws.insert(raw_hash.as_bytes(), bytes.as_slice())?;
-                    counters.raw_pages += 1;
-                    counters.raw_bytes_compressed += bytes.len() as u64;
-                }
-            }
-            meta.insert(
-                COUNTERS_KEY,
-                record::encode_counters(&counters).map_err(abort)?,
+    pub(super) fn put_trees(&self) -> [&sled::Tree; 5] {
+        [&self.docs, &self.seq, &self.raws, &self.hosts, &self.meta]
+    }
+}
+
+/// Inside a transaction: insert-if-absent by hash, or one more source.
+pub(super) fn put_in(t: &PutTrees<'_>, p: &PreparedPut) -> Result<PutOutcome, Abort> {
+    let abort = ConflictableTransactionError::Abort;
+    let doc_key = format!("docs/{}", p.hash);
+    let hash = &p.hash;
+    let mut counters = match t.meta.get(COUNTERS_KEY)? {
+        Some(bytes) => record::decode_counters(&bytes).map_err(abort)?,
+        None => Counters::new(),
+    };
+    let outcome = match t.docs.get(hash.as_bytes())? {
+        Some(bytes) => {
+            let mut doc = record::decode_doc(&doc_key, &bytes).map_err(abort)?;
+            let new_source = add_sighting(&mut doc, &p.source, &p.raw_hash);
+            counters.sources += u64::from(new_source);
+            t.docs.insert(
+                hash.as_bytes(),
+                record::encode_doc(&doc, doc.seq).map_err(abort)?,
             )?;
-            Ok(outcome)
+            PutOutcome::Duplicate {
+                seq: doc.seq,
+                hash: hash.clone(),
+                new_source,
+            }
+        }
+        None => {
+            let seq = counters.next_seq;
+            counters.next_seq += 1;
+            counters.documents += 1;
+            counters.sources += 1;
+            counters.text_bytes += p.text_bytes;
+            if let Some(host) = &p.fresh.host {
+                let count = match t.hosts.get(host.as_bytes())? {
+                    Some(b) => record::decode_u64(&format!("hosts/{host}"), &b).map_err(abort)?,
+                    None => {
+                        counters.hosts += 1;
+                        0
+                    }
+                };
+                t.hosts
+                    .insert(host.as_bytes(), &(count + 1).to_be_bytes())?;
+            }
+            t.docs.insert(
+                hash.as_bytes(),
+                record::encode_doc(&p.fresh, seq).map_err(abort)?,
+            )?;
+            t.seq.insert(&record::encode_seq(seq), hash.as_bytes())?;
+            PutOutcome::New {
+                seq,
+                hash: hash.clone(),
+            }
+        }
+    };
+    if let Some(bytes) = &p.compressed {
+        // Another put may have stored the same raw since it was prepared.
+        if t.raws.get(p.raw_hash.as_bytes())?.is_none() {
+            t.raws.insert(p.raw_hash.as_bytes(), bytes.as_slice())?;
+            counters.raw_pages += 1;
+            counters.raw_bytes_compressed += bytes.len() as u64;
+        }
+    }
+    t.meta.insert(
+        COUNTERS_KEY,
+        record::encode_counters(&counters).map_err(abort)?,
+    )?;
+    Ok(outcome)
+}
+
+impl Store for SledStore {
+    fn put(&self, new: NewDocument<'_>) -> Result<PutOutcome, StoreError> {
+        let prepared = self.prepare_put(&new)?;
+        let outcome = self.put_trees().transaction(|trees| {
+            let [docs, seq, raws, hosts, meta] = &trees[..] else {
+                unreachable!("five trees")
+            };
+            put_in(
+                &PutTrees {
+                    docs,
+                    seq,
+                    raws,
+                    hosts,
+                    meta,
+                },
+                &prepared,
+            )
         })?;
         Ok(outcome)
     }

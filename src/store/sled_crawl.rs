@@ -4,11 +4,12 @@ use super::crawl::{
     CrawlStore, FrontierEntry, FrontierKey, NewEntry, RunRecord, RunStatus, SiteStart, UrlState,
     UrlStatus,
 };
-use super::{SledStore, StoreError};
+use super::sled::{put_in, Abort, PutTrees};
+use super::{NewDocument, PutOutcome, SledStore, StoreError};
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use sled::transaction::{ConflictableTransactionError, TransactionalTree};
+use sled::transaction::TransactionalTree;
 use sled::Transactional;
 use std::collections::BTreeSet;
 
@@ -34,8 +35,6 @@ fn frontier_key(host: &str, id: u64) -> Vec<u8> {
 fn host_of(key: &[u8]) -> &[u8] {
     key.split(|&b| b == 0).next().unwrap_or(key)
 }
-
-type Abort = ConflictableTransactionError<StoreError>;
 
 /// Inside a transaction: queue each entry whose URL is not yet queued in this epoch.
 /// `ids` holds one pre-drawn id per entry (sled hands out ids outside transactions).
@@ -68,6 +67,51 @@ fn enqueue_in(
         hosts.insert(new.host.clone());
     }
     Ok(())
+}
+
+/// Everything [`CrawlStore::complete`] records.
+struct Completion<'a> {
+    key: &'a FrontierKey,
+    url: &'a str,
+    state: &'a UrlState,
+    aliases: &'a [String],
+    links: &'a [NewEntry],
+    ids: &'a [u64],
+}
+
+/// Inside a transaction: the visited URL's state, its aliases marked visited, its entry
+/// removed, its links queued.
+fn complete_in(
+    urls: &TransactionalTree,
+    frontier: &TransactionalTree,
+    c: &Completion<'_>,
+) -> Result<BTreeSet<String>, Abort> {
+    let epoch = c.state.epoch;
+    frontier.remove(c.key.0.as_slice())?;
+    urls.insert(c.url.as_bytes(), encode(c.state))?;
+    for alias in c.aliases.iter().filter(|a| a.as_str() != c.url) {
+        let marked = match urls.get(alias.as_bytes())? {
+            Some(bytes) => {
+                let mut s: UrlState =
+                    decode(&format!("urls/{alias}"), &bytes).map_err(Abort::Abort)?;
+                s.site.clone_from(&c.state.site);
+                s.epoch = epoch;
+                s.visited = epoch;
+                s
+            }
+            None => UrlState {
+                status: UrlStatus::NotStored {
+                    reason: format!("same page as {}", c.url),
+                },
+                visited: epoch,
+                ..UrlState::queued(&c.state.site, epoch, c.state.depth)
+            },
+        };
+        urls.insert(alias.as_bytes(), encode(&marked))?;
+    }
+    let mut hosts = BTreeSet::new();
+    enqueue_in(urls, frontier, epoch, c.links, c.ids, &mut hosts)?;
+    Ok(hosts)
 }
 
 impl SledStore {
@@ -163,33 +207,57 @@ impl CrawlStore for SledStore {
         links: &[NewEntry],
     ) -> Result<Vec<String>, StoreError> {
         let ids = self.draw_ids(links.len())?;
-        let epoch = state.epoch;
-        let hosts = (&self.urls, &self.frontier).transaction(|(urls, frontier)| {
-            frontier.remove(key.0.as_slice())?;
-            urls.insert(url.as_bytes(), encode(state))?;
-            for alias in aliases.iter().filter(|a| a.as_str() != url) {
-                let marked = match urls.get(alias.as_bytes())? {
-                    Some(bytes) => {
-                        let mut s: UrlState =
-                            decode(&format!("urls/{alias}"), &bytes).map_err(Abort::Abort)?;
-                        s.site.clone_from(&state.site);
-                        s.epoch = epoch;
-                        s
-                    }
-                    None => UrlState {
-                        status: UrlStatus::NotStored {
-                            reason: format!("same page as {url}"),
-                        },
-                        ..UrlState::queued(&state.site, epoch, state.depth)
-                    },
-                };
-                urls.insert(alias.as_bytes(), encode(&marked))?;
-            }
-            let mut hosts = BTreeSet::new();
-            enqueue_in(urls, frontier, epoch, links, &ids, &mut hosts)?;
-            Ok(hosts)
-        })?;
+        let done = Completion {
+            key,
+            url,
+            state,
+            aliases,
+            links,
+            ids: &ids,
+        };
+        let hosts = (&self.urls, &self.frontier)
+            .transaction(|(urls, frontier)| complete_in(urls, frontier, &done))?;
         Ok(hosts.into_iter().collect())
+    }
+
+    fn store_page(
+        &self,
+        document: NewDocument<'_>,
+        key: &FrontierKey,
+        url: &str,
+        state: &UrlState,
+        aliases: &[String],
+        links: &[NewEntry],
+    ) -> Result<(PutOutcome, Vec<String>), StoreError> {
+        let prepared = self.prepare_put(&document)?;
+        let ids = self.draw_ids(links.len())?;
+        let done = Completion {
+            key,
+            url,
+            state,
+            aliases,
+            links,
+            ids: &ids,
+        };
+        let mut trees: Vec<&sled::Tree> = self.put_trees().to_vec();
+        trees.extend([&self.urls, &self.frontier]);
+        let (outcome, hosts) = trees[..].transaction(|t| {
+            let [docs, seq, raws, hosts, meta, urls, frontier] = &t[..] else {
+                unreachable!("seven trees")
+            };
+            let outcome = put_in(
+                &PutTrees {
+                    docs,
+                    seq,
+                    raws,
+                    hosts,
+                    meta,
+                },
+                &prepared,
+            )?;
+            Ok((outcome, complete_in(urls, frontier, &done)?))
+        })?;
+        Ok((outcome, hosts.into_iter().collect()))
     }
 
     fn url_state(&self, url: &str) -> Result<Option<UrlState>, StoreError> {

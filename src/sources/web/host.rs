@@ -185,7 +185,11 @@ impl Fetcher<'_> {
             let result = {
                 let _slot = self.until_deadline(self.global.acquire()).await?;
                 self.counts.requests.fetch_add(1, Relaxed);
-                self.until_deadline(self.http.get(url, validators)).await?
+                // A request under way when the budget runs out gets a short grace to
+                // finish, so its answer is not thrown away and asked for again.
+                tokio::time::timeout_at(self.deadline + GRACE, self.http.get(url, validators))
+                    .await
+                    .map_err(|_| FetchError::Deadline)?
             };
             if let Ok(r) = &result {
                 self.counts.bytes.fetch_add(r.wire_bytes, Relaxed);
@@ -297,6 +301,9 @@ impl Fetcher<'_> {
             .map_err(|_| FetchError::Deadline)
     }
 }
+
+/// How long requests in flight at the time budget may still take.
+const GRACE: Duration = Duration::from_secs(5);
 
 /// Exponential backoff with full jitter around the doubling: base·2^(n-1)·[0.5, 1.5).
 fn backoff(base: Duration, attempt: u32) -> Duration {

@@ -9,7 +9,7 @@ use crate::clean::Hints;
 use crate::store::crawl::{
     EntryKind, FrontierEntry, FrontierKey, NewEntry, UrlState, UrlStatus, Version,
 };
-use crate::store::{NewDocument, PutOutcome, SourceRef};
+use crate::store::{content_hash, NewDocument, PutOutcome, SourceRef};
 use chrono::Utc;
 use reqwest::header;
 use url::Url;
@@ -27,7 +27,12 @@ pub(super) async fn visit(
     let mut state = previous
         .clone()
         .unwrap_or_else(|| UrlState::queued(&site.cfg.name, site.epoch, entry.depth));
+    if state.visited == site.epoch && state.epoch == site.epoch {
+        // Reached this epoch as another URL's redirect target or canonical.
+        return complete(crawl, &key, &entry.url, &state, &[], &[]).await;
+    }
     state.epoch = site.epoch;
+    state.visited = site.epoch;
     state.depth = entry.depth;
     // Conditional only when we hold what the validators describe.
     let validators =
@@ -246,9 +251,22 @@ async fn page(
         return complete(crawl, &key, &entry.url, &state, &aliases, &next).await;
     }
     let locator = canonical.as_ref().unwrap_or(&final_url).to_string();
+    let hash = content_hash(&document.text());
+    let changed = state.current_hash() != Some(hash.as_str());
+    if changed {
+        if state.current_hash().is_some() {
+            crawl.count(|c| c.new_versions += 1);
+        }
+        state.versions.push(Version {
+            at: Utc::now(),
+            hash,
+        });
+    }
+    state.status = UrlStatus::Stored;
+    // The document, the URL's state and its links commit together (see store_page).
     let store = crawl.store.clone();
-    let outcome = tokio::task::spawn_blocking(move || {
-        store.put(NewDocument {
+    let (outcome, hosts) = tokio::task::spawn_blocking(move || {
+        let doc = NewDocument {
             document: &document,
             source: SourceRef {
                 locator,
@@ -256,27 +274,18 @@ async fn page(
             },
             raw: &raw,
             cleaner_version: crate::clean::CLEANER_VERSION,
-        })
+        };
+        store.store_page(doc, &key, &entry.url, &state, &aliases, &next)
     })
     .await
     .expect("store task panicked")?;
+    crawl.wake(hosts);
     crawl.after_put()?;
-    let changed = state.current_hash() != Some(outcome.hash());
     crawl.count(|c| match &outcome {
         PutOutcome::New { .. } => c.new_documents += 1,
         PutOutcome::Duplicate { .. } => c.duplicates += 1,
     });
-    if changed {
-        if state.current_hash().is_some() {
-            crawl.count(|c| c.new_versions += 1);
-        }
-        state.versions.push(Version {
-            at: Utc::now(),
-            hash: outcome.hash().to_string(),
-        });
-    }
-    state.status = UrlStatus::Stored;
-    complete(crawl, &key, &entry.url, &state, &aliases, &next).await
+    Ok(())
 }
 
 /// HTML, XHTML and plain text are pages; a missing Content-Type is left to the cleaner
