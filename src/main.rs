@@ -6,7 +6,7 @@ use gleaner::clean::CleanConfig;
 use gleaner::commands::{self, exit, CleanArgs, Naming, NoProgress, Progress};
 use gleaner::config::{LoadedConfig, DEFAULT_PATH};
 use gleaner::export::{self, Destination, Format};
-use gleaner::store::SledStore;
+use gleaner::store::{CrawlStore, SledStore};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -45,6 +45,17 @@ enum Command {
         /// Worker threads (default: one per core).
         #[arg(long, default_value_t = 0)]
         jobs: usize,
+    },
+    /// List the recorded runs of `gleaner run`, oldest first.
+    Runs {
+        /// The store (default: the one named in --config).
+        #[arg(long)]
+        store: Option<PathBuf>,
+        #[arg(long, default_value = DEFAULT_PATH)]
+        config: PathBuf,
+        /// One JSON object per line instead of a table.
+        #[arg(long)]
+        json: bool,
     },
     /// Write every stored document out, in sequence order.
     Export {
@@ -149,9 +160,39 @@ fn dispatch(command: Command) -> Result<i32> {
         Command::Run { config, jobs } => {
             let config = LoadedConfig::load(&config).map_err(commands::Error::from)?;
             let summary = commands::run(&config, jobs, progress.as_ref())?;
-            println!("{summary}");
-            log_summary("run finished", &summary);
-            Ok(exit_for(summary.failures))
+            print!("{summary}");
+            log_run(&summary);
+            Ok(if summary.failed() {
+                exit::FAILURES
+            } else {
+                exit::OK
+            })
+        }
+        Command::Runs {
+            store,
+            config,
+            json,
+        } => {
+            let path = match store {
+                Some(p) => p,
+                None => {
+                    LoadedConfig::load(&config)
+                        .map_err(commands::Error::from)?
+                        .config
+                        .store
+                        .path
+                }
+            };
+            let store = SledStore::open(&path).map_err(commands::Error::from)?;
+            let runs = store.runs().map_err(commands::Error::from)?;
+            for run in &runs {
+                if json {
+                    println!("{}", serde_json::to_string(run)?);
+                } else {
+                    println!("{}", commands::describe_run(run));
+                }
+            }
+            Ok(exit::OK)
         }
         Command::Export {
             store,
@@ -229,6 +270,19 @@ fn log_summary(message: &str, s: &gleaner::pipeline::Summary) {
         failures = s.failures,
         elapsed_s = s.elapsed.as_secs_f64(),
         "{message}"
+    );
+}
+
+/// The run's counts as structured fields (one `count` map), for cron log shippers.
+fn log_run(s: &commands::RunSummary) {
+    let counts = serde_json::to_string(&s.counts()).unwrap_or_default();
+    let errors = serde_json::to_string(&s.web.errors).unwrap_or_default();
+    tracing::info!(
+        run = s.id,
+        counts = %counts,
+        errors = %errors,
+        elapsed_s = s.elapsed.as_secs_f64(),
+        "run finished"
     );
 }
 

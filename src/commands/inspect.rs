@@ -2,6 +2,7 @@
 
 use super::Error;
 use crate::export::{self, Format};
+use crate::store::crawl::RunRecord;
 use crate::store::{Store, StoreStats, StoredDocument};
 
 pub fn stats(store: &dyn Store) -> Result<StoreStats, Error> {
@@ -56,4 +57,33 @@ pub fn describe(doc: &StoredDocument, format: Format) -> String {
     out.push('\n');
     out.push_str(&doc.text());
     out
+}
+
+/// One line per run: id, start, status, duration and the counts that matter most.
+pub fn describe_run(run: &RunRecord) -> String {
+    let n = |k: &str| run.counts.get(k).copied().unwrap_or(0);
+    let status = serde_json::to_value(run.status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let mut line = format!(
+        "{:>4}  {}  {:<11} {:>8.1}s  fetched {} unchanged {} new {} versions {} dup {} robots {} failed {} files {}",
+        run.id,
+        run.started.format("%Y-%m-%d %H:%M:%S"),
+        status,
+        run.elapsed_secs,
+        n("fetched"),
+        n("unchanged"),
+        n("new_documents"),
+        n("new_versions"),
+        n("duplicates"),
+        n("robots_skipped"),
+        n("failed"),
+        n("files"),
+    );
+    if !run.errors.is_empty() {
+        let list: Vec<String> = run.errors.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        line.push_str(&format!("  ({})", list.join(", ")));
+    }
+    line
 }

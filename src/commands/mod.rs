@@ -6,8 +6,8 @@ mod inspect;
 mod run;
 
 pub use clean::{clean, CleanArgs, Naming};
-pub use inspect::{describe, show, stats};
-pub use run::run;
+pub use inspect::{describe, describe_run, show, stats};
+pub use run::{run, RunSummary};
 
 use crate::clean::rules::RuleError;
 use crate::config::ConfigError;
@@ -40,6 +40,8 @@ pub enum Error {
     Store(#[from] StoreError),
     #[error(transparent)]
     Export(#[from] ExportError),
+    #[error("crawl: {0}")]
+    Crawl(String),
     #[error("cannot write {path}: {source}")]
     Output {
         path: PathBuf,
@@ -59,7 +61,7 @@ impl Error {
 }
 
 /// Told about each finished input; the binary draws a progress bar with it.
-pub trait Progress {
+pub trait Progress: Sync {
     fn start(&self, total: u64);
     fn advance(&self);
     fn finish(&self);

@@ -1,18 +1,219 @@
-//! `gleaner run`: the main job. Every source in the config, cleaned into the store.
+//! `gleaner run`: the main job. Every source in the config into the store, recorded as
+//! a run (`gleaner runs` lists them).
 
 use super::{tally, Error, Progress, StoreWriter};
 use crate::clean::Cleaner;
 use crate::config::LoadedConfig;
 use crate::pipeline::{self, Summary};
 use crate::sources::files;
-use crate::store::SledStore;
-use std::time::Instant;
+use crate::sources::web::{self, CrawlCounts, CrawlError};
+use crate::store::crawl::{RunRecord, RunStatus};
+use crate::store::{Backend, CrawlStore, SledStore, Store};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-pub fn run(config: &LoadedConfig, jobs: usize, progress: &dyn Progress) -> Result<Summary, Error> {
+/// What one run did: files cleaned, pages crawled.
+#[derive(Debug, Clone, Default)]
+pub struct RunSummary {
+    pub id: u64,
+    pub files: Summary,
+    pub web: CrawlCounts,
+    pub elapsed: Duration,
+    /// The share of visited URLs that failed is over the configured threshold.
+    pub over_threshold: bool,
+}
+
+impl RunSummary {
+    /// Every count by name, as stored in the run record and logged.
+    pub fn counts(&self) -> BTreeMap<String, u64> {
+        let f = &self.files;
+        let w = &self.web;
+        [
+            ("files", f.inputs),
+            ("files_cleaned", f.cleaned),
+            ("files_empty", f.empty),
+            ("files_failed", f.failures),
+            ("fetched", w.fetched),
+            ("unchanged", w.unchanged),
+            ("new_documents", f.new_documents + w.new_documents),
+            ("new_versions", w.new_versions),
+            ("duplicates", f.duplicates + w.duplicates),
+            ("empty", w.empty),
+            ("robots_skipped", w.robots_skipped),
+            ("not_stored", w.not_stored),
+            ("gone", w.gone),
+            ("failed", w.failed),
+            ("sitemaps", w.sitemaps),
+            ("feeds", w.feeds),
+            ("requests", w.requests),
+            ("retries", w.retries),
+            ("bytes", w.bytes),
+            ("frontier_left", w.left),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    }
+
+    /// Failures worth exit code 1: a file that could not be read, or more failed URLs
+    /// than the threshold allows.
+    pub fn failed(&self) -> bool {
+        self.files.failures > 0 || self.over_threshold
+    }
+}
+
+impl std::fmt::Display for RunSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let w = &self.web;
+        writeln!(
+            f,
+            "run {} finished in {:.2}s",
+            self.id,
+            self.elapsed.as_secs_f64()
+        )?;
+        if self.files.inputs > 0 {
+            writeln!(f, "files: {}", self.files)?;
+        }
+        if w.requests > 0 || w.left > 0 {
+            writeln!(
+                f,
+                "web: {} fetched, {} unchanged (304), {} new documents, {} new versions, {} duplicates, \
+                 {} empty, {} not stored (noindex, type), {} gone, {} skipped by robots.txt, {} failed",
+                w.fetched, w.unchanged, w.new_documents, w.new_versions, w.duplicates, w.empty,
+                w.not_stored, w.gone, w.robots_skipped, w.failed
+            )?;
+            writeln!(
+                f,
+                "web: {} requests ({} retries), {} bytes, {} sitemaps, {} feeds, {} URLs left for the next run{}",
+                w.requests,
+                w.retries,
+                w.bytes,
+                w.sitemaps,
+                w.feeds,
+                w.left,
+                if w.stopped_by_budget { " (time budget reached)" } else { "" }
+            )?;
+            if !w.errors.is_empty() {
+                let list: Vec<String> = w.errors.iter().map(|(k, v)| format!("{k} {v}")).collect();
+                writeln!(f, "web errors: {}", list.join(", "))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+pub fn run(
+    config: &LoadedConfig,
+    jobs: usize,
+    progress: &dyn Progress,
+) -> Result<RunSummary, Error> {
     let started = Instant::now();
     let cfg = &config.config;
     let cleaner = Cleaner::new(&cfg.clean)?;
-    let store = SledStore::open(&cfg.store.path)?;
+    let store = Arc::new(SledStore::open(&cfg.store.path)?);
+    let id = store.start_run(chrono::Utc::now())?;
+    let mut record = RunRecord {
+        v: 1,
+        id,
+        started: chrono::Utc::now(),
+        finished: None,
+        status: RunStatus::Running,
+        counts: BTreeMap::new(),
+        errors: BTreeMap::new(),
+        elapsed_secs: 0.0,
+    };
+    let result = run_sources(config, &cleaner, store.clone(), jobs, progress);
+    record.finished = Some(chrono::Utc::now());
+    record.elapsed_secs = started.elapsed().as_secs_f64();
+    record.status = match &result {
+        Ok(s) if s.web.stopped_by_budget => RunStatus::TimeBudget,
+        Ok(_) => RunStatus::Finished,
+        Err(_) => RunStatus::Failed,
+    };
+    if let Ok(s) = &result {
+        record.counts = s.counts();
+        record.errors = s.web.errors.clone();
+    }
+    store.save_run(&record)?;
+    store.flush()?;
+    let mut summary = result?;
+    summary.id = id;
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+fn run_sources(
+    config: &LoadedConfig,
+    cleaner: &Cleaner,
+    store: Arc<SledStore>,
+    jobs: usize,
+    progress: &dyn Progress,
+) -> Result<RunSummary, Error> {
+    let cfg = &config.config;
+    let mut summary = RunSummary {
+        files: run_files(config, cleaner, store.as_ref(), jobs, progress)?,
+        ..Default::default()
+    };
+    if !cfg.sources.web.is_empty() {
+        let threads = if jobs == 0 {
+            std::thread::available_parallelism().map_or(2, |n| n.get())
+        } else {
+            jobs
+        };
+        let budget: u64 = cfg.sources.web.iter().map(|s| s.max_pages).sum();
+        progress.start(budget);
+        // The crawl ticks a counter; a scoped thread moves the bar (which lives here).
+        let visited = Arc::new(AtomicU64::new(0));
+        let tick = visited.clone();
+        let done = AtomicBool::new(false);
+        let backend: Arc<dyn Backend> = store;
+        let web = std::thread::scope(|scope| {
+            scope.spawn(|| {
+                let mut shown = 0;
+                while !done.load(Relaxed) {
+                    std::thread::sleep(Duration::from_millis(100));
+                    let now = visited.load(Relaxed);
+                    (shown..now).for_each(|_| progress.advance());
+                    shown = now;
+                }
+            });
+            let result = web::crawl(
+                &cfg.sources.web,
+                &cfg.fetch,
+                &cfg.clean,
+                backend,
+                threads,
+                Box::new(move || {
+                    tick.fetch_add(1, Relaxed);
+                }),
+            );
+            done.store(true, Relaxed);
+            result
+        })
+        .map_err(|e| match e {
+            CrawlError::Store(s) => Error::Store(s),
+            other => Error::Crawl(other.to_string()),
+        })?;
+        progress.finish();
+        let visited = web.visited();
+        summary.over_threshold =
+            visited > 0 && web.failed as f64 > cfg.fetch.failure_threshold * visited as f64;
+        summary.web = web;
+    }
+    Ok(summary)
+}
+
+fn run_files(
+    config: &LoadedConfig,
+    cleaner: &Cleaner,
+    store: &dyn Store,
+    jobs: usize,
+    progress: &dyn Progress,
+) -> Result<Summary, Error> {
+    let started = Instant::now();
+    let cfg = &config.config;
     let mut inputs = Vec::new();
     let mut summary = Summary::default();
     for source in &cfg.sources.files {
@@ -25,15 +226,18 @@ pub fn run(config: &LoadedConfig, jobs: usize, progress: &dyn Progress) -> Resul
         }
         inputs.extend(found);
     }
+    if inputs.is_empty() {
+        return Ok(summary);
+    }
     summary.inputs += inputs.len() as u64;
     let opts = pipeline::Options {
         jobs,
         templates: cfg.clean.text.templates,
         max_input_bytes: cfg.clean.max_input_bytes as u64,
     };
-    let mut writer = StoreWriter::new(&store);
+    let mut writer = StoreWriter::new(store);
     progress.start(inputs.len() as u64);
-    let result = pipeline::run(&inputs, &cleaner, &opts, |outcome| -> Result<(), Error> {
+    let result = pipeline::run(&inputs, cleaner, &opts, |outcome| -> Result<(), Error> {
         progress.advance();
         if let Some(cleaned) = tally(outcome, &mut summary) {
             writer.put(&cleaned, &mut summary)?;

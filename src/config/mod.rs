@@ -195,9 +195,22 @@ fn invalid(path: &Path, text: &str, key: &str, message: &str) -> ConfigError {
 /// Like [`invalid`], for a key inside the `[[sources.web]]` table named `site`: the line
 /// is the key's first appearance after the site's name.
 fn invalid_in(path: &Path, text: &str, site: &str, key: &str, message: &str) -> ConfigError {
-    let start = text.find(&format!("{site:?}")).unwrap_or(0);
-    let at = text[start..].find(key).map_or(start, |at| start + at);
-    let line = text[..at].matches('\n').count() + 1;
+    let name_line = |l: &str| {
+        let l = l.trim();
+        l.starts_with("name")
+            && l.split_once('=').is_some_and(|(k, v)| {
+                k.trim() == "name" && v.trim().trim_matches(|c| c == '"' || c == '\'') == site
+            })
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines.iter().position(|l| name_line(l)).unwrap_or(0);
+    // The key's first line after the name, within the same table; else the name's line.
+    let line = lines[start..]
+        .iter()
+        .take_while(|l| !l.trim_start().starts_with("[[") || l.contains("sources.web.rules"))
+        .position(|l| l.trim_start().starts_with(key))
+        .map_or(start, |i| start + i)
+        + 1;
     ConfigError::Invalid {
         path: path.to_path_buf(),
         line,
@@ -226,6 +239,45 @@ mod tests {
         .unwrap();
         assert!(!cfg.config.sources.files.is_empty());
         assert!(cfg.config.store.path.ends_with("data/store"));
+    }
+
+    /// The commented-out web site in the shipped config is a working example.
+    #[test]
+    fn shipped_web_example_parses() {
+        let text = include_str!("../../config/gleaner.toml");
+        let example: String = text
+            .lines()
+            .skip_while(|l| !l.starts_with("# [[sources.web]]"))
+            .take_while(|l| l.starts_with('#'))
+            .map(|l| format!("{}\n", l.strip_prefix("# ").unwrap_or("")))
+            .collect();
+        let cfg = parse(&example, Path::new("example")).unwrap();
+        let site = &cfg.sources.web[0];
+        assert_eq!(site.name, "example");
+        assert_eq!(site.rules.drop_lines.len(), 1);
+        site.check().unwrap();
+    }
+
+    #[test]
+    fn bad_web_source_names_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("g.toml");
+        std::fs::write(
+            &p,
+            "[[sources.web]]\nname = 'a'\nseeds = ['https://a.org/']\n\n[[sources.web]]\nname = 'b'\nseeds = ['mailto:x@y.z']\n",
+        )
+        .unwrap();
+        let msg = LoadedConfig::load(&p).unwrap_err().to_string();
+        assert!(
+            msg.contains("line 7") && msg.contains("sources.web.seeds"),
+            "{msg}"
+        );
+        std::fs::write(&p, "[fetch]\nconcurrency = 0\n").unwrap();
+        let msg = LoadedConfig::load(&p).unwrap_err().to_string();
+        assert!(
+            msg.contains("line 2") && msg.contains("concurrency"),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -60,13 +60,22 @@
 //! agreeing with the documents. Every put completed before the last [`Store::flush`] is
 //! there; puts after it are there if sled's background flush (every 500 ms) reached them.
 
+pub mod crawl;
+#[cfg(test)]
+mod crawl_tests;
 mod hash;
 mod record;
 mod sled;
+mod sled_crawl;
 #[cfg(test)]
 mod tests;
 
 pub use self::sled::SledStore;
+pub use crawl::CrawlStore;
+
+/// A store that keeps both documents and crawl state, as every backend does.
+pub trait Backend: Store + CrawlStore {}
+impl<T: Store + CrawlStore> Backend for T {}
 pub use hash::{content_hash, normalise, raw_hash};
 
 use crate::document::{Block, Document, InputKind, Metadata};
@@ -182,8 +191,13 @@ pub struct StoreStats {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("the store at {path} is in use by another gleaner process")]
-    Locked { path: PathBuf },
+    #[error("the store at {path} is in use by another gleaner process{}",
+        holder.as_deref().map(|h| format!(" ({h})")).unwrap_or_default())]
+    Locked {
+        path: PathBuf,
+        /// Who holds it, as the holder wrote in the lock file: pid, command, start time.
+        holder: Option<String>,
+    },
     #[error("cannot open the store at {path}: {source}")]
     Open {
         path: PathBuf,

@@ -24,12 +24,16 @@ const ZSTD_LEVEL: i32 = 3;
 pub struct SledStore {
     // Fields drop in declaration order: every sled handle goes before the lock file, so
     // the lock is released only once sled has closed (and flushed) its files.
-    db: sled::Db,
+    pub(super) db: sled::Db,
     docs: sled::Tree,
     seq: sled::Tree,
     raws: sled::Tree,
     hosts: sled::Tree,
     meta: sled::Tree,
+    pub(super) urls: sled::Tree,
+    pub(super) frontier: sled::Tree,
+    pub(super) sites: sled::Tree,
+    pub(super) runs: sled::Tree,
     path: PathBuf,
     _lock: File,
 }
@@ -48,6 +52,10 @@ impl SledStore {
         };
         let locked = || StoreError::Locked {
             path: path.to_path_buf(),
+            holder: std::fs::read_to_string(path.join(LOCK_FILE))
+                .ok()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
         };
         std::fs::create_dir_all(path).map_err(|e| open_error(e.into()))?;
         let lock = OpenOptions::new()
@@ -62,6 +70,7 @@ impl SledStore {
             Err(TryLockError::WouldBlock) => return Err(locked()),
             Err(TryLockError::Error(e)) => return Err(open_error(e.into())),
         }
+        write_holder(&lock);
         let db = sled::Config::new()
             .path(path.join(DB_DIR))
             .open()
@@ -79,6 +88,10 @@ impl SledStore {
             raws: tree("raws")?,
             hosts: tree("hosts")?,
             meta: tree("meta")?,
+            urls: tree("urls")?,
+            frontier: tree("frontier")?,
+            sites: tree("sites")?,
+            runs: tree("runs")?,
             db,
             path: path.to_path_buf(),
             _lock: lock,
@@ -126,6 +139,35 @@ impl SledStore {
             _ => &self.meta,
         }
     }
+}
+
+/// Says in the lock file who holds the store, for the message a second process gets.
+/// Best effort: the lock itself is what excludes, this is only its label.
+fn write_holder(mut lock: &File) {
+    use std::io::{Seek, Write};
+    let command: Vec<String> = std::env::args()
+        .enumerate()
+        .map(|(i, a)| {
+            if i == 0 {
+                Path::new(&a)
+                    .file_name()
+                    .map_or(a.clone(), |n| n.to_string_lossy().into_owned())
+            } else {
+                a
+            }
+        })
+        .collect();
+    let label = format!(
+        "pid {}, `{}`, since {}",
+        std::process::id(),
+        command.join(" "),
+        chrono::Utc::now().format("%Y-%m-%d %H:%M:%S UTC")
+    );
+    let _ = lock
+        .set_len(0)
+        .and_then(|()| lock.rewind())
+        .and_then(|()| lock.write_all(label.as_bytes()))
+        .and_then(|()| lock.flush());
 }
 
 /// sled reports its lock failure only as an I/O error with this text.

@@ -1,0 +1,369 @@
+//! Per-host politeness (one request per delay, at most N in flight), robots.txt, and
+//! the redirect and retry loops around one exchange.
+
+use super::config::FetchConfig;
+use super::http::{Http, HttpError, Response, Validators};
+use reqwest::header;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
+use tokio::sync::{OnceCell, Semaphore};
+use tokio::time::Instant;
+use url::Url;
+
+/// What robots.txt lets us do on one host.
+pub enum Robots {
+    Rules(Box<texting_robots::Robot>),
+    /// No usable robots.txt (4xx, or unparsable): everything is allowed.
+    AllowAll,
+    /// robots.txt unreachable (5xx, network): RFC 9309 says assume complete disallow.
+    DisallowAll,
+}
+
+impl Robots {
+    pub fn allowed(&self, url: &Url) -> bool {
+        match self {
+            Robots::Rules(r) => r.allowed(url.as_str()),
+            Robots::AllowAll => true,
+            Robots::DisallowAll => false,
+        }
+    }
+
+    pub fn crawl_delay(&self) -> Option<Duration> {
+        match self {
+            Robots::Rules(r) => r.delay.and_then(|d| Duration::try_from_secs_f32(d).ok()),
+            _ => None,
+        }
+    }
+
+    pub fn sitemaps(&self) -> &[String] {
+        match self {
+            Robots::Rules(r) => &r.sitemaps,
+            _ => &[],
+        }
+    }
+}
+
+/// One host's politeness state, shared by every request to it in this run.
+pub struct Host {
+    /// Requests in flight to this host (the site's `concurrency`).
+    pub slots: std::sync::Arc<Semaphore>,
+    gate: Mutex<Gate>,
+    robots: OnceCell<Robots>,
+}
+
+struct Gate {
+    /// When the next request may start.
+    next: Instant,
+    delay: Duration,
+}
+
+impl Host {
+    pub fn new(delay: Duration, concurrency: usize) -> Host {
+        Host {
+            slots: std::sync::Arc::new(Semaphore::new(concurrency)),
+            gate: Mutex::new(Gate {
+                next: Instant::now(),
+                delay,
+            }),
+            robots: OnceCell::new(),
+        }
+    }
+
+    /// Waits for this host's next request slot: requests start at least `delay` apart,
+    /// whatever the number in flight.
+    pub async fn wait_turn(&self) {
+        let at = {
+            let mut g = self.gate.lock().expect("gate lock");
+            let at = g.next.max(Instant::now());
+            g.next = at + g.delay;
+            at
+        };
+        tokio::time::sleep_until(at).await;
+    }
+
+    /// Holds every request to this host back until `until` (a Retry-After).
+    fn back_off_until(&self, until: Instant) {
+        let mut g = self.gate.lock().expect("gate lock");
+        g.next = g.next.max(until);
+    }
+
+    fn raise_delay(&self, delay: Duration) {
+        let mut g = self.gate.lock().expect("gate lock");
+        g.delay = g.delay.max(delay);
+    }
+
+    /// robots.txt, fetched once per host per run (the first caller fetches, the others
+    /// wait for it). Its Crawl-delay raises the host's delay.
+    pub async fn robots(&self, fetcher: &Fetcher<'_>, origin: &Url) -> &Robots {
+        self.robots
+            .get_or_init(|| async {
+                let robots = fetcher.robots(self, origin).await;
+                if let Some(d) = robots.crawl_delay() {
+                    self.raise_delay(d);
+                }
+                robots
+            })
+            .await
+    }
+}
+
+/// The product token robots.txt groups are matched against: "gleaner" of
+/// "gleaner/0.1 (+https://...)".
+pub fn robots_agent(user_agent: &str) -> &str {
+    user_agent
+        .split(|c: char| c == '/' || c.is_whitespace())
+        .next()
+        .unwrap_or(user_agent)
+}
+
+/// Why fetching a URL (with its redirects and retries) gave no usable response.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("disallowed by robots.txt: {0}")]
+    Robots(Url),
+    #[error("redirected off the site's scope to {0}")]
+    OffScope(Url),
+    #[error("redirect loop at {0}")]
+    RedirectLoop(Url),
+    #[error("more than {0} redirects")]
+    TooManyRedirects(usize),
+    #[error("redirect without a usable Location header")]
+    BadRedirect,
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    /// The run's time budget ran out while waiting or fetching.
+    #[error("the run's time budget ran out")]
+    Deadline,
+}
+
+impl FetchError {
+    pub fn class(&self) -> &'static str {
+        match self {
+            FetchError::Robots(_) => "robots",
+            FetchError::OffScope(_) => "off_scope",
+            FetchError::RedirectLoop(_)
+            | FetchError::TooManyRedirects(_)
+            | FetchError::BadRedirect => "redirect",
+            FetchError::Http(e) => e.class(),
+            FetchError::Deadline => "deadline",
+        }
+    }
+}
+
+/// Request counters the crawler reads back for the run summary.
+#[derive(Debug, Default)]
+pub struct RequestCounts {
+    pub requests: std::sync::atomic::AtomicU64,
+    pub retries: std::sync::atomic::AtomicU64,
+    pub bytes: std::sync::atomic::AtomicU64,
+}
+
+/// Everything one request needs besides the host: the client, the limits, the global
+/// concurrency limit and the run's deadline.
+pub struct Fetcher<'a> {
+    pub http: &'a Http,
+    pub cfg: &'a FetchConfig,
+    pub global: &'a Semaphore,
+    pub deadline: Instant,
+    pub counts: &'a RequestCounts,
+}
+
+impl Fetcher<'_> {
+    /// One URL, retried as configured: connect errors, timeouts, cut bodies, 5xx and 429
+    /// are retried with exponential backoff and jitter, or after the server's
+    /// Retry-After (capped). The last answer is returned, whatever its status.
+    pub async fn get(
+        &self,
+        host: &Host,
+        url: &Url,
+        validators: Option<&Validators>,
+    ) -> Result<Response, FetchError> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let mut attempt = 1;
+        loop {
+            self.until_deadline(host.wait_turn()).await?;
+            let result = {
+                let _slot = self.until_deadline(self.global.acquire()).await?;
+                self.counts.requests.fetch_add(1, Relaxed);
+                self.until_deadline(self.http.get(url, validators)).await?
+            };
+            if let Ok(r) = &result {
+                self.counts.bytes.fetch_add(r.wire_bytes, Relaxed);
+            }
+            let retry_after = match &result {
+                Ok(r) if r.status == 429 || r.status >= 500 => retry_after(r),
+                Ok(_) => return Ok(result?),
+                Err(e) if e.retryable() => None,
+                Err(_) => return Ok(result?),
+            };
+            if attempt >= self.cfg.max_attempts {
+                return Ok(result?);
+            }
+            let wait = match retry_after {
+                Some(d) => d.min(self.cfg.retry_after_cap()),
+                None => backoff(self.cfg.backoff_base(), attempt),
+            };
+            tracing::debug!(%url, attempt, ?wait, "retrying");
+            host.back_off_until(Instant::now() + wait);
+            self.counts.retries.fetch_add(1, Relaxed);
+            attempt += 1;
+        }
+    }
+
+    /// Like [`Fetcher::get`], following redirects: each hop is checked against scope
+    /// (`in_scope`) and the hop host's robots.txt, loops and long chains are errors.
+    /// Returns the final URL and its response.
+    pub async fn follow<'h>(
+        &self,
+        hosts: &'h (dyn Fn(&Url) -> std::sync::Arc<Host> + Sync),
+        in_scope: &(dyn Fn(&Url) -> bool + Sync),
+        url: &Url,
+        validators: Option<&Validators>,
+    ) -> Result<(Url, Response), FetchError> {
+        let mut current = url.clone();
+        let mut seen = vec![url.clone()];
+        for _ in 0..=self.cfg.max_redirects {
+            let host = hosts(&current);
+            if !host.robots(self, &current).await.allowed(&current) {
+                return Err(FetchError::Robots(current));
+            }
+            let resp = self.get(&host, &current, validators).await?;
+            if !matches!(resp.status, 301 | 302 | 303 | 307 | 308) {
+                return Ok((current, resp));
+            }
+            let next = resp
+                .header(header::LOCATION)
+                .and_then(|loc| {
+                    super::url::normalise(loc, Some(&current), &self.cfg.tracking_params)
+                })
+                .ok_or(FetchError::BadRedirect)?;
+            if seen.contains(&next) {
+                return Err(FetchError::RedirectLoop(next));
+            }
+            if !in_scope(&next) {
+                return Err(FetchError::OffScope(next));
+            }
+            seen.push(next.clone());
+            current = next;
+        }
+        Err(FetchError::TooManyRedirects(self.cfg.max_redirects))
+    }
+
+    /// Fetches and parses `origin`'s robots.txt (redirects followed, a few at most).
+    async fn robots(&self, host: &Host, origin: &Url) -> Robots {
+        let Ok(mut url) = origin.join("/robots.txt") else {
+            return Robots::AllowAll;
+        };
+        for _ in 0..5 {
+            let resp = match self.get(host, &url, None).await {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::warn!(%url, "robots.txt unreachable, nothing on the host will be fetched: {e}");
+                    return Robots::DisallowAll;
+                }
+            };
+            match resp.status {
+                200..=299 => {
+                    return match texting_robots::Robot::new(
+                        robots_agent(&self.cfg.user_agent),
+                        &resp.body,
+                    ) {
+                        Ok(r) => Robots::Rules(Box::new(r)),
+                        Err(_) => Robots::AllowAll,
+                    }
+                }
+                301 | 302 | 303 | 307 | 308 => {
+                    match resp.header(header::LOCATION).and_then(|l| url.join(l).ok()) {
+                        Some(next) => url = next,
+                        None => return Robots::AllowAll,
+                    }
+                }
+                400..=499 => return Robots::AllowAll,
+                _ => {
+                    tracing::warn!(%url, status = resp.status, "robots.txt unavailable, nothing on the host will be fetched");
+                    return Robots::DisallowAll;
+                }
+            }
+        }
+        Robots::AllowAll
+    }
+
+    async fn until_deadline<T>(
+        &self,
+        f: impl std::future::Future<Output = T>,
+    ) -> Result<T, FetchError> {
+        tokio::time::timeout_at(self.deadline, f)
+            .await
+            .map_err(|_| FetchError::Deadline)
+    }
+}
+
+/// Exponential backoff with full jitter around the doubling: base·2^(n-1)·[0.5, 1.5).
+fn backoff(base: Duration, attempt: u32) -> Duration {
+    let exp = base.saturating_mul(1u32 << (attempt - 1).min(16));
+    exp.mul_f64(0.5 + fastrand::f64())
+}
+
+/// Retry-After as seconds or an HTTP date.
+fn retry_after(resp: &Response) -> Option<Duration> {
+    let value = resp.header(header::RETRY_AFTER)?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(
+        at.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agent_token() {
+        assert_eq!(robots_agent("gleaner/0.1 (+https://x)"), "gleaner");
+        assert_eq!(robots_agent("MyBot"), "MyBot");
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter() {
+        let base = Duration::from_millis(100);
+        for attempt in 1..5 {
+            let d = backoff(base, attempt);
+            let nominal = base * (1 << (attempt - 1));
+            assert!(d >= nominal / 2 && d < nominal * 3 / 2, "{attempt}: {d:?}");
+        }
+    }
+
+    #[test]
+    fn retry_after_seconds_and_date() {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(header::RETRY_AFTER, "7".parse().unwrap());
+        let r = Response {
+            status: 429,
+            headers,
+            body: vec![],
+            wire_bytes: 0,
+        };
+        assert_eq!(retry_after(&r), Some(Duration::from_secs(7)));
+        let mut headers = reqwest::header::HeaderMap::new();
+        let later = SystemTime::now() + Duration::from_secs(30);
+        headers.insert(
+            header::RETRY_AFTER,
+            httpdate::fmt_http_date(later).parse().unwrap(),
+        );
+        let r = Response {
+            status: 503,
+            headers,
+            body: vec![],
+            wire_bytes: 0,
+        };
+        let got = retry_after(&r).unwrap();
+        assert!(
+            got > Duration::from_secs(25) && got <= Duration::from_secs(30),
+            "{got:?}"
+        );
+    }
+}

@@ -1,0 +1,325 @@
+//! One HTTP exchange, bounded: a timeout on the whole response and on every body read,
+//! and byte caps on the wire and after decompression. Redirects and retries are the
+//! crawler's: each hop must pass robots.txt, scope and the host's politeness gate.
+
+use super::config::FetchConfig;
+use bytes::Bytes;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use std::io::Read;
+use std::time::Duration;
+use url::Url;
+
+/// What the page said about itself last time, for a conditional request.
+#[derive(Debug, Clone, Default)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// A response with its body read and decompressed.
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+    /// Bytes as received, before decompression.
+    pub wire_bytes: u64,
+}
+
+impl Response {
+    pub fn header(&self, name: header::HeaderName) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// Why an exchange failed. [`HttpError::class`] names it in run summaries.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    #[error("cannot connect: {0}")]
+    Connect(String),
+    #[error("no complete response within {0:?}")]
+    Timeout(Duration),
+    #[error("the body stalled: no byte for {0:?}")]
+    Stall(Duration),
+    #[error("body over the {limit}-byte limit{}", if *.decompressed { " once decompressed" } else { "" })]
+    TooLarge { limit: u64, decompressed: bool },
+    #[error("body cut short: {got} of {expected} bytes")]
+    Truncated { expected: u64, got: u64 },
+    #[error("connection lost mid-body: {0}")]
+    Reset(String),
+    #[error("cannot decompress the {encoding} body: {message}")]
+    Decode { encoding: String, message: String },
+    #[error("request failed: {0}")]
+    Other(String),
+}
+
+impl HttpError {
+    pub fn class(&self) -> &'static str {
+        match self {
+            HttpError::Connect(_) => "connect",
+            HttpError::Timeout(_) | HttpError::Stall(_) => "timeout",
+            HttpError::TooLarge { .. } => "too_large",
+            HttpError::Truncated { .. } | HttpError::Reset(_) => "truncated",
+            HttpError::Decode { .. } => "decode",
+            HttpError::Other(_) => "other",
+        }
+    }
+
+    /// Worth another attempt: the network may do better next time; a cap won't change.
+    pub fn retryable(&self) -> bool {
+        matches!(
+            self,
+            HttpError::Connect(_)
+                | HttpError::Timeout(_)
+                | HttpError::Stall(_)
+                | HttpError::Truncated { .. }
+                | HttpError::Reset(_)
+        )
+    }
+}
+
+/// The HTTP client and the limits every exchange obeys.
+pub struct Http {
+    client: reqwest::Client,
+    max_wire: u64,
+    max_decoded: u64,
+    response_timeout: Duration,
+    read_stall: Duration,
+}
+
+const ACCEPT: &str =
+    "text/html,application/xhtml+xml,text/plain;q=0.9,application/xml;q=0.8,*/*;q=0.5";
+
+impl Http {
+    pub fn new(cfg: &FetchConfig) -> Result<Http, HttpError> {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT));
+        // We decompress ourselves so that both byte caps hold; see `decode`.
+        headers.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("gzip, br, zstd, deflate"),
+        );
+        let client = reqwest::Client::builder()
+            .user_agent(cfg.user_agent.clone())
+            .default_headers(headers)
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(cfg.connect_timeout())
+            .pool_idle_timeout(Duration::from_secs(30))
+            .tcp_nodelay(true)
+            .build()
+            .map_err(|e| HttpError::Other(e.to_string()))?;
+        Ok(Http {
+            client,
+            max_wire: cfg.max_body_bytes,
+            max_decoded: cfg.max_decompressed_bytes,
+            response_timeout: cfg.response_timeout(),
+            read_stall: cfg.read_stall(),
+        })
+    }
+
+    /// One GET, no redirect followed. The body is read only for 2xx answers: the crawler
+    /// has no use for an error page, and not reading it bounds hostile servers.
+    pub async fn get(
+        &self,
+        url: &Url,
+        validators: Option<&Validators>,
+    ) -> Result<Response, HttpError> {
+        let mut req = self.client.get(url.clone());
+        if let Some(v) = validators {
+            if let Some(etag) = &v.etag {
+                req = req.header(header::IF_NONE_MATCH, etag);
+            }
+            if let Some(lm) = &v.last_modified {
+                req = req.header(header::IF_MODIFIED_SINCE, lm);
+            }
+        }
+        let exchange = async {
+            let resp = req.send().await.map_err(send_error)?;
+            let status = resp.status().as_u16();
+            let headers = resp.headers().clone();
+            if !(200..300).contains(&status) {
+                return Ok(Response {
+                    status,
+                    headers,
+                    body: Vec::new(),
+                    wire_bytes: 0,
+                });
+            }
+            let (wire, wire_bytes) = self.read_body(resp).await?;
+            let body = decode(&headers, wire, self.max_decoded)?;
+            Ok(Response {
+                status,
+                headers,
+                body,
+                wire_bytes,
+            })
+        };
+        match tokio::time::timeout(self.response_timeout, exchange).await {
+            Ok(result) => result,
+            Err(_) => Err(HttpError::Timeout(self.response_timeout)),
+        }
+    }
+
+    /// The raw body, capped while it streams and checked against Content-Length.
+    async fn read_body(&self, mut resp: reqwest::Response) -> Result<(Vec<u8>, u64), HttpError> {
+        let declared = resp.content_length();
+        if declared.is_some_and(|n| n > self.max_wire) {
+            return Err(HttpError::TooLarge {
+                limit: self.max_wire,
+                decompressed: false,
+            });
+        }
+        let mut body =
+            Vec::with_capacity(declared.unwrap_or(16 * 1024).min(self.max_wire) as usize);
+        loop {
+            let chunk: Option<Bytes> =
+                match tokio::time::timeout(self.read_stall, resp.chunk()).await {
+                    Err(_) => return Err(HttpError::Stall(self.read_stall)),
+                    Ok(Err(e)) => {
+                        return Err(match declared {
+                            Some(expected) => HttpError::Truncated {
+                                expected,
+                                got: body.len() as u64,
+                            },
+                            None => HttpError::Reset(error_chain(&e)),
+                        })
+                    }
+                    Ok(Ok(c)) => c,
+                };
+            let Some(chunk) = chunk else { break };
+            if body.len() as u64 + chunk.len() as u64 > self.max_wire {
+                return Err(HttpError::TooLarge {
+                    limit: self.max_wire,
+                    decompressed: false,
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let got = body.len() as u64;
+        match declared {
+            Some(expected) if expected != got => Err(HttpError::Truncated { expected, got }),
+            _ => Ok((body, got)),
+        }
+    }
+}
+
+fn send_error(e: reqwest::Error) -> HttpError {
+    if e.is_connect() {
+        HttpError::Connect(error_chain(&e))
+    } else if e.is_timeout() {
+        HttpError::Timeout(Duration::ZERO)
+    } else {
+        // Closed before or during the headers: the same as a reset for retrying.
+        HttpError::Reset(error_chain(&e))
+    }
+}
+
+/// reqwest's top-level message is generic ("error sending request"); the cause is below.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
+/// Undoes Content-Encoding, reading at most `max + 1` bytes out of the decoder so that a
+/// compression bomb costs `max` bytes of memory, not what it expands to.
+fn decode(headers: &HeaderMap, wire: Vec<u8>, max: u64) -> Result<Vec<u8>, HttpError> {
+    let encoding = headers
+        .get(header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let fail = |message: String| HttpError::Decode {
+        encoding: encoding.clone(),
+        message,
+    };
+    let reader: Box<dyn Read + '_> = match encoding.as_str() {
+        "" | "identity" => {
+            return if wire.len() as u64 > max {
+                Err(HttpError::TooLarge {
+                    limit: max,
+                    decompressed: true,
+                })
+            } else {
+                Ok(wire)
+            }
+        }
+        "gzip" | "x-gzip" => Box::new(flate2::read::MultiGzDecoder::new(&wire[..])),
+        "deflate" => Box::new(flate2::read::ZlibDecoder::new(&wire[..])),
+        "br" => Box::new(brotli_decompressor::Decompressor::new(&wire[..], 8192)),
+        "zstd" => {
+            Box::new(zstd::stream::read::Decoder::new(&wire[..]).map_err(|e| fail(e.to_string()))?)
+        }
+        other => return Err(fail(format!("unsupported encoding {other:?}"))),
+    };
+    let mut out = Vec::with_capacity(wire.len().saturating_mul(4).min(max as usize));
+    reader
+        .take(max + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| fail(e.to_string()))?;
+    if out.len() as u64 > max {
+        return Err(HttpError::TooLarge {
+            limit: max,
+            decompressed: true,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn gz(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    fn headers(encoding: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::CONTENT_ENCODING,
+            HeaderValue::from_str(encoding).unwrap(),
+        );
+        h
+    }
+
+    #[test]
+    fn gzip_is_undone() {
+        let body = decode(&headers("gzip"), gz(b"hello"), 100).unwrap();
+        assert_eq!(body, b"hello");
+    }
+
+    #[test]
+    fn a_bomb_stops_at_the_cap() {
+        let bomb = gz(&vec![0u8; 10 * 1024 * 1024]);
+        assert!(bomb.len() < 20 * 1024);
+        let err = decode(&headers("gzip"), bomb, 1024 * 1024).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                HttpError::TooLarge {
+                    decompressed: true,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn garbage_is_a_decode_error() {
+        let err = decode(&headers("br"), b"not brotli at all".to_vec(), 100).unwrap_err();
+        assert_eq!(err.class(), "decode");
+        let err = decode(&headers("compress"), b"x".to_vec(), 100).unwrap_err();
+        assert!(err.to_string().contains("unsupported"), "{err}");
+    }
+}

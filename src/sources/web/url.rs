@@ -1,0 +1,164 @@
+//! URL identity and scope: one spelling per page, and which URLs a site may request.
+
+use super::config::SiteConfig;
+use regex::RegexSet;
+use std::collections::HashSet;
+use url::Url;
+
+/// Parses `raw` (relative to `base` when given) into the URL gleaner uses as the page's
+/// identity, or None when it is not an http(s) URL worth requesting (mailto:, tel:,
+/// javascript:, data:, or unparsable).
+///
+/// Normal form: scheme and host lowercased (the url crate does this), default ports
+/// dropped (likewise), the fragment dropped, tracking parameters (`utm_*`, `fbclid` and
+/// the configured ones) removed, and an empty query removed. Parameter order is kept:
+/// some sites give it meaning.
+pub fn normalise(raw: &str, base: Option<&Url>, tracking: &[String]) -> Option<Url> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    let mut url = match base {
+        Some(b) => b.join(raw).ok()?,
+        None => Url::parse(raw).ok()?,
+    };
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return None;
+    }
+    url.set_fragment(None);
+    if url.query().is_some() {
+        let kept: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(k, _)| !is_tracking(k, tracking))
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        if kept.is_empty() {
+            url.set_query(None);
+        } else {
+            url.query_pairs_mut().clear().extend_pairs(kept);
+        }
+    }
+    Some(url)
+}
+
+fn is_tracking(key: &str, extra: &[String]) -> bool {
+    let k = key.to_ascii_lowercase();
+    k.starts_with("utm_") || k == "fbclid" || extra.iter().any(|e| e.eq_ignore_ascii_case(&k))
+}
+
+/// The lowercase host of a URL, the key for robots.txt and politeness.
+pub fn host_key(url: &Url) -> String {
+    match url.port() {
+        Some(p) => format!("{}:{p}", url.host_str().unwrap_or_default()),
+        None => url.host_str().unwrap_or_default().to_string(),
+    }
+}
+
+/// Which URLs one site may request: its hosts, narrowed by include and widened by
+/// nothing else; exclude always wins.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    hosts: HashSet<String>,
+    include: Option<RegexSet>,
+    exclude: RegexSet,
+}
+
+impl Scope {
+    /// The site's hosts are those of its seeds, sitemaps and feeds plus `hosts`. The
+    /// patterns were checked when the config was loaded.
+    pub fn new(site: &SiteConfig) -> Result<Scope, regex::Error> {
+        let mut hosts: HashSet<String> =
+            site.hosts.iter().map(|h| h.to_ascii_lowercase()).collect();
+        for u in site.seeds.iter().chain(&site.sitemaps).chain(&site.feeds) {
+            if let Ok(url) = Url::parse(u) {
+                hosts.insert(host_key(&url));
+            }
+        }
+        Ok(Scope {
+            hosts,
+            include: if site.include.is_empty() {
+                None
+            } else {
+                Some(RegexSet::new(&site.include)?)
+            },
+            exclude: RegexSet::new(&site.exclude)?,
+        })
+    }
+
+    /// On one of the site's hosts at all (sitemaps, feeds and robots.txt need no more).
+    pub fn has_host(&self, url: &Url) -> bool {
+        self.hosts.contains(&host_key(url))
+    }
+
+    /// A page this site may request.
+    pub fn allows(&self, url: &Url) -> bool {
+        self.has_host(url)
+            && !self.exclude.is_match(url.as_str())
+            && self
+                .include
+                .as_ref()
+                .is_none_or(|i| i.is_match(url.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> Option<String> {
+        normalise(s, None, &["ref".to_string()]).map(String::from)
+    }
+
+    #[test]
+    fn normal_form() {
+        assert_eq!(
+            norm("HTTP://Example.COM:80/a/b?utm_source=x&id=3&fbclid=y&REF=z#top").as_deref(),
+            Some("http://example.com/a/b?id=3")
+        );
+        assert_eq!(
+            norm("https://example.com:443/?utm_medium=m").as_deref(),
+            Some("https://example.com/")
+        );
+        assert_eq!(
+            norm("https://example.com:8443/x").as_deref(),
+            Some("https://example.com:8443/x")
+        );
+    }
+
+    #[test]
+    fn only_http_is_followed() {
+        for bad in [
+            "mailto:a@b.c",
+            "tel:+123",
+            "javascript:void(0)",
+            "data:text/html,x",
+            "ftp://h/x",
+            "",
+            "http://",
+        ] {
+            assert_eq!(norm(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn relative_links_resolve_against_the_base() {
+        let base = Url::parse("http://h.org/dir/page.html").unwrap();
+        let got = normalise("../other?utm_campaign=c#x", Some(&base), &[]).unwrap();
+        assert_eq!(got.as_str(), "http://h.org/other");
+    }
+
+    #[test]
+    fn scope_by_host_include_exclude() {
+        let site: SiteConfig = toml::from_str(
+            "name='s'\nseeds=['http://h.org/']\ninclude=['/blog/']\nexclude=['\\?print']\nhosts=['cdn.h.org']",
+        )
+        .unwrap();
+        let scope = Scope::new(&site).unwrap();
+        let ok = |u: &str| scope.allows(&Url::parse(u).unwrap());
+        assert!(ok("http://h.org/blog/a"));
+        assert!(ok("http://cdn.h.org/blog/a"));
+        assert!(!ok("http://h.org/shop/a"));
+        assert!(!ok("http://h.org/blog/a?print"));
+        assert!(!ok("http://other.org/blog/a"));
+    }
+}

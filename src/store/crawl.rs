@@ -1,0 +1,232 @@
+//! What the crawler keeps between runs: per-URL state (validators, versions, outgoing
+//! links), the frontier of URLs still to visit, each site's crawl epoch, and run records.
+//!
+//! # Epochs and resuming
+//!
+//! Each site crawls in *epochs*. A run that finds no frontier entry of a site starts a
+//! new epoch for it and seeds it; a run that finds entries left (the last run was
+//! killed, or stopped at its time budget or page budget) resumes that epoch instead. A
+//! URL is enqueued at most once per epoch, which is how "fetched at most once per run"
+//! survives a crash: what the killed run completed is not fetched again.
+//!
+//! # On disk (sled backend)
+//!
+//! | tree       | key                                 | value                         |
+//! |------------|-------------------------------------|-------------------------------|
+//! | `urls`     | normalised URL (UTF-8)              | [`UrlState`], JSON            |
+//! | `frontier` | host, 0x00, entry id (u64 BE)       | [`FrontierEntry`], JSON       |
+//! | `sites`    | site name (UTF-8)                   | current epoch (u64 BE)        |
+//! | `runs`     | run id (u64 BE)                     | [`RunRecord`], JSON           |
+//!
+//! Keys by host keep each host's queue contiguous and in insertion order (breadth
+//! first), so a host's worker reads its next entry with one range scan. Completing a URL
+//! is one transaction: its state, the removal of its entry and the entries of the links
+//! it brought commit together.
+
+use super::StoreError;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What a frontier entry is, which decides what is done with the response.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    Page,
+    Sitemap,
+    Feed,
+}
+
+/// A URL waiting to be visited.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FrontierEntry {
+    pub url: String,
+    pub site: String,
+    /// Links from a seed, sitemap or feed entry (those are 0).
+    pub depth: u32,
+    pub kind: EntryKind,
+}
+
+/// An entry's place in the frontier; opaque to callers.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FrontierKey(pub(crate) Vec<u8>);
+
+/// A URL to add to the frontier, with the host it is queued under.
+#[derive(Debug, Clone)]
+pub struct NewEntry {
+    pub host: String,
+    pub entry: FrontierEntry,
+}
+
+/// What the last visit of a URL found.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum UrlStatus {
+    /// In the frontier, not visited yet in this epoch.
+    Queued,
+    /// Fetched; its text is document `hash`.
+    Stored,
+    /// Answered 304 Not Modified (or the same text as before).
+    Unchanged,
+    /// Fetched, but nothing to store: cleaned to nothing, `noindex`, a sitemap or feed.
+    NotStored { reason: String },
+    /// 404 or 410: the page is gone.
+    Gone,
+    /// Not requested: robots.txt, scope, or page budget.
+    Skipped { reason: String },
+    /// Every attempt failed; `class` as counted in the run summary.
+    Failed { class: String, message: String },
+}
+
+/// One text a URL has had, from the time it was first seen with it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Version {
+    pub at: DateTime<Utc>,
+    pub hash: String,
+}
+
+/// Everything known about one URL.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct UrlState {
+    pub v: u64,
+    pub site: String,
+    /// The site epoch in which the URL was last enqueued.
+    pub epoch: u64,
+    pub depth: u32,
+    pub status: UrlStatus,
+    #[serde(default)]
+    pub http_status: Option<u16>,
+    #[serde(default)]
+    pub etag: Option<String>,
+    #[serde(default)]
+    pub last_modified: Option<String>,
+    #[serde(default)]
+    pub fetched_at: Option<DateTime<Utc>>,
+    /// Every distinct text the page has had, oldest first; the last is current.
+    #[serde(default)]
+    pub versions: Vec<Version>,
+    /// Outgoing links (normalised) of the last version, followed again on a 304.
+    #[serde(default)]
+    pub links: Vec<String>,
+    /// The page's `rel=canonical`, when it names another URL.
+    #[serde(default)]
+    pub canonical: Option<String>,
+}
+
+impl UrlState {
+    pub fn queued(site: &str, epoch: u64, depth: u32) -> UrlState {
+        UrlState {
+            v: 1,
+            site: site.to_string(),
+            epoch,
+            depth,
+            status: UrlStatus::Queued,
+            http_status: None,
+            etag: None,
+            last_modified: None,
+            fetched_at: None,
+            versions: Vec::new(),
+            links: Vec::new(),
+            canonical: None,
+        }
+    }
+
+    /// The current document, if the page has been stored.
+    pub fn current_hash(&self) -> Option<&str> {
+        self.versions.last().map(|v| v.hash.as_str())
+    }
+}
+
+/// How a site's crawl starts this run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SiteStart {
+    pub epoch: u64,
+    /// Entries were left in the frontier: continue them rather than re-seed.
+    pub resumed: bool,
+    pub pending: u64,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    Running,
+    /// Every source was processed.
+    Finished,
+    /// Stopped at the time budget; the next run resumes.
+    TimeBudget,
+    /// Found still "running" by a later run: the process was killed.
+    Interrupted,
+    /// Ended by an error (the store, the config).
+    Failed,
+}
+
+/// One `gleaner run`, as `gleaner runs` lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RunRecord {
+    pub v: u64,
+    pub id: u64,
+    pub started: DateTime<Utc>,
+    #[serde(default)]
+    pub finished: Option<DateTime<Utc>>,
+    pub status: RunStatus,
+    /// The run summary's counts, by name.
+    #[serde(default)]
+    pub counts: BTreeMap<String, u64>,
+    /// Failures by class (`timeout`, `http_5xx`, `too_large`...).
+    #[serde(default)]
+    pub errors: BTreeMap<String, u64>,
+    #[serde(default)]
+    pub elapsed_secs: f64,
+}
+
+/// The crawler's side of a store. Backends: sled now, PostgreSQL later (where many
+/// workers share one frontier).
+pub trait CrawlStore: Send + Sync {
+    /// Starts or resumes `site`'s epoch (see the module docs).
+    fn begin_site(&self, site: &str) -> Result<SiteStart, StoreError>;
+
+    /// Adds the entries whose URL was not enqueued yet in `epoch` (of their site), each
+    /// marked as enqueued. Returns the hosts that got entries.
+    fn enqueue(&self, epoch: u64, entries: &[NewEntry]) -> Result<Vec<String>, StoreError>;
+
+    /// The first entry of `host` after `after` (from the start when None).
+    fn next_entry(
+        &self,
+        host: &str,
+        after: Option<&FrontierKey>,
+    ) -> Result<Option<(FrontierKey, FrontierEntry)>, StoreError>;
+
+    /// Entries in the frontier.
+    fn frontier_len(&self) -> Result<u64, StoreError>;
+
+    /// The hosts with entries in the frontier.
+    fn frontier_hosts(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Atomically: records the visited URL's `state`, marks `aliases` (where it
+    /// redirected to, its canonical URL) as visited in the same epoch so they are not
+    /// fetched again, removes the entry `key`, and enqueues `links` as
+    /// [`CrawlStore::enqueue`] would. Returns the hosts that got entries.
+    fn complete(
+        &self,
+        key: &FrontierKey,
+        url: &str,
+        state: &UrlState,
+        aliases: &[String],
+        links: &[NewEntry],
+    ) -> Result<Vec<String>, StoreError>;
+
+    fn url_state(&self, url: &str) -> Result<Option<UrlState>, StoreError>;
+
+    /// Every URL state, in URL order, streamed.
+    fn url_states(&self) -> Box<dyn Iterator<Item = Result<(String, UrlState), StoreError>> + '_>;
+
+    /// Records a new run as running, after marking runs left "running" as interrupted
+    /// (the store lock guarantees none of them is still alive). Returns its id.
+    fn start_run(&self, started: DateTime<Utc>) -> Result<u64, StoreError>;
+
+    fn save_run(&self, run: &RunRecord) -> Result<(), StoreError>;
+
+    /// Every run, oldest first.
+    fn runs(&self) -> Result<Vec<RunRecord>, StoreError>;
+}

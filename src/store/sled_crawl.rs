@@ -1,0 +1,249 @@
+//! The sled backend's crawl state; the layout is in [`crate::store::crawl`].
+
+use super::crawl::{
+    CrawlStore, FrontierEntry, FrontierKey, NewEntry, RunRecord, RunStatus, SiteStart, UrlState,
+    UrlStatus,
+};
+use super::{SledStore, StoreError};
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use sled::transaction::{ConflictableTransactionError, TransactionalTree};
+use sled::Transactional;
+use std::collections::BTreeSet;
+
+fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
+        key: key.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).expect("crawl records serialise")
+}
+
+fn frontier_key(host: &str, id: u64) -> Vec<u8> {
+    let mut key = Vec::with_capacity(host.len() + 9);
+    key.extend_from_slice(host.as_bytes());
+    key.push(0);
+    key.extend_from_slice(&id.to_be_bytes());
+    key
+}
+
+fn host_of(key: &[u8]) -> &[u8] {
+    key.split(|&b| b == 0).next().unwrap_or(key)
+}
+
+type Abort = ConflictableTransactionError<StoreError>;
+
+/// Inside a transaction: queue each entry whose URL is not yet queued in this epoch.
+/// `ids` holds one pre-drawn id per entry (sled hands out ids outside transactions).
+fn enqueue_in(
+    urls: &TransactionalTree,
+    frontier: &TransactionalTree,
+    epoch: u64,
+    entries: &[NewEntry],
+    ids: &[u64],
+    hosts: &mut BTreeSet<String>,
+) -> Result<(), Abort> {
+    for (new, &id) in entries.iter().zip(ids) {
+        let e = &new.entry;
+        let state = match urls.get(e.url.as_bytes())? {
+            Some(bytes) => {
+                let mut s: UrlState =
+                    decode(&format!("urls/{}", e.url), &bytes).map_err(Abort::Abort)?;
+                if s.site == e.site && s.epoch == epoch {
+                    continue;
+                }
+                s.site.clone_from(&e.site);
+                s.epoch = epoch;
+                s.depth = e.depth;
+                s
+            }
+            None => UrlState::queued(&e.site, epoch, e.depth),
+        };
+        urls.insert(e.url.as_bytes(), encode(&state))?;
+        frontier.insert(frontier_key(&new.host, id), encode(e))?;
+        hosts.insert(new.host.clone());
+    }
+    Ok(())
+}
+
+impl SledStore {
+    fn draw_ids(&self, n: usize) -> Result<Vec<u64>, StoreError> {
+        (0..n).map(|_| Ok(self.db.generate_id()?)).collect()
+    }
+}
+
+impl CrawlStore for SledStore {
+    fn begin_site(&self, site: &str) -> Result<SiteStart, StoreError> {
+        let mut pending = 0;
+        for item in self.frontier.iter() {
+            let (key, bytes) = item?;
+            let entry: FrontierEntry = decode(&format!("frontier/{key:?}"), &bytes)?;
+            pending += u64::from(entry.site == site);
+        }
+        let epoch = match self.sites.get(site.as_bytes())? {
+            Some(b) => super::record::decode_u64(&format!("sites/{site}"), &b)?,
+            None => 0,
+        };
+        if pending > 0 && epoch > 0 {
+            return Ok(SiteStart {
+                epoch,
+                resumed: true,
+                pending,
+            });
+        }
+        let epoch = epoch + 1;
+        self.sites.insert(site.as_bytes(), &epoch.to_be_bytes())?;
+        Ok(SiteStart {
+            epoch,
+            resumed: false,
+            pending,
+        })
+    }
+
+    fn enqueue(&self, epoch: u64, entries: &[NewEntry]) -> Result<Vec<String>, StoreError> {
+        let ids = self.draw_ids(entries.len())?;
+        let hosts = (&self.urls, &self.frontier).transaction(|(urls, frontier)| {
+            let mut hosts = BTreeSet::new();
+            enqueue_in(urls, frontier, epoch, entries, &ids, &mut hosts)?;
+            Ok(hosts)
+        })?;
+        Ok(hosts.into_iter().collect())
+    }
+
+    fn next_entry(
+        &self,
+        host: &str,
+        after: Option<&FrontierKey>,
+    ) -> Result<Option<(FrontierKey, FrontierEntry)>, StoreError> {
+        let start = frontier_key(host, 0);
+        let end = frontier_key(host, u64::MAX);
+        let mut range = match after {
+            Some(k) => self.frontier.range((
+                std::ops::Bound::Excluded(k.0.clone()),
+                std::ops::Bound::Included(end),
+            )),
+            None => self.frontier.range(start..=end),
+        };
+        match range.next() {
+            Some(item) => {
+                let (key, bytes) = item?;
+                let entry = decode(&format!("frontier/{host}"), &bytes)?;
+                Ok(Some((FrontierKey(key.to_vec()), entry)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn frontier_len(&self) -> Result<u64, StoreError> {
+        Ok(self.frontier.len() as u64)
+    }
+
+    fn frontier_hosts(&self) -> Result<Vec<String>, StoreError> {
+        let mut hosts: Vec<String> = Vec::new();
+        for key in self.frontier.iter().keys() {
+            let key = key?;
+            let host = String::from_utf8_lossy(host_of(&key));
+            if hosts.last().map(String::as_str) != Some(&*host) {
+                hosts.push(host.into_owned());
+            }
+        }
+        Ok(hosts)
+    }
+
+    fn complete(
+        &self,
+        key: &FrontierKey,
+        url: &str,
+        state: &UrlState,
+        aliases: &[String],
+        links: &[NewEntry],
+    ) -> Result<Vec<String>, StoreError> {
+        let ids = self.draw_ids(links.len())?;
+        let epoch = state.epoch;
+        let hosts = (&self.urls, &self.frontier).transaction(|(urls, frontier)| {
+            frontier.remove(key.0.as_slice())?;
+            urls.insert(url.as_bytes(), encode(state))?;
+            for alias in aliases.iter().filter(|a| a.as_str() != url) {
+                let marked = match urls.get(alias.as_bytes())? {
+                    Some(bytes) => {
+                        let mut s: UrlState =
+                            decode(&format!("urls/{alias}"), &bytes).map_err(Abort::Abort)?;
+                        s.site.clone_from(&state.site);
+                        s.epoch = epoch;
+                        s
+                    }
+                    None => UrlState {
+                        status: UrlStatus::NotStored {
+                            reason: format!("same page as {url}"),
+                        },
+                        ..UrlState::queued(&state.site, epoch, state.depth)
+                    },
+                };
+                urls.insert(alias.as_bytes(), encode(&marked))?;
+            }
+            let mut hosts = BTreeSet::new();
+            enqueue_in(urls, frontier, epoch, links, &ids, &mut hosts)?;
+            Ok(hosts)
+        })?;
+        Ok(hosts.into_iter().collect())
+    }
+
+    fn url_state(&self, url: &str) -> Result<Option<UrlState>, StoreError> {
+        match self.urls.get(url.as_bytes())? {
+            Some(bytes) => Ok(Some(decode(&format!("urls/{url}"), &bytes)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn url_states(&self) -> Box<dyn Iterator<Item = Result<(String, UrlState), StoreError>> + '_> {
+        Box::new(self.urls.iter().map(|item| {
+            let (key, bytes) = item?;
+            let url = String::from_utf8_lossy(&key).into_owned();
+            let state = decode(&format!("urls/{url}"), &bytes)?;
+            Ok((url, state))
+        }))
+    }
+
+    fn start_run(&self, started: DateTime<Utc>) -> Result<u64, StoreError> {
+        let mut last = 0;
+        for run in self.runs()? {
+            last = run.id;
+            if run.status == RunStatus::Running {
+                self.save_run(&RunRecord {
+                    status: RunStatus::Interrupted,
+                    ..run
+                })?;
+            }
+        }
+        let id = last + 1;
+        self.save_run(&RunRecord {
+            v: 1,
+            id,
+            started,
+            finished: None,
+            status: RunStatus::Running,
+            counts: Default::default(),
+            errors: Default::default(),
+            elapsed_secs: 0.0,
+        })?;
+        self.db.flush()?;
+        Ok(id)
+    }
+
+    fn save_run(&self, run: &RunRecord) -> Result<(), StoreError> {
+        self.runs.insert(run.id.to_be_bytes(), encode(run))?;
+        Ok(())
+    }
+
+    fn runs(&self) -> Result<Vec<RunRecord>, StoreError> {
+        self.runs
+            .iter()
+            .values()
+            .map(|v| decode("runs", &v?))
+            .collect()
+    }
+}
