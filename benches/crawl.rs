@@ -4,7 +4,7 @@
 //! crawled by the release `gleaner run` with politeness off and then by an equivalent
 //! minimal Scrapy spider (`bench/crawl/spider.py`), each as a child process timed from
 //! spawn to exit, its peak RSS read from wait4. Two scenarios: the whole site; then the
-//! same pages each linking to extra URLs, so the frontier holds ~100,000 URLs while the
+//! pages each also linking to 9 fresh URLs, so ~100,000 URLs enter the frontier while the
 //! page cap keeps fetches at the same count, to show memory stays flat.
 //!
 //! Knobs (env): GLEANER_BENCH_PAGES (10000), GLEANER_BENCH_FRONTIER (100000, 0 skips the
@@ -33,15 +33,17 @@ const SECTIONS: [&str; 8] = [
 struct Shape {
     /// Article pages `/article/0..articles`, all reachable from `/`.
     articles: u64,
-    /// Extra URLs `/more/0..extra`, each linked once from an article; they are article
+    /// Links per page to fresh `/more/N` URLs, article pages too: page `p` (articles
+    /// first, then `/more/0..`) links to `/more/{p*more}..{(p+1)*more}`, so every fetched
+    /// page adds `more` URLs nobody else links to. An endless site: the page cap ends it.
     /// pages too, but link back only to articles, so the frontier stops at their count.
-    extra: u64,
+    more: u64,
 }
 
 impl Shape {
-    /// Every page a full crawl finds: home, sections, articles, extras.
+    /// Every page a full crawl finds when there are no `/more/` links.
     fn pages(&self) -> u64 {
-        1 + SECTIONS.len() as u64 + self.articles + self.extra
+        1 + SECTIONS.len() as u64 + self.articles
     }
 
     fn serve(self, served: Arc<Served>) -> Site {
@@ -76,14 +78,16 @@ impl Shape {
         }
         match (id("/article/"), id("/more/")) {
             (Some(n), _) if n < self.articles => Reply::html(self.article(n)),
-            (_, Some(n)) if n < self.extra => Reply::html(self.article(self.articles + n)),
+            (_, Some(n)) if self.more > 0 && n < 1 << 40 => {
+                Reply::html(self.article(self.articles + n))
+            }
             _ => Reply::status(404),
         }
     }
 
-    /// Page `n` (articles first, then extras): nav, headline, byline, prose, a related
+    /// Page `n` (articles first, then `/more/` pages): nav, headline, byline, prose, a related
     /// box and a footer, with links that make every article reachable from `/` (a
-    /// binary tree, plus prev/next and a few random ones) and, for articles, the extras.
+    /// binary tree, plus prev/next and a few random ones) and its `/more/` links.
     fn article(&self, n: u64) -> String {
         let mut rng = Rng(n.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5eed);
         let title = rng.sentence(5, 9);
@@ -124,10 +128,9 @@ impl Shape {
             );
         }
         h += "</ul></aside>\n";
-        let per = self.extra / self.articles.max(1);
-        if n < self.articles && per > 0 {
+        if self.more > 0 {
             h += "<aside class=more><h3>More stories</h3><ul>";
-            for j in n * per..(n + 1) * per {
+            for j in n * self.more..(n + 1) * self.more {
                 let _ = write!(h, "<li><a href=\"/more/{j}\">Story {j}</a></li>");
             }
             h += "</ul></aside>\n";
@@ -343,16 +346,16 @@ fn main() {
 
     let mut scenarios = vec![(
         format!("site of {articles} articles"),
-        Shape { articles, extra: 0 },
+        Shape { articles, more: 0 },
         None,
     )];
     if frontier > articles {
         let shape = Shape {
             articles,
-            extra: frontier - articles,
+            more: (frontier - articles).div_ceil(articles),
         };
         scenarios.push((
-            format!("{frontier} URLs, cap {articles}"),
+            format!("~{frontier} URLs, cap {articles}"),
             shape,
             Some(articles),
         ));
@@ -446,9 +449,10 @@ fn crawl(shape: Shape, start: impl FnOnce(&str, &Path) -> Command, timeout: Dura
         let tail: Vec<&str> = tail.lines().rev().take(5).collect();
         let _ = write!(note, "; FAILED (exit {code:?}): {}", tail.join(" / "));
     }
+    // gleaner's run summary, on one line; Scrapy logs to a file instead.
     let summary = std::fs::read_to_string(&out).unwrap_or_default();
-    if let Some(last) = summary.lines().rfind(|l| !l.trim().is_empty()) {
-        let _ = write!(note, "; {}", last.trim());
+    for line in summary.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let _ = write!(note, "; {line}");
     }
     Run {
         pages,
