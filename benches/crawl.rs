@@ -5,7 +5,7 @@
 //! minimal Scrapy spider (`bench/crawl/spider.py`), each as a child process timed from
 //! spawn to exit, its peak RSS read from wait4. Two scenarios: the whole site; then the
 //! pages each also linking to 9 fresh URLs, so ~100,000 URLs enter the frontier while the
-//! page cap keeps fetches at the same count, to show memory stays flat.
+//! page cap keeps fetches at the same count: does memory stay flat?
 //!
 //! Knobs (env): GLEANER_BENCH_PAGES (10000), GLEANER_BENCH_FRONTIER (100000, 0 skips the
 //! second scenario), GLEANER_BENCH_CONCURRENCY (16), GLEANER_BENCH_SCRAPY (1; 0 skips
