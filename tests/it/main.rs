@@ -7,4 +7,5 @@ mod helpers;
 mod html;
 mod properties;
 mod seeds;
+mod site;
 mod store;
