@@ -17,6 +17,9 @@ pub const LOCK_FILE: &str = "gleaner.lock";
 pub const DB_DIR: &str = "sled";
 
 const COUNTERS_KEY: &[u8] = b"counters";
+/// sled's page cache. Its default (1 GiB) lets a long run's memory grow with what it
+/// wrote; the store is written once and read in order, so a small cache costs little.
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// zstd's default: most of the size win of higher levels at a fraction of their time.
 const ZSTD_LEVEL: i32 = 3;
 
@@ -73,6 +76,7 @@ impl SledStore {
         write_holder(&lock);
         let db = sled::Config::new()
             .path(path.join(DB_DIR))
+            .cache_capacity(CACHE_BYTES)
             .open()
             .map_err(|e| {
                 if is_sled_lock_error(&e) {

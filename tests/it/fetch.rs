@@ -366,10 +366,7 @@ fn charset_declared_only_in_the_header() {
     );
     let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(&html);
     let site = Site::routes()
-        .route(
-            "/",
-            Reply::ok("text/html; charset=windows-1251", bytes.to_vec()),
-        )
+        .route("/", Reply::ok("text/html; charset=windows-1251", &bytes))
         .start();
     let crawl = Crawl::new(&[site.url("/")], "", "");
     crawl.run_ok();
@@ -404,7 +401,7 @@ fn scope_types_noindex_and_budget() {
                 ],
             )),
         )
-        .route("/img.png", Reply::ok("image/png", b"\x89PNG....".to_vec()))
+        .route("/img.png", Reply::ok("image/png", b"\x89PNG...."))
         .route(
             "/hidden",
             Reply::html(

@@ -210,10 +210,7 @@ fn a_killed_run_loses_nothing_and_resumes_without_refetching() {
         .map(|d| d.sources[0].locator.clone())
         .collect();
     let requested_before = site.requests().len();
-    assert!(
-        requested_before >= 120 && requested_before < 300,
-        "{requested_before}"
-    );
+    assert!((120..300).contains(&requested_before), "{requested_before}");
 
     let resumed = crawl.run_ok();
     let runs = crawl.open().runs().unwrap();

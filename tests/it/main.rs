@@ -2,9 +2,12 @@
 
 mod cli;
 mod crash;
+mod crawl;
 mod devset;
+mod fetch;
 mod helpers;
 mod html;
+mod incremental;
 mod properties;
 mod seeds;
 mod site;
