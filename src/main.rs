@@ -324,7 +324,20 @@ struct Bar(indicatif::ProgressBar);
 
 impl Progress for Bar {
     fn start(&self, total: u64) {
-        if total > 1 {
+        if total == 0 {
+            // A crawl: how many pages it will visit is not known in advance.
+            self.0.set_length(0);
+            self.0
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            self.0.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} {pos} URLs visited, {per_sec}, {elapsed}",
+                )
+                .expect("static template"),
+            );
+            self.0
+                .enable_steady_tick(std::time::Duration::from_millis(200));
+        } else if total > 1 {
             self.0.set_length(total);
             self.0
                 .set_draw_target(indicatif::ProgressDrawTarget::stderr());

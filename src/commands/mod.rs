@@ -62,6 +62,7 @@ impl Error {
 
 /// Told about each finished input; the binary draws a progress bar with it.
 pub trait Progress: Sync {
+    /// `total` inputs are coming; 0 when unknown (a crawl).
     fn start(&self, total: u64);
     fn advance(&self);
     fn finish(&self);

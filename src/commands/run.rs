@@ -162,8 +162,7 @@ fn run_sources(
         } else {
             jobs
         };
-        let budget: u64 = cfg.sources.web.iter().map(|s| s.max_pages).sum();
-        progress.start(budget);
+        progress.start(0);
         // The crawl ticks a counter; a scoped thread moves the bar (which lives here).
         let visited = Arc::new(AtomicU64::new(0));
         let tick = visited.clone();
