@@ -23,9 +23,9 @@ pub(super) async fn visit(
     url: Url,
 ) -> Result<(), CrawlError> {
     let site = &crawl.sites[&entry.site];
-    let previous = crawl.store.url_state(&entry.url)?;
-    let mut state = previous
-        .clone()
+    let mut state = crawl
+        .store
+        .url_state(&entry.url)?
         .unwrap_or_else(|| UrlState::queued(&site.cfg.name, site.epoch, entry.depth));
     if state.visited == site.epoch && state.epoch == site.epoch {
         // Reached this epoch as another URL's redirect target or canonical.
