@@ -180,7 +180,7 @@ fn dropping_the_site_ends_hangs_and_stops_serving() {
     let t = Instant::now();
     drop(site);
     let got = client.join().unwrap();
-    assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
     assert!(!matches!(got, Ok(1000)), "{got:?}");
     assert!(TcpStream::connect(addr).is_err(), "still listening");
 }
