@@ -8,6 +8,7 @@
 //! output keeps everything.
 
 use super::features::{Ending, Line};
+use super::items;
 use super::stopwords::NLANGS;
 use super::TextOptions;
 use crate::clean::rules::Verdict;
@@ -226,9 +227,23 @@ fn region(
             *r = k - st;
         }
     }
+    // Item lists count for the region only where they outweigh the prose: on an
+    // article page, the lists are its comments, related links and menus.
+    let item = items::spans(lines, idx);
+    let words = |pred: &dyn Fn(usize) -> bool| -> u32 {
+        (0..idx.len())
+            .filter(|&k| pred(k))
+            .map(|k| lines[idx[k]].words)
+            .sum()
+    };
+    let good_words = words(&|k| cls[k] == Class::Good);
+    let item_words = words(&|k| cls[k] != Class::Good && item[k]);
+    let lists = item_words > 2 * good_words && p.item_weight > -p.bad_weight;
     for k in 0..idx.len() {
         let w = lines[idx[k]].words.max(1) as f32;
-        let s = if cls[k] == Class::Good {
+        let s = if lists && cls[k] != Class::Good && item[k] && hard[idx[k]].is_none() {
+            p.item_weight * w * (1.0 - p.position_decay * k as f32 / idx.len() as f32)
+        } else if cls[k] == Class::Good {
             let iso = if runlen[k] <= 2 {
                 p.isolated_weight
             } else {
