@@ -228,20 +228,30 @@ fn region(
         }
     }
     // Item lists count for the region only where they outweigh the prose: on an
-    // article page, the lists are its comments, related links and menus.
-    let item = items::spans(lines, idx);
-    let words = |pred: &dyn Fn(usize) -> bool| -> u32 {
-        (0..idx.len())
-            .filter(|&k| pred(k))
+    // article page, the lists are its comments, related links and menus. Their words
+    // are among the non-good ones, so most pages are settled without looking for them.
+    let (good_words, other_words) = (0..idx.len()).fold((0u32, 0u32), |(g, o), k| {
+        let w = lines[idx[k]].words;
+        if cls[k] == Class::Good {
+            (g + w, o)
+        } else {
+            (g, o + w)
+        }
+    });
+    let item = if p.item_weight > -p.bad_weight && other_words > 2 * good_words {
+        let item = items::spans(lines, idx);
+        let item_words: u32 = (0..idx.len())
+            .filter(|&k| cls[k] != Class::Good && item[k])
             .map(|k| lines[idx[k]].words)
-            .sum()
+            .sum();
+        (item_words > 2 * good_words).then_some(item)
+    } else {
+        None
     };
-    let good_words = words(&|k| cls[k] == Class::Good);
-    let item_words = words(&|k| cls[k] != Class::Good && item[k]);
-    let lists = item_words > 2 * good_words && p.item_weight > -p.bad_weight;
     for k in 0..idx.len() {
         let w = lines[idx[k]].words.max(1) as f32;
-        let s = if lists && cls[k] != Class::Good && item[k] && hard[idx[k]].is_none() {
+        let in_list = item.as_ref().is_some_and(|it| it[k]);
+        let s = if in_list && cls[k] != Class::Good && hard[idx[k]].is_none() {
             p.item_weight * w * (1.0 - p.position_decay * k as f32 / idx.len() as f32)
         } else if cls[k] == Class::Good {
             let iso = if runlen[k] <= 2 {

@@ -17,36 +17,42 @@ const MAX_STRIDE: usize = 30;
 
 /// Marks the lines (positions in `idx`) that lie inside a run of repeated items.
 pub fn spans(lines: &[Line], idx: &[usize]) -> Vec<bool> {
-    let mut item = vec![false; idx.len()];
-    let mut at: HashMap<u64, Vec<usize>, BuildHasherDefault<Fnv>> = HashMap::default();
+    // Per label: the first and last line of its current run and the run's length.
+    let mut runs: HashMap<u64, (usize, usize, usize), BuildHasherDefault<Fnv>> = HashMap::default();
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    let close = |(first, last, n): (usize, usize, usize), found: &mut Vec<(usize, usize)>| {
+        if n >= MIN_ITEMS {
+            // The item after the last label runs about one stride further.
+            let stride = (last - first) / (n - 1);
+            found.push((first, (last + stride).min(idx.len())));
+        }
+    };
     for (k, &i) in idx.iter().enumerate() {
         let l = &lines[i];
         // A label is short; separators and bare numbers are card and pager furniture.
-        if l.letters >= 2 && l.words <= 8 {
-            at.entry(l.shape).or_default().push(k);
-        }
-    }
-    for pos in at.values() {
-        if pos.len() < MIN_ITEMS {
+        if l.letters < 2 || l.words > 8 {
             continue;
         }
-        // Runs of occurrences at most `max_stride` lines apart, and at least two: a label
-        // repeated on consecutive lines is a menu's duplicate, not an item's.
-        let mut s = 0;
-        while s < pos.len() {
-            let mut e = s;
-            while e + 1 < pos.len() && (2..=MAX_STRIDE).contains(&(pos[e + 1] - pos[e])) {
-                e += 1;
+        let run = runs.entry(l.shape).or_insert((k, k, 0));
+        // Within `MAX_STRIDE` lines, but not on the next line: a label repeated on
+        // consecutive lines is a menu's duplicate, not an item's.
+        if run.2 > 0 && (2..=MAX_STRIDE).contains(&(k - run.1)) {
+            run.1 = k;
+            run.2 += 1;
+        } else {
+            if run.2 > 0 {
+                close(*run, &mut found);
             }
-            if e + 1 - s >= MIN_ITEMS {
-                // The item after the last label runs about one stride further.
-                let stride = (pos[e] - pos[s]) / (e - s);
-                let end = (pos[e] + stride).min(idx.len());
-                for x in &mut item[pos[s]..end] {
-                    *x = true;
-                }
-            }
-            s = e + 1;
+            *run = (k, k, 1);
+        }
+    }
+    for run in runs.into_values() {
+        close(run, &mut found);
+    }
+    let mut item = vec![false; idx.len()];
+    for (s, e) in found {
+        for x in &mut item[s..e] {
+            *x = true;
         }
     }
     item

@@ -128,10 +128,12 @@ impl TextCleaner {
         // A longer line that the page repeats three times or more is a teaser, a carousel
         // caption, a widget on every tab: every copy goes, so re-cleaning the output finds
         // no such repeats.
-        let mut seen: HashMap<&str, u32, BuildHasherDefault<Fnv>> = HashMap::default();
+        // Lines compare by their shape (letters and numbers, case and punctuation aside),
+        // which is already hashed.
+        let mut seen: HashMap<u64, u32, BuildHasherDefault<Fnv>> = HashMap::default();
         for l in &lines {
             if self.opts.min_repeat_chars > 0 && l.chars >= self.opts.min_repeat_chars {
-                *seen.entry(l.text).or_default() += 1;
+                *seen.entry(l.shape).or_default() += 1;
             }
         }
         let hard: Vec<Option<Verdict>> = lines
@@ -139,7 +141,7 @@ impl TextCleaner {
             .map(|l| match self.rules.verdict(l.text) {
                 Some(v) => Some(v),
                 None if template.is_some_and(|t| t.contains(l.text)) => Some(Verdict::Drop),
-                None if seen.get(l.text).is_some_and(|&n| n > 2) => Some(Verdict::Drop),
+                None if seen.get(&l.shape).is_some_and(|&n| n > 2) => Some(Verdict::Drop),
                 None => None,
             })
             .collect();
