@@ -247,6 +247,15 @@ fn item_grids_without_prose_are_kept() {
     assert!(kept.contains(&"Geo Seamless T-Shirt"), "{kept:?}");
     assert!(kept.contains(&"Regular Price: $26"), "{kept:?}");
     assert!(!kept.contains(&"Sign in"), "{kept:?}");
+    let off = TextCleaner::new(
+        &TextOptions {
+            item_weight: -1.0,
+            ..TextOptions::default()
+        },
+        Rules::compile(&builtin_rules()).unwrap(),
+    );
+    let out = off.clean(&page, None);
+    assert!(!texts(&out).contains(&"Geo Seamless T-Shirt"));
 }
 
 #[test]
