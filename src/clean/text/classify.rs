@@ -8,6 +8,7 @@
 //! output keeps everything.
 
 use super::features::{Ending, Line};
+use super::items;
 use super::stopwords::NLANGS;
 use super::TextOptions;
 use crate::clean::rules::Verdict;
@@ -226,9 +227,33 @@ fn region(
             *r = k - st;
         }
     }
+    // Item lists count for the region only where they outweigh the prose: on an
+    // article page, the lists are its comments, related links and menus. Their words
+    // are among the non-good ones, so most pages are settled without looking for them.
+    let (good_words, other_words) = (0..idx.len()).fold((0u32, 0u32), |(g, o), k| {
+        let w = lines[idx[k]].words;
+        if cls[k] == Class::Good {
+            (g + w, o)
+        } else {
+            (g, o + w)
+        }
+    });
+    let item = if p.item_weight > -p.bad_weight && other_words > 2 * good_words {
+        let item = items::spans(lines, idx);
+        let item_words: u32 = (0..idx.len())
+            .filter(|&k| cls[k] != Class::Good && item[k])
+            .map(|k| lines[idx[k]].words)
+            .sum();
+        (item_words > 2 * good_words).then_some(item)
+    } else {
+        None
+    };
     for k in 0..idx.len() {
         let w = lines[idx[k]].words.max(1) as f32;
-        let s = if cls[k] == Class::Good {
+        let in_list = item.as_ref().is_some_and(|it| it[k]);
+        let s = if in_list && cls[k] != Class::Good && hard[idx[k]].is_none() {
+            p.item_weight * w * (1.0 - p.position_decay * k as f32 / idx.len() as f32)
+        } else if cls[k] == Class::Good {
             let iso = if runlen[k] <= 2 {
                 p.isolated_weight
             } else {

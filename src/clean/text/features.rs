@@ -44,6 +44,9 @@ pub struct Line<'a> {
     /// Opens what follows an article: its comments ("12 Comments", "3 thoughts on “…”",
     /// "Reader Interactions") or links to other pages ("You may also like", "Read next").
     pub after_article: bool,
+    /// A hash of the line's letters, lowercased, with each run of digits as one `0` and
+    /// everything else ignored: "Regular Price: $36" and "Regular price $24.90" share it.
+    pub shape: u64,
 }
 
 impl<'a> Line<'a> {
@@ -57,8 +60,19 @@ impl<'a> Line<'a> {
         let mut prev2 = ' ';
         let mut copyright = false;
         let mut wide = 0u32;
+        let mut shape: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut mix = |v: u32| shape = (shape ^ u64::from(v)).wrapping_mul(0x0100_0000_01b3);
         for c in text.chars() {
             chars += 1;
+            if c.is_alphabetic() {
+                mix(if c.is_ascii() {
+                    u32::from(c.to_ascii_lowercase())
+                } else {
+                    u32::from(c)
+                });
+            } else if c.is_numeric() && !prev.is_numeric() {
+                mix(u32::from('0'));
+            }
             if is_wide(c) {
                 // Ideographs and kana carry a word's worth of text each, with no spaces
                 // between them: count them so CJK prose measures like Latin prose.
@@ -124,8 +138,9 @@ impl<'a> Line<'a> {
                 && text
                     .bytes()
                     .next()
-                    .is_some_and(|b| b"0123456789CJKLMPRTYcjklmprty".contains(&b))
+                    .is_some_and(|b| b"0123456789CJKLMPRTWYcjklmprtwy".contains(&b))
                 && after_article(text, buf),
+            shape,
         }
     }
 
@@ -161,7 +176,7 @@ impl<'a> Line<'a> {
 }
 
 /// "12 Comments", "3 thoughts on “Title”", "Comments (4)", "Reader Interactions": the
-/// heading of the comments under an article, not "Add a comment" or "2 replies", which
+/// heading of the comments under an article (or of the reviews under a product), not "Add a comment" or "2 replies", which
 /// forums repeat under every post. Or the heading of the links to other pages that
 /// follow it: "You may also like", "Related posts", "More from Science".
 fn after_article(text: &str, buf: &mut String) -> bool {
@@ -180,6 +195,28 @@ fn after_article(text: &str, buf: &mut String) -> bool {
             | "trending"
             | "trending now"
             | "recent posts"
+    ) {
+        return true;
+    }
+    // The reviews under a product are its comments: "Customer Reviews", "Reviews (12)",
+    // "12 reviews". Counts around the words are ignored.
+    let core = t
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == ' ')
+        .trim_end_matches(|c: char| c.is_ascii_digit() || matches!(c, ' ' | '(' | ')'));
+    if matches!(
+        core,
+        "reviews"
+            | "customer reviews"
+            | "ratings & reviews"
+            | "ratings and reviews"
+            | "reviews & ratings"
+            | "customer ratings"
+            | "top reviews"
+            | "most helpful reviews"
+            | "testimonials"
+            | "what our customers say"
+            | "what customers are saying"
+            | "write a review"
     ) {
         return true;
     }
@@ -302,6 +339,9 @@ mod tests {
         assert!(line("You Might Also Like…").after_article);
         assert!(line("More from Science").after_article);
         assert!(line("Related Stories").after_article);
+        assert!(line("Customer Reviews (12)").after_article);
+        assert!(line("12 reviews").after_article);
+        assert!(!line("Reviews of the new budget").after_article);
         assert!(!line("More from the board's chair, who spoke at length about it").after_article);
     }
 }

@@ -6,6 +6,7 @@
 
 mod classify;
 mod features;
+mod items;
 mod stopwords;
 pub mod template;
 
@@ -47,9 +48,10 @@ pub struct TextOptions {
     pub fill_bad: bool,
     /// `fill` only fills runs of at most this many lines between good lines.
     pub max_gap: usize,
-    /// Drop every copy of a line the page repeats if it has at least this many
-    /// characters (0 = off). Off by default: on the dev set it costs more recall than
-    /// it gains precision.
+    /// Drop every copy of a line the page holds three times or more if it has at least
+    /// this many characters (0 = off): a carousel's captions, a teaser shown in every
+    /// widget. Twice is not enough, since pages often hold their text twice (a desktop
+    /// and a mobile copy) and the article must survive that.
     pub min_repeat_chars: u32,
     /// How much less good text counts towards the region at the page end than at its
     /// start (0..1): with two candidate runs, the article is the earlier one more often
@@ -58,6 +60,11 @@ pub struct TextOptions {
     /// What good text counts towards the region when it stands in a run of at most two
     /// good lines (a teaser's title and blurb, a review), against 1 for longer runs.
     pub isolated_weight: f32,
+    /// What a word of a repeated-item list (see `items`) that the classifier did not
+    /// keep counts towards the region, on pages where such lists hold more words than the
+    /// good lines (grids, rankings, directories): their items are the content. Negative
+    /// values are clamped to `-bad_weight`, i.e. off.
+    pub item_weight: f32,
 }
 
 impl Default for TextOptions {
@@ -73,9 +80,10 @@ impl Default for TextOptions {
             bad_weight: 0.35,
             fill_bad: true,
             max_gap: 1000,
-            min_repeat_chars: 0,
+            min_repeat_chars: 60,
             position_decay: 0.6,
             isolated_weight: 0.6,
+            item_weight: 0.6,
         }
     }
 }
@@ -117,13 +125,15 @@ impl TextCleaner {
             .filter(|l| !l.is_empty())
             .map(|l| Line::new(l, &self.stopwords, &mut buf))
             .collect();
-        // A longer line that the page repeats is a teaser, a menu duplicated for mobile,
-        // a caption echoing a title: every copy goes, so the output holds no repeats and
-        // re-cleaning it finds none.
-        let mut seen: HashMap<&str, u32, BuildHasherDefault<Fnv>> = HashMap::default();
+        // A longer line that the page repeats three times or more is a teaser, a carousel
+        // caption, a widget on every tab: every copy goes, so re-cleaning the output finds
+        // no such repeats.
+        // Lines compare by their shape (letters and numbers, case and punctuation aside),
+        // which is already hashed.
+        let mut seen: HashMap<u64, u32, BuildHasherDefault<Fnv>> = HashMap::default();
         for l in &lines {
             if self.opts.min_repeat_chars > 0 && l.chars >= self.opts.min_repeat_chars {
-                *seen.entry(l.text).or_default() += 1;
+                *seen.entry(l.shape).or_default() += 1;
             }
         }
         let hard: Vec<Option<Verdict>> = lines
@@ -131,7 +141,7 @@ impl TextCleaner {
             .map(|l| match self.rules.verdict(l.text) {
                 Some(v) => Some(v),
                 None if template.is_some_and(|t| t.contains(l.text)) => Some(Verdict::Drop),
-                None if seen.get(l.text).is_some_and(|&n| n > 1) => Some(Verdict::Drop),
+                None if seen.get(&l.shape).is_some_and(|&n| n > 2) => Some(Verdict::Drop),
                 None => None,
             })
             .collect();

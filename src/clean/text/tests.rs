@@ -228,3 +228,43 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn item_grids_without_prose_are_kept() {
+    let mut page = String::from("Home\nShop\nAbout us\nContact\nSign in\nCart\nMen's T-Shirts\n");
+    for (name, price) in [
+        ("Running Graphic T-Shirt", 36),
+        ("Geo Seamless T-Shirt", 38),
+        ("Arrival Block T-Shirt", 24),
+        ("Vital Seamless T-Shirt", 30),
+        ("Crest Long Sleeve T-Shirt", 26),
+    ] {
+        page.push_str(&format!("{name}\nslim fit\nRegular Price: ${price}\n"));
+    }
+    page.push_str("Privacy policy\nTerms of use\n");
+    let out = cleaner().clean(&page, None);
+    let kept = texts(&out);
+    assert!(kept.contains(&"Geo Seamless T-Shirt"), "{kept:?}");
+    assert!(kept.contains(&"Regular Price: $26"), "{kept:?}");
+    assert!(!kept.contains(&"Sign in"), "{kept:?}");
+    let off = TextCleaner::new(
+        &TextOptions {
+            item_weight: -1.0,
+            ..TextOptions::default()
+        },
+        Rules::compile(&builtin_rules()).unwrap(),
+    );
+    let out = off.clean(&page, None);
+    assert!(!texts(&out).contains(&"Geo Seamless T-Shirt"));
+}
+
+#[test]
+fn carousel_captions_go_but_doubled_text_stays() {
+    let caption = "The case in black, shown on a phone with three rear cameras against white";
+    let prose = "The committee met on Tuesday and, after a long debate about the budget, it \
+                 decided that the new library would be built in the old market square.";
+    let page = format!("{caption}\n{caption}\n{caption}\n{prose}\n{prose}\n");
+    let kept = texts(&cleaner().clean(&page, None)).join("\n");
+    assert!(!kept.contains(caption), "{kept:?}");
+    assert!(kept.contains(prose), "{kept:?}");
+}
