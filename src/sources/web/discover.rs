@@ -407,6 +407,23 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Whatever a server sends, discovery returns (possibly nothing), never panics.
+        #[test]
+        fn any_bytes_are_survived(body in proptest::collection::vec(proptest::num::u8::ANY, 0..2048)) {
+            let _ = sitemap(&body, 1 << 16);
+            let _ = feed(&body, 1 << 16);
+            let _ = page_links(&String::from_utf8_lossy(&body));
+        }
+
+        #[test]
+        fn any_markup_is_survived(body in "(<[a-z:]{1,8}( [a-z]{1,5}=\"[^\"]{0,12}\")*/?>|</[a-z:]{1,8}>|&[a-z#0-9]{0,5};?|[^<&]{0,12}){0,40}") {
+            let _ = sitemap(body.as_bytes(), 1 << 16);
+            let _ = feed(body.as_bytes(), 1 << 16);
+            let _ = page_links(&body);
+        }
+    }
+
     #[test]
     fn not_xml_is_an_error() {
         assert!(sitemap(b"", 100).is_err());

@@ -147,6 +147,29 @@ mod tests {
         assert_eq!(got.as_str(), "http://h.org/other");
     }
 
+    proptest::proptest! {
+        /// The normal form is a fixed point: a URL is one frontier key however often it
+        /// is normalised (stored links are normalised again on a 304).
+        #[test]
+        fn normalising_is_idempotent(
+            path in "[a-zA-Z0-9/._~%-]{0,20}",
+            query in proptest::collection::vec(("(utm_[a-z]{1,5}|fbclid|ref|[a-z]{1,4})", "[a-zA-Z0-9%+ =&]{0,6}"), 0..4),
+            frag in "(#[a-z]{0,5})?",
+        ) {
+            let q: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let raw = format!("HTTP://Example.ORG:80/{path}?{}{frag}", q.join("&"));
+            let tracking = ["ref".to_string()];
+            if let Some(once) = normalise(&raw, None, &tracking) {
+                let twice = normalise(once.as_str(), None, &tracking).expect("a normal URL stays valid");
+                proptest::prop_assert_eq!(once.as_str(), twice.as_str());
+                proptest::prop_assert!(once.fragment().is_none());
+                for (k, _) in once.query_pairs() {
+                    proptest::prop_assert!(!k.starts_with("utm_") && k != "fbclid" && k != "ref", "{}", once);
+                }
+            }
+        }
+    }
+
     #[test]
     fn scope_by_host_include_exclude() {
         let site: SiteConfig = toml::from_str(
