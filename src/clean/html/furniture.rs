@@ -4,6 +4,32 @@
 //! regexes: pages carry thousands of classed elements and this runs on each of them.
 
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: class tokens are short and not attacker-chosen keys into anything that
+/// grows, so SipHash's flood resistance buys nothing here and cost a few percent of the
+/// whole run.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type Set = HashSet<String, BuildHasherDefault<Fnv>>;
 
 /// Built-in furniture words. A bare word matches a whole token of a class name split on
 /// `-`, `_` and `:` (`comments` in `post-comments`); `word*` matches tokens starting with
@@ -137,10 +163,10 @@ pub const BUILTIN_KEEP: &[&str] = &["content", "article", "main", "body", "entry
 /// A compiled set of drop/keep words.
 #[derive(Debug, Clone, Default)]
 pub struct Furniture {
-    tokens: HashSet<String>,
+    tokens: Set,
     prefixes: Vec<String>,
-    names: HashSet<String>,
-    keep: HashSet<String>,
+    names: Set,
+    keep: Set,
 }
 
 impl Furniture {
