@@ -265,6 +265,7 @@ impl<'a> Dom<'a> {
             in_article: false,
         }];
         let mut names: Vec<&str> = Vec::new();
+        let mut judge = opts.furniture.judge();
         while let Some(it) = stack.pop() {
             let idx = nodes.len() as u32;
             let inherited = it.flags & IN_LINK;
@@ -333,7 +334,7 @@ impl<'a> Dom<'a> {
                             flags |= MARKER;
                         } else {
                             names.extend(at.aria_label);
-                            if opts.furniture.is_furniture(names.iter().copied()) {
+                            if judge.is_furniture(names.iter().copied()) {
                                 flags |= FURNITURE;
                             }
                         }

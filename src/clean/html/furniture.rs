@@ -3,7 +3,7 @@
 //! Names are tokenised once per element and looked up in hash sets, never run through
 //! regexes: pages carry thousands of classed elements and this runs on each of them.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// FNV-1a: class tokens are short and not attacker-chosen keys into anything that
@@ -164,7 +164,9 @@ pub const BUILTIN_KEEP: &[&str] = &["content", "article", "main", "body", "entry
 #[derive(Debug, Clone, Default)]
 pub struct Furniture {
     tokens: Set,
-    prefixes: Vec<String>,
+    /// `word*` prefixes, bucketed by first byte: a token is only tried against the few
+    /// prefixes that can match it.
+    prefixes: Vec<Vec<String>>,
     names: Set,
     keep: Set,
 }
@@ -174,11 +176,16 @@ impl Furniture {
         drop: impl IntoIterator<Item = &'a str>,
         keep: impl IntoIterator<Item = &'a str>,
     ) -> Self {
-        let mut f = Furniture::default();
+        let mut f = Furniture {
+            prefixes: vec![Vec::new(); 256],
+            ..Furniture::default()
+        };
         for w in drop {
             let w = w.trim().to_ascii_lowercase().replace('_', "-");
             if let Some(p) = w.strip_suffix('*') {
-                f.prefixes.push(p.to_string());
+                if let Some(&b) = p.as_bytes().first() {
+                    f.prefixes[b as usize].push(p.to_string());
+                }
             } else if let Some(w) = w.strip_prefix('=') {
                 f.names.insert(w.to_string());
             } else if w.contains('-') {
@@ -208,7 +215,10 @@ impl Furniture {
         for tok in buf.split('-').filter(|t| !t.is_empty()) {
             if self.keep.contains(tok) {
                 content = true;
-            } else if self.tokens.contains(tok) || self.prefixes.iter().any(|p| tok.starts_with(p))
+            } else if self.tokens.contains(tok)
+                || self.prefixes[tok.as_bytes()[0] as usize]
+                    .iter()
+                    .any(|p| tok.starts_with(p.as_str()))
             {
                 furniture = true;
             }
@@ -220,16 +230,42 @@ impl Furniture {
         }
     }
 
+    /// A judge for one page, remembering each distinct name's verdict.
+    pub fn judge<'a>(&self) -> Judge<'_, 'a> {
+        Judge {
+            furniture: self,
+            memo: HashMap::default(),
+            buf: String::new(),
+        }
+    }
+}
+
+/// Judges the names of one page. Pages repeat the same class names hundreds of times
+/// (every menu item, every card); each distinct name is tokenised once.
+pub struct Judge<'f, 'a> {
+    furniture: &'f Furniture,
+    memo: HashMap<&'a str, Option<bool>, BuildHasherDefault<Fnv>>,
+    buf: String,
+}
+
+impl<'f, 'a> Judge<'f, 'a> {
     /// True when some class name, the id or the aria-label marks furniture and none marks
     /// content.
-    pub fn is_furniture<'a>(&self, names: impl Iterator<Item = &'a str>) -> bool {
-        let mut buf = String::new();
+    pub fn is_furniture(&mut self, names: impl Iterator<Item = &'a str>) -> bool {
         let mut furniture = false;
         for n in names {
             if n.len() > 80 {
                 continue; // generated blobs (CSS-in-JS hashes), not names
             }
-            match self.judge_name(n, &mut buf) {
+            let verdict = match self.memo.get(n) {
+                Some(&v) => v,
+                None => {
+                    let v = self.furniture.judge_name(n, &mut self.buf);
+                    self.memo.insert(n, v);
+                    v
+                }
+            };
+            match verdict {
                 Some(false) => return false,
                 Some(true) => furniture = true,
                 None => {}
@@ -260,13 +296,10 @@ pub fn furniture_role(role: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn f() -> Furniture {
-        Furniture::new(BUILTIN_DROP.iter().copied(), BUILTIN_KEEP.iter().copied())
-    }
-
     #[test]
     fn names() {
-        let f = f();
+        let f = Furniture::new(BUILTIN_DROP.iter().copied(), BUILTIN_KEEP.iter().copied());
+        let mut f = f.judge();
         assert!(f.is_furniture(["post-comments"].into_iter()));
         assert!(f.is_furniture(["sharedaddy", "sd-block"].into_iter()));
         assert!(f.is_furniture(["author-box"].into_iter()));
