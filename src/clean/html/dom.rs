@@ -49,6 +49,10 @@ pub const IN_LINK: u8 = 8;
 pub const DEAD: u8 = 16;
 /// A `<form>`: furniture when small.
 pub const FORM: u8 = 32;
+/// Named as a user comment or a comment section (see `furniture::COMMENT_WORDS`).
+pub const COMMENT: u8 = 64;
+/// Removed for what it is itself, not only for being inside something removed.
+pub const SELF_DEAD: u8 = 128;
 
 pub struct Node<'a> {
     pub node: NodeRef<'a, HNode>,
@@ -334,8 +338,12 @@ impl<'a> Dom<'a> {
                             flags |= MARKER;
                         } else {
                             names.extend(at.aria_label);
-                            if judge.is_furniture(names.iter().copied()) {
+                            let v = judge.verdict(names.iter().copied());
+                            if v.furniture {
                                 flags |= FURNITURE;
+                            }
+                            if v.comment {
+                                flags |= COMMENT;
                             }
                         }
                     }
@@ -411,7 +419,9 @@ impl<'a> Dom<'a> {
             let share = n.text as f32 / total;
             let big = (n.markers > 0 && share > 0.3) || share > 0.8 || n.prose as f32 / prose > 0.5;
             let small_form = n.flags & FORM != 0 && n.text < 500 && n.markers == 0;
-            if parent_dead || (n.flags & FURNITURE != 0 && !big) || small_form {
+            if (n.flags & FURNITURE != 0 && !big) || small_form {
+                n.flags |= DEAD | SELF_DEAD;
+            } else if parent_dead {
                 n.flags |= DEAD;
             }
         }
@@ -433,6 +443,51 @@ impl<'a> Node<'a> {
             link: 0,
             markers: 0,
             prose: 0,
+        }
+    }
+}
+
+impl Dom<'_> {
+    pub fn debug(&self, root: Option<usize>, good: f32) {
+        let desc = |i: usize| {
+            let n = &self.nodes[i];
+            match n.node.value() {
+                HNode::Element(e) => format!(
+                    "{}#{}.{} flags={} text={} link={} prose={}",
+                    e.name(),
+                    e.id().unwrap_or(""),
+                    e.attr("class").unwrap_or(""),
+                    n.flags,
+                    n.text,
+                    n.link,
+                    n.prose
+                ),
+                _ => format!("node flags={} text={}", n.flags, n.text),
+            }
+        };
+        eprintln!("good={good} body text={}", self.nodes[self.body].text);
+        if let Some(mut r) = root {
+            let mut path = vec![];
+            while r != u32::MAX as usize && r >= self.body {
+                path.push(r);
+                r = self.nodes[r].parent as usize;
+            }
+            for i in path.iter().rev() {
+                eprintln!("  {}", desc(*i));
+            }
+        }
+        // big dead subtrees
+        let mut i = self.body;
+        while i < self.nodes.len() {
+            let n = &self.nodes[i];
+            if n.flags & SELF_DEAD != 0 {
+                if n.text > 300 {
+                    eprintln!("  DEAD {}", desc(i));
+                }
+                i = n.end as usize;
+                continue;
+            }
+            i += 1;
         }
     }
 }

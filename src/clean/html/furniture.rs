@@ -160,6 +160,25 @@ pub const BUILTIN_DROP: &[&str] = &[
 /// layout wrapper of the whole article, not a sidebar.
 pub const BUILTIN_KEEP: &[&str] = &["content", "article", "main", "body", "entry", "story"];
 
+/// Words naming a user-comment section or one comment (`comments-area`, `comment-body`,
+/// `disqus_thread`): such furniture is dropped from the text but kept apart as comments.
+const COMMENT_WORDS: &[&str] = &["comment", "comments", "commentlist", "disqus", "replies"];
+/// Tokens that make a comment-named element the comment machinery rather than what
+/// people wrote: the reply form, reply links, counts, feeds, "recent comments" widgets.
+const NOT_COMMENT_WORDS: &[&str] = &[
+    "form", "respond", "reply", "count", "link", "links", "rss", "feed", "widget", "recent",
+    "navigation", "nav", "pagination", "title", "meta", "metadata",
+];
+
+/// The verdict on one element's names.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Verdict {
+    /// Some name marks furniture and none marks content.
+    pub furniture: bool,
+    /// Some name marks a user comment (or a section of them).
+    pub comment: bool,
+}
+
 /// A compiled set of drop/keep words.
 #[derive(Debug, Clone, Default)]
 pub struct Furniture {
@@ -201,8 +220,8 @@ impl Furniture {
         f
     }
 
-    /// What a single class name, id or aria-label says.
-    fn judge_name(&self, name: &str, buf: &mut String) -> Option<bool> {
+    /// What a single class name, id or aria-label says: `(Some(furniture), comment)`.
+    fn judge_name(&self, name: &str, buf: &mut String) -> (Option<bool>, bool) {
         buf.clear();
         for c in name.chars() {
             buf.push(match c {
@@ -211,8 +230,10 @@ impl Furniture {
             });
         }
         let mut furniture = self.names.contains(buf.as_str());
-        let mut content = false;
+        let (mut content, mut comment, mut machinery) = (false, false, false);
         for tok in buf.split('-').filter(|t| !t.is_empty()) {
+            comment |= COMMENT_WORDS.contains(&tok);
+            machinery |= NOT_COMMENT_WORDS.contains(&tok);
             if self.keep.contains(tok) {
                 content = true;
             } else if self.tokens.contains(tok)
@@ -223,11 +244,12 @@ impl Furniture {
                 furniture = true;
             }
         }
-        match (furniture, content) {
+        let verdict = match (furniture, content) {
             (_, true) => Some(false),
             (true, false) => Some(true),
             _ => None,
-        }
+        };
+        (verdict, comment && !machinery)
     }
 
     /// A judge for one page, remembering each distinct name's verdict.
@@ -244,15 +266,17 @@ impl Furniture {
 /// (every menu item, every card); each distinct name is tokenised once.
 pub struct Judge<'f, 'a> {
     furniture: &'f Furniture,
-    memo: HashMap<&'a str, Option<bool>, BuildHasherDefault<Fnv>>,
+    memo: HashMap<&'a str, (Option<bool>, bool), BuildHasherDefault<Fnv>>,
     buf: String,
 }
 
 impl<'f, 'a> Judge<'f, 'a> {
-    /// True when some class name, the id or the aria-label marks furniture and none marks
-    /// content.
-    pub fn is_furniture(&mut self, names: impl Iterator<Item = &'a str>) -> bool {
+    /// Furniture when some class name, the id or the aria-label marks furniture and none
+    /// marks content.
+    pub fn verdict(&mut self, names: impl Iterator<Item = &'a str>) -> Verdict {
         let mut furniture = false;
+        let mut comment = false;
+        let mut content = false;
         for n in names {
             if n.len() > 80 {
                 continue; // generated blobs (CSS-in-JS hashes), not names
@@ -265,13 +289,22 @@ impl<'f, 'a> Judge<'f, 'a> {
                     v
                 }
             };
-            match verdict {
-                Some(false) => return false,
+            comment |= verdict.1;
+            match verdict.0 {
+                Some(false) => content = true,
                 Some(true) => furniture = true,
                 None => {}
             }
         }
-        furniture
+        Verdict {
+            furniture: furniture && !content,
+            comment,
+        }
+    }
+
+    #[cfg(test)]
+    pub fn is_furniture(&mut self, names: impl Iterator<Item = &'a str>) -> bool {
+        self.verdict(names).furniture
     }
 }
 
@@ -310,5 +343,19 @@ mod tests {
         assert!(!f.is_furniture(["hidden-xs"].into_iter()));
         assert!(f.is_furniture(["hidden"].into_iter()));
         assert!(!f.is_furniture(["elementor-widget-container"].into_iter()));
+    }
+
+    #[test]
+    fn comments() {
+        let f = Furniture::new(BUILTIN_DROP.iter().copied(), BUILTIN_KEEP.iter().copied());
+        let mut f = f.judge();
+        let v = |f: &mut Judge, n: &'static str| f.verdict(n.split(' '));
+        assert_eq!(v(&mut f, "comments-area"), Verdict { furniture: true, comment: true });
+        assert!(v(&mut f, "comment-body").comment);
+        assert!(v(&mut f, "disqus_thread").comment);
+        assert!(!v(&mut f, "comment-respond").comment);
+        assert!(!v(&mut f, "comment-reply-link").comment);
+        assert!(!v(&mut f, "widget_recent_comments").comment);
+        assert!(!v(&mut f, "entry-content").comment);
     }
 }

@@ -410,6 +410,7 @@ pub fn extract(doc: &Html, url: Option<&str>) -> Metadata {
         tags,
         image: meta(&["og:image", "og:image:url", "twitter:image"])
             .or_else(|| main.and_then(|o| ld_str(o.get("image"), "url"))),
+        comments: Vec::new(),
     }
 }
 

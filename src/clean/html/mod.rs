@@ -21,7 +21,8 @@ mod tests;
 
 use crate::clean::rules::{Rules, Verdict};
 use crate::document::{Block, BlockKind, Metadata};
-use dom::{BuildOptions, Dom};
+use dom::{BuildOptions, Dom, COMMENT, SELF_DEAD};
+use render::Mode;
 use furniture::Furniture;
 use scraper::{Html, Selector};
 use serde::Deserialize;
@@ -48,6 +49,9 @@ pub struct HtmlOptions {
     /// `"example.com" = [".promo", "#newsletter"]`. Hosts match without `www.`; they need
     /// the page URL, so they apply in `gleaner run` and to stored pages, not to bare files.
     pub drop_selectors: BTreeMap<String, Vec<String>>,
+    /// Also keep the user comments found on the page, apart from the text
+    /// (`metadata.comments`, "comments" in JSON). They are never part of the text.
+    pub comments: bool,
 }
 
 impl Default for HtmlOptions {
@@ -57,6 +61,7 @@ impl Default for HtmlOptions {
             drop_words: Vec::new(),
             keep_words: Vec::new(),
             drop_selectors: BTreeMap::new(),
+            comments: false,
         }
     }
 }
@@ -76,6 +81,7 @@ pub struct HtmlExtractor {
     drop: HashMap<String, Vec<Selector>>,
     params: score::Params,
     rules: Rules,
+    comments: bool,
 }
 
 /// Below this many good characters the winning subtree is not trusted.
@@ -120,6 +126,7 @@ impl HtmlExtractor {
             drop,
             params: score::Params::default(),
             rules,
+            comments: opts.comments,
         }
     }
 
@@ -140,17 +147,23 @@ impl HtmlExtractor {
 
     pub fn extract(&self, page: &str, url: Option<&str>) -> Extracted {
         let doc = parse(page);
-        let metadata = metadata::extract(&doc, url);
+        let mut metadata = metadata::extract(&doc, url);
         let opts = BuildOptions {
             furniture: &self.furniture,
             drop: self.selectors(url),
         };
         let dom = Dom::build(doc.tree.root(), &opts);
+        if self.comments {
+            metadata.comments = self.comments(&dom);
+        }
         let choice = score::choose(&dom, &self.params);
+        if std::env::var_os("GLEANER_HTML_DEBUG").is_some() {
+            dom.debug(choice.map(|c| c.root), choice.map_or(0.0, |c| c.good));
+        }
         match choice {
             Some(c) if c.good >= MIN_GOOD => Extracted {
                 metadata,
-                blocks: self.finish(render::render(&dom, c.root)),
+                blocks: self.finish(render::render(&dom, c.root, Mode::Main)),
                 fallback: None,
             },
             _ => Extracted {
@@ -159,6 +172,31 @@ impl HtmlExtractor {
                 fallback: Some(lines(&dom)),
             },
         }
+    }
+
+    /// The comment sections that were cut from the page, in page order. A section inside
+    /// other furniture (a sidebar's "recent comments") is not one, nor is one that is
+    /// mostly links.
+    fn comments(&self, dom: &Dom) -> Vec<Block> {
+        let mut out = Vec::new();
+        let end = dom.nodes.get(dom.body).map_or(0, |b| b.end as usize);
+        let mut i = dom.body;
+        while i < end {
+            let n = &dom.nodes[i];
+            if n.flags & SELF_DEAD == 0 {
+                i += 1;
+                continue;
+            }
+            if n.flags & COMMENT != 0 && n.link * 2 < n.text {
+                // Reply and permalink buttons render as blocks of nothing but link.
+                let blocks = render::render(dom, i, Mode::Comments)
+                    .into_iter()
+                    .filter(|r| r.link * 10 <= r.chars * 9);
+                out.extend(self.finish(blocks.collect()));
+            }
+            i = n.end as usize;
+        }
+        out
     }
 
     /// Drops blocks that are furniture by content: rule-named lines, link-bound lines.
@@ -191,7 +229,7 @@ impl HtmlExtractor {
 
 fn lines(dom: &Dom) -> String {
     let mut out = String::new();
-    for r in render::render(dom, dom.body) {
+    for r in render::render(dom, dom.body, Mode::Main) {
         for l in r.block.text.lines() {
             out.push_str(l);
             out.push('\n');
