@@ -34,7 +34,7 @@ type Set = HashSet<String, BuildHasherDefault<Fnv>>;
 /// Built-in furniture words. A bare word matches a whole token of a class name split on
 /// `-`, `_` and `:` (`comments` in `post-comments`); `word*` matches tokens starting with
 /// it (`share*` catches `sharedaddy`); a word containing `-`, or starting with `=`, must
-/// equal the whole class name (`author-box`, `=widget`).
+/// equal the whole class name (`author-box`, `=hidden`).
 pub const BUILTIN_DROP: &[&str] = &[
     // comments
     "comment*",
@@ -114,8 +114,6 @@ pub const BUILTIN_DROP: &[&str] = &[
     "article-meta",
     // navigation furniture
     "sidebar*",
-    "=widget",
-    "=widgets",
     "widget-area",
     "menu",
     "submenu",
@@ -278,8 +276,10 @@ impl<'f, 'a> Judge<'f, 'a> {
         let mut comment = false;
         let mut content = false;
         for n in names {
-            if n.len() > 80 {
-                continue; // generated blobs (CSS-in-JS hashes), not names
+            // Generated blobs (CSS-in-JS hashes) and utility classes (`print:hidden`,
+            // `lg:basis-72`, `w-[calc(...)]`) style an element without naming what it is.
+            if n.len() > 80 || n.contains([':', '[', '/', '@', '(']) {
+                continue;
             }
             let verdict = match self.memo.get(n) {
                 Some(&v) => v,
