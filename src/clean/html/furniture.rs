@@ -164,8 +164,22 @@ const COMMENT_WORDS: &[&str] = &["comment", "comments", "commentlist", "disqus",
 /// Tokens that make a comment-named element the comment machinery rather than what
 /// people wrote: the reply form, reply links, counts, feeds, "recent comments" widgets.
 const NOT_COMMENT_WORDS: &[&str] = &[
-    "form", "respond", "reply", "count", "link", "links", "rss", "feed", "widget", "recent",
-    "navigation", "nav", "pagination", "title", "meta", "metadata",
+    "form",
+    "respond",
+    "reply",
+    "count",
+    "link",
+    "links",
+    "rss",
+    "feed",
+    "widget",
+    "recent",
+    "navigation",
+    "nav",
+    "pagination",
+    "title",
+    "meta",
+    "metadata",
 ];
 
 /// The verdict on one element's names.
@@ -350,7 +364,13 @@ mod tests {
         let f = Furniture::new(BUILTIN_DROP.iter().copied(), BUILTIN_KEEP.iter().copied());
         let mut f = f.judge();
         let v = |f: &mut Judge, n: &'static str| f.verdict(n.split(' '));
-        assert_eq!(v(&mut f, "comments-area"), Verdict { furniture: true, comment: true });
+        assert_eq!(
+            v(&mut f, "comments-area"),
+            Verdict {
+                furniture: true,
+                comment: true
+            }
+        );
         assert!(v(&mut f, "comment-body").comment);
         assert!(v(&mut f, "disqus_thread").comment);
         assert!(!v(&mut f, "comment-respond").comment);

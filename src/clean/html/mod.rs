@@ -22,8 +22,8 @@ mod tests;
 use crate::clean::rules::{Rules, Verdict};
 use crate::document::{Block, BlockKind, Metadata};
 use dom::{BuildOptions, Dom, COMMENT, SELF_DEAD};
-use render::Mode;
 use furniture::Furniture;
+use render::Mode;
 use scraper::{Html, Selector};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -157,9 +157,6 @@ impl HtmlExtractor {
             metadata.comments = self.comments(&dom);
         }
         let choice = score::choose(&dom, &self.params);
-        if std::env::var_os("GLEANER_HTML_DEBUG").is_some() {
-            dom.debug(choice.map(|c| c.root), choice.map_or(0.0, |c| c.good));
-        }
         match choice {
             Some(c) if c.good >= MIN_GOOD => Extracted {
                 metadata,
