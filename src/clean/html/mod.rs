@@ -26,7 +26,7 @@ use furniture::Furniture;
 use render::Mode;
 use scraper::{Html, Selector};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub use metadata::{date_from_url, normalise_date};
 
@@ -198,9 +198,27 @@ impl HtmlExtractor {
 
     /// Drops blocks that are furniture by content: rule-named lines, link-bound lines.
     fn finish(&self, rendered: Vec<render::Rendered>) -> Vec<Block> {
+        // SipHash, not FNV: these keys are page text, which a hostile page could craft
+        // to collide.
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut keep = Vec::with_capacity(rendered.len());
+        for r in &rendered {
+            // A paragraph or heading said twice is a second rendition (mobile and desktop
+            // layouts, a sticky title, a pull quote repeating the text), not new content.
+            // List items and code are left alone: specs and snippets repeat for real.
+            let repeatable = matches!(
+                r.block.kind,
+                BlockKind::ListItem | BlockKind::Code | BlockKind::TableRow
+            );
+            keep.push(repeatable || r.block.text.len() < 20 || seen.insert(r.block.text.as_str()));
+        }
+        let mut keep = keep.into_iter();
         rendered
             .into_iter()
             .filter(|r| {
+                if !keep.next().unwrap_or(true) {
+                    return false;
+                }
                 if self.rules.verdict(&r.block.text) == Some(Verdict::Drop) {
                     return false;
                 }
