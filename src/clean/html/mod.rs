@@ -213,7 +213,7 @@ impl HtmlExtractor {
             keep.push(repeatable || r.block.text.len() < 20 || seen.insert(r.block.text.as_str()));
         }
         let mut keep = keep.into_iter();
-        rendered
+        let mut out = rendered
             .into_iter()
             .filter(|r| {
                 if !keep.next().unwrap_or(true) {
@@ -226,8 +226,25 @@ impl HtmlExtractor {
                 // list items and headings are left alone (listings link their items).
                 !(r.block.kind == BlockKind::Paragraph && r.link * 10 > r.chars * 9)
             })
-            .map(|r| r.block)
-            .collect()
+            .collect::<Vec<_>>();
+        // Link-bound blocks at the edges of the main content are its frame, not its
+        // text: breadcrumbs and category links above it, "next post" links below it.
+        // Trailing list items are spared: a reference page may end on a "see also" list.
+        // A page that is all links (a link list) keeps them.
+        let bound = |r: &render::Rendered| r.link * 2 > r.chars;
+        let tail = out
+            .iter()
+            .rev()
+            .take_while(|r| bound(r) && r.block.kind != BlockKind::ListItem)
+            .count();
+        if tail < out.len() {
+            out.truncate(out.len() - tail);
+        }
+        let lead = out.iter().take_while(|r| bound(r)).count();
+        if lead < out.len() {
+            out.drain(..lead);
+        }
+        out.into_iter().map(|r| r.block).collect()
     }
 
     /// The body's visible blocks, one per line: what template learning and the text
