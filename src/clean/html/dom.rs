@@ -196,7 +196,10 @@ impl<'a> Attrs<'a> {
     }
 
     fn is_hidden(&self) -> bool {
-        self.hidden || self.style.is_some_and(hides)
+        // React's streaming server rendering sends each suspended part of the page as
+        // `<div hidden id="S:1">`, which a script moves into place: that is content.
+        let streamed = self.id.is_some_and(|id| id.starts_with("S:"));
+        (self.hidden && !streamed) || self.style.is_some_and(hides)
     }
 }
 
@@ -242,6 +245,17 @@ fn measure(t: &str) -> (u32, u32) {
     (chars, punct)
 }
 
+/// Whether a whitespace-only text node stands between inline content on both sides.
+fn spaces_words(node: NodeRef<'_, HNode>) -> bool {
+    let inline = |n: Option<NodeRef<'_, HNode>>| match n.map(|n| n.value()) {
+        // First or last child: `<span> </span>` between two words.
+        None => true,
+        Some(HNode::Element(e)) => !tag_of(e.name()).is_block() && !hard_skip(e.name()),
+        Some(_) => true,
+    };
+    inline(node.prev_sibling()) && inline(node.next_sibling())
+}
+
 pub struct BuildOptions<'s> {
     pub furniture: &'s Furniture,
     /// Per-host selectors whose matches are dropped.
@@ -277,6 +291,12 @@ impl<'a> Dom<'a> {
                 HNode::Text(t) => {
                     let (chars, punct) = measure(t);
                     if chars == 0 {
+                        // Whitespace between two inline things separates words:
+                        // `<b>a</b> <i>b</i>`, or React's `a<!-- --> <!-- -->b`. Between
+                        // blocks it is indentation and is not kept.
+                        if spaces_words(it.node) {
+                            nodes.push(Node::new(it.node, Tag::Text, inherited, it.parent, idx));
+                        }
                         continue;
                     }
                     if let Some(o) = nodes.get_mut(it.owner as usize) {

@@ -67,7 +67,7 @@ pub const BUILTIN_DROP: &[&str] = &[
     "follow-us",
     // newsletter / subscribe
     "newsletter*",
-    "subscri*",
+    "subscribe*",
     "signup",
     "sign-up",
     "mailchimp",
