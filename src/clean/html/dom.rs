@@ -199,10 +199,26 @@ impl<'a> Attrs<'a> {
         // React's streaming server rendering sends each suspended part of the page as
         // `<div hidden id="S:1">`, which a script moves into place: that is content.
         let streamed = self.id.is_some_and(|id| id.starts_with("S:"));
-        // An inactive tab is hidden until clicked, yet as much the page's as the open one.
-        let tab = self.role == Some("tabpanel");
-        !tab && ((self.hidden && !streamed) || self.style.is_some_and(hides))
+        // An inactive tab or a folded accordion is hidden until clicked, yet as much the
+        // page's as the open one.
+        let hidden = (self.hidden && !streamed) || self.style.is_some_and(hides);
+        hidden && self.role != Some("tabpanel") && !self.class.is_some_and(folds)
     }
+}
+
+/// Class names of content folded away until clicked: accordions, collapsibles, tabs.
+fn folds(class: &str) -> bool {
+    const WORDS: &[&[u8]] = &[
+        b"accordion",
+        b"collaps",
+        b"tab-pane",
+        b"tab-content",
+        b"faq",
+    ];
+    let c = class.as_bytes();
+    WORDS
+        .iter()
+        .any(|w| c.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w)))
 }
 
 fn hides(s: &str) -> bool {
@@ -465,50 +481,6 @@ impl<'a> Node<'a> {
             link: 0,
             markers: 0,
             prose: 0,
-        }
-    }
-}
-impl Dom<'_> {
-    pub fn debug(&self, root: Option<usize>, good: f32) {
-        let desc = |i: usize| {
-            let n = &self.nodes[i];
-            match n.node.value() {
-                HNode::Element(e) => format!(
-                    "{}#{}.{} flags={} text={} link={} prose={}",
-                    e.name(),
-                    e.id().unwrap_or(""),
-                    e.attr("class").unwrap_or(""),
-                    n.flags,
-                    n.text,
-                    n.link,
-                    n.prose
-                ),
-                _ => format!("node flags={} text={}", n.flags, n.text),
-            }
-        };
-        eprintln!("good={good} body text={}", self.nodes[self.body].text);
-        if let Some(mut r) = root {
-            let mut path = vec![];
-            while r != u32::MAX as usize && r >= self.body {
-                path.push(r);
-                r = self.nodes[r].parent as usize;
-            }
-            for i in path.iter().rev() {
-                eprintln!("  {}", desc(*i));
-            }
-        }
-        // big dead subtrees
-        let mut i = self.body;
-        while i < self.nodes.len() {
-            let n = &self.nodes[i];
-            if n.flags & SELF_DEAD != 0 {
-                if n.text > 300 {
-                    eprintln!("  DEAD {}", desc(i));
-                }
-                i = n.end as usize;
-                continue;
-            }
-            i += 1;
         }
     }
 }
