@@ -124,7 +124,6 @@ pub const BUILTIN_DROP: &[&str] = &[
     "skip-link",
     "skiplink",
     "toolbar",
-    "dropdown",
     "site-header",
     "site-footer",
     "footer",
