@@ -187,9 +187,8 @@ impl<'a> Attrs<'a> {
                 "itemprop" => a.itemprop = Some(v),
                 "aria-label" => a.aria_label = Some(v),
                 "style" => a.style = Some(v),
-                // Not `aria-hidden`: it hides from screen readers, not from the eye, and
-                // sites set it on visible content (carousels, tabs, whole wrappers).
                 "hidden" => a.hidden = true,
+                "aria-hidden" if v == "true" => a.hidden = true,
                 _ => {}
             }
         }
