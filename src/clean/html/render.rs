@@ -67,7 +67,12 @@ impl Out {
         {
             self.buf.push(' ');
         }
-        let n = self.buf[start..].chars().count() as u32;
+        // Spaces are not counted: a space between two links would make their line look
+        // less link-bound than it is.
+        let n = self.buf[start..]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .count() as u32;
         self.chars += n;
         if link {
             self.link += n;
