@@ -41,6 +41,8 @@ pub const BUILTIN_DROP: &[&str] = &[
     "disqus",
     "respond",
     "replies",
+    // user reviews of a product: what buyers say, like comments, not the page's text
+    "reviews",
     // related / popular / recommended / read more
     "related*",
     "popular",
