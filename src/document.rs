@@ -59,6 +59,10 @@ pub struct Metadata {
     pub description: Option<String>,
     pub tags: Vec<String>,
     pub image: Option<String>,
+    /// User comments, when the cleaner was asked for them (`--comments`): never part of
+    /// the text. Kept with the metadata, like trafilatura's JSON keeps them beside it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub comments: Vec<Block>,
 }
 
 /// The kind of input the cleaner recognised.
@@ -99,6 +103,11 @@ impl Document {
             BlockKind::Code => format!("```\n{}\n```", b.text),
             BlockKind::Paragraph | BlockKind::TableRow => b.text.clone(),
         })
+    }
+
+    /// The user comments kept apart from the text, as plain text.
+    pub fn comments_text(&self) -> String {
+        join_blocks(&self.metadata.comments, |b| b.text.clone())
     }
 
     pub fn is_empty(&self) -> bool {

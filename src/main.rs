@@ -109,6 +109,10 @@ struct CleanCmd {
     /// Take the [clean] rules from this config file instead of the built-in defaults.
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Also extract user comments from HTML pages, apart from the text: the "comments"
+    /// field of `--format json`.
+    #[arg(long)]
+    comments: bool,
 }
 
 fn main() {
@@ -140,6 +144,8 @@ fn dispatch(command: Command) -> Result<i32> {
                 }
                 None => CleanConfig::default(),
             };
+            let mut clean = clean;
+            clean.html.comments |= c.comments;
             let args = CleanArgs {
                 paths: c.paths,
                 store: c.store,

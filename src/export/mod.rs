@@ -55,6 +55,8 @@ pub struct JsonRecord<'a> {
     pub image: Option<&'a str>,
     pub language: Option<&'a str>,
     pub text: String,
+    /// User comments (only when asked for), blocks separated by blank lines.
+    pub comments: Option<String>,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub stored: Option<StoredFields<'a>>,
 }
@@ -86,6 +88,7 @@ impl<'a> JsonRecord<'a> {
             image: m.image.as_deref(),
             language: m.language.as_deref(),
             text: doc.text(),
+            comments: (!doc.metadata.comments.is_empty()).then(|| doc.comments_text()),
             stored: None,
         }
     }

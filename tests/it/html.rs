@@ -199,3 +199,46 @@ fn titles_match_the_ground_truth() {
         with_title.len()
     );
 }
+
+/// A blog post with a thread of reader comments (WCXB dev page 0006, CC-BY-4.0).
+#[test]
+fn comments_are_kept_apart_only_when_asked() {
+    let bytes = std::fs::read(fixtures().join("comments/talkreal-blog.html")).unwrap();
+    let hints = Hints::default();
+    let plain = Cleaner::new(&Default::default())
+        .unwrap()
+        .clean(&bytes, &hints)
+        .unwrap();
+    let mut cfg = gleaner::clean::CleanConfig::default();
+    cfg.html.comments = true;
+    let with = Cleaner::new(&cfg).unwrap().clean(&bytes, &hints).unwrap();
+
+    let reader = "I just new here i want to learn";
+    let author_reply = "What can I help you with?";
+    assert!(plain.metadata.comments.is_empty());
+    assert!(!plain.text().contains(reader), "comments are not text");
+    // Asking for comments changes nothing else.
+    assert_eq!(with.text(), plain.text());
+    let comments = with.comments_text();
+    assert!(comments.contains(reader), "{comments}");
+    assert!(comments.contains(author_reply), "{comments}");
+    // The comment machinery is not a comment: reply links, the reply form.
+    assert!(!with.metadata.comments.iter().any(|b| b.text == "Reply"));
+    assert!(!comments.contains("Leave a Reply"), "{comments}");
+    assert!(!comments.contains("Post Comment"), "{comments}");
+
+    let json: serde_json::Value = serde_json::from_str(&gleaner::export::render(
+        &with,
+        None,
+        gleaner::export::Format::Json,
+    ))
+    .unwrap();
+    assert!(json["comments"].as_str().unwrap().contains(reader));
+    let json: serde_json::Value = serde_json::from_str(&gleaner::export::render(
+        &plain,
+        None,
+        gleaner::export::Format::Json,
+    ))
+    .unwrap();
+    assert!(json["comments"].is_null());
+}

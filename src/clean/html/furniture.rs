@@ -3,18 +3,46 @@
 //! Names are tokenised once per element and looked up in hash sets, never run through
 //! regexes: pages carry thousands of classed elements and this runs on each of them.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: class tokens are short and not attacker-chosen keys into anything that
+/// grows, so SipHash's flood resistance buys nothing here and cost a few percent of the
+/// whole run.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type Set = HashSet<String, BuildHasherDefault<Fnv>>;
 
 /// Built-in furniture words. A bare word matches a whole token of a class name split on
 /// `-`, `_` and `:` (`comments` in `post-comments`); `word*` matches tokens starting with
 /// it (`share*` catches `sharedaddy`); a word containing `-`, or starting with `=`, must
-/// equal the whole class name (`author-box`, `=widget`).
+/// equal the whole class name (`author-box`, `=hidden`).
 pub const BUILTIN_DROP: &[&str] = &[
     // comments
     "comment*",
     "disqus",
     "respond",
     "replies",
+    // user reviews of a product: what buyers say, like comments, not the page's text
+    "reviews",
     // related / popular / recommended / read more
     "related*",
     "popular",
@@ -41,7 +69,7 @@ pub const BUILTIN_DROP: &[&str] = &[
     "follow-us",
     // newsletter / subscribe
     "newsletter*",
-    "subscri*",
+    "subscribe*",
     "signup",
     "sign-up",
     "mailchimp",
@@ -88,8 +116,6 @@ pub const BUILTIN_DROP: &[&str] = &[
     "article-meta",
     // navigation furniture
     "sidebar*",
-    "=widget",
-    "=widgets",
     "widget-area",
     "menu",
     "submenu",
@@ -100,7 +126,6 @@ pub const BUILTIN_DROP: &[&str] = &[
     "skip-link",
     "skiplink",
     "toolbar",
-    "dropdown",
     "site-header",
     "site-footer",
     "footer",
@@ -134,13 +159,48 @@ pub const BUILTIN_DROP: &[&str] = &[
 /// layout wrapper of the whole article, not a sidebar.
 pub const BUILTIN_KEEP: &[&str] = &["content", "article", "main", "body", "entry", "story"];
 
+/// Words naming a user-comment section or one comment (`comments-area`, `comment-body`,
+/// `disqus_thread`): such furniture is dropped from the text but kept apart as comments.
+const COMMENT_WORDS: &[&str] = &["comment", "comments", "commentlist", "disqus", "replies"];
+/// Tokens that make a comment-named element the comment machinery rather than what
+/// people wrote: the reply form, reply links, counts, feeds, "recent comments" widgets.
+const NOT_COMMENT_WORDS: &[&str] = &[
+    "form",
+    "respond",
+    "reply",
+    "count",
+    "link",
+    "links",
+    "rss",
+    "feed",
+    "widget",
+    "recent",
+    "navigation",
+    "nav",
+    "pagination",
+    "title",
+    "meta",
+    "metadata",
+];
+
+/// The verdict on one element's names.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Verdict {
+    /// Some name marks furniture and none marks content.
+    pub furniture: bool,
+    /// Some name marks a user comment (or a section of them).
+    pub comment: bool,
+}
+
 /// A compiled set of drop/keep words.
 #[derive(Debug, Clone, Default)]
 pub struct Furniture {
-    tokens: HashSet<String>,
-    prefixes: Vec<String>,
-    names: HashSet<String>,
-    keep: HashSet<String>,
+    tokens: Set,
+    /// `word*` prefixes, bucketed by first byte: a token is only tried against the few
+    /// prefixes that can match it.
+    prefixes: Vec<Vec<String>>,
+    names: Set,
+    keep: Set,
 }
 
 impl Furniture {
@@ -148,11 +208,16 @@ impl Furniture {
         drop: impl IntoIterator<Item = &'a str>,
         keep: impl IntoIterator<Item = &'a str>,
     ) -> Self {
-        let mut f = Furniture::default();
+        let mut f = Furniture {
+            prefixes: vec![Vec::new(); 256],
+            ..Furniture::default()
+        };
         for w in drop {
             let w = w.trim().to_ascii_lowercase().replace('_', "-");
             if let Some(p) = w.strip_suffix('*') {
-                f.prefixes.push(p.to_string());
+                if let Some(&b) = p.as_bytes().first() {
+                    f.prefixes[b as usize].push(p.to_string());
+                }
             } else if let Some(w) = w.strip_prefix('=') {
                 f.names.insert(w.to_string());
             } else if w.contains('-') {
@@ -168,8 +233,8 @@ impl Furniture {
         f
     }
 
-    /// What a single class name, id or aria-label says.
-    fn judge_name(&self, name: &str, buf: &mut String) -> Option<bool> {
+    /// What a single class name, id or aria-label says: `(Some(furniture), comment)`.
+    fn judge_name(&self, name: &str, buf: &mut String) -> (Option<bool>, bool) {
         buf.clear();
         for c in name.chars() {
             buf.push(match c {
@@ -178,38 +243,83 @@ impl Furniture {
             });
         }
         let mut furniture = self.names.contains(buf.as_str());
-        let mut content = false;
+        let (mut content, mut comment, mut machinery) = (false, false, false);
         for tok in buf.split('-').filter(|t| !t.is_empty()) {
+            comment |= COMMENT_WORDS.contains(&tok);
+            machinery |= NOT_COMMENT_WORDS.contains(&tok);
             if self.keep.contains(tok) {
                 content = true;
-            } else if self.tokens.contains(tok) || self.prefixes.iter().any(|p| tok.starts_with(p))
+            } else if self.tokens.contains(tok)
+                || self.prefixes[tok.as_bytes()[0] as usize]
+                    .iter()
+                    .any(|p| tok.starts_with(p.as_str()))
             {
                 furniture = true;
             }
         }
-        match (furniture, content) {
+        let verdict = match (furniture, content) {
             (_, true) => Some(false),
             (true, false) => Some(true),
             _ => None,
-        }
+        };
+        (verdict, comment && !machinery)
     }
 
-    /// True when some class name, the id or the aria-label marks furniture and none marks
-    /// content.
-    pub fn is_furniture<'a>(&self, names: impl Iterator<Item = &'a str>) -> bool {
-        let mut buf = String::new();
+    /// A judge for one page, remembering each distinct name's verdict.
+    pub fn judge<'a>(&self) -> Judge<'_, 'a> {
+        Judge {
+            furniture: self,
+            memo: HashMap::default(),
+            buf: String::new(),
+        }
+    }
+}
+
+/// Judges the names of one page. Pages repeat the same class names hundreds of times
+/// (every menu item, every card); each distinct name is tokenised once.
+pub struct Judge<'f, 'a> {
+    furniture: &'f Furniture,
+    memo: HashMap<&'a str, (Option<bool>, bool), BuildHasherDefault<Fnv>>,
+    buf: String,
+}
+
+impl<'f, 'a> Judge<'f, 'a> {
+    /// Furniture when some class name, the id or the aria-label marks furniture and none
+    /// marks content.
+    pub fn verdict(&mut self, names: impl Iterator<Item = &'a str>) -> Verdict {
         let mut furniture = false;
+        let mut comment = false;
+        let mut content = false;
         for n in names {
-            if n.len() > 80 {
-                continue; // generated blobs (CSS-in-JS hashes), not names
+            // Generated blobs (CSS-in-JS hashes) and utility classes (`print:hidden`,
+            // `lg:basis-72`, `w-[calc(...)]`) style an element without naming what it is.
+            if n.len() > 80 || n.contains([':', '[', '/', '@', '(']) {
+                continue;
             }
-            match self.judge_name(n, &mut buf) {
-                Some(false) => return false,
+            let verdict = match self.memo.get(n) {
+                Some(&v) => v,
+                None => {
+                    let v = self.furniture.judge_name(n, &mut self.buf);
+                    self.memo.insert(n, v);
+                    v
+                }
+            };
+            comment |= verdict.1;
+            match verdict.0 {
+                Some(false) => content = true,
                 Some(true) => furniture = true,
                 None => {}
             }
         }
-        furniture
+        Verdict {
+            furniture: furniture && !content,
+            comment,
+        }
+    }
+
+    #[cfg(test)]
+    pub fn is_furniture(&mut self, names: impl Iterator<Item = &'a str>) -> bool {
+        self.verdict(names).furniture
     }
 }
 
@@ -234,13 +344,10 @@ pub fn furniture_role(role: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn f() -> Furniture {
-        Furniture::new(BUILTIN_DROP.iter().copied(), BUILTIN_KEEP.iter().copied())
-    }
-
     #[test]
     fn names() {
-        let f = f();
+        let f = Furniture::new(BUILTIN_DROP.iter().copied(), BUILTIN_KEEP.iter().copied());
+        let mut f = f.judge();
         assert!(f.is_furniture(["post-comments"].into_iter()));
         assert!(f.is_furniture(["sharedaddy", "sd-block"].into_iter()));
         assert!(f.is_furniture(["author-box"].into_iter()));
@@ -251,5 +358,25 @@ mod tests {
         assert!(!f.is_furniture(["hidden-xs"].into_iter()));
         assert!(f.is_furniture(["hidden"].into_iter()));
         assert!(!f.is_furniture(["elementor-widget-container"].into_iter()));
+    }
+
+    #[test]
+    fn comments() {
+        let f = Furniture::new(BUILTIN_DROP.iter().copied(), BUILTIN_KEEP.iter().copied());
+        let mut f = f.judge();
+        let v = |f: &mut Judge, n: &'static str| f.verdict(n.split(' '));
+        assert_eq!(
+            v(&mut f, "comments-area"),
+            Verdict {
+                furniture: true,
+                comment: true
+            }
+        );
+        assert!(v(&mut f, "comment-body").comment);
+        assert!(v(&mut f, "disqus_thread").comment);
+        assert!(!v(&mut f, "comment-respond").comment);
+        assert!(!v(&mut f, "comment-reply-link").comment);
+        assert!(!v(&mut f, "widget_recent_comments").comment);
+        assert!(!v(&mut f, "entry-content").comment);
     }
 }

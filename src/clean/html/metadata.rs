@@ -50,14 +50,13 @@ fn collect(doc: &Html) -> Found {
             continue;
         };
         match el.name() {
-            "html" => f.lang = el.attr("lang").map(clean_space),
+            "html" => f.lang = attr(el, "lang").map(clean_space),
             "meta" => {
-                let key = el
-                    .attr("property")
-                    .or_else(|| el.attr("name"))
-                    .or_else(|| el.attr("itemprop"))
-                    .or_else(|| el.attr("http-equiv"));
-                if let (Some(k), Some(v)) = (key, el.attr("content")) {
+                let key = attr(el, "property")
+                    .or_else(|| attr(el, "name"))
+                    .or_else(|| attr(el, "itemprop"))
+                    .or_else(|| attr(el, "http-equiv"));
+                if let (Some(k), Some(v)) = (key, attr(el, "content")) {
                     let v = clean_space(v);
                     if !v.is_empty() {
                         f.metas.push((k.to_ascii_lowercase(), v));
@@ -66,17 +65,17 @@ fn collect(doc: &Html) -> Found {
             }
             "title" if f.title.is_none() => f.title = Some(text_of(node)).filter(|t| !t.is_empty()),
             "h1" if f.h1.is_none() => f.h1 = Some(text_of(node)).filter(|t| !t.is_empty()),
-            "link" if f.canonical.is_none() && el.attr("rel") == Some("canonical") => {
-                f.canonical = el.attr("href").map(str::to_string)
+            "link" if f.canonical.is_none() && attr(el, "rel") == Some("canonical") => {
+                f.canonical = attr(el, "href").map(str::to_string)
             }
-            "script" if el.attr("type").is_some_and(|t| t.contains("ld+json")) => {
+            "script" if attr(el, "type").is_some_and(|t| t.contains("ld+json")) => {
                 let raw = text_of_raw(node);
                 if let Ok(v) = serde_json::from_str::<Value>(raw.trim()) {
                     f.ld.push(v);
                 }
             }
             "time" if f.times.len() < 8 => {
-                if let Some(dt) = el.attr("datetime") {
+                if let Some(dt) = attr(el, "datetime") {
                     // A date inside page furniture is a clock widget, not the article's.
                     let furniture = node.ancestors().any(|a| {
                         a.value().as_element().is_some_and(|e| {
@@ -93,19 +92,21 @@ fn collect(doc: &Html) -> Found {
                     }
                 }
             }
-            "a" if el
-                .attr("rel")
-                .is_some_and(|r| r.split_whitespace().any(|r| r == "author")) =>
-            {
+            "a" if attr(el, "rel").is_some_and(|r| r.split_whitespace().any(|r| r == "author")) => {
                 let t = text_of(node);
                 if !t.is_empty() && t.len() < 80 {
                     f.rel_author.push(t);
                 }
             }
             _ if f.byline.is_none()
-                && el.classes().any(|c| {
-                    let c = c.to_ascii_lowercase();
-                    c.contains("byline") || c == "author" || c == "author-name"
+                && attr(el, "class").is_some_and(|cs| {
+                    cs.split_ascii_whitespace().any(|c| {
+                        c.eq_ignore_ascii_case("author")
+                            || c.eq_ignore_ascii_case("author-name")
+                            || c.as_bytes()
+                                .windows(6)
+                                .any(|w| w.eq_ignore_ascii_case(b"byline"))
+                    })
                 }) =>
             {
                 let t = text_of(node);
@@ -117,6 +118,12 @@ fn collect(doc: &Html) -> Found {
         }
     }
     f
+}
+
+/// An attribute by name. Scanning an element's few attributes beats `Element::attr`,
+/// which interns the name on every call.
+fn attr<'a>(el: &'a scraper::node::Element, name: &str) -> Option<&'a str> {
+    el.attrs().find(|(k, _)| *k == name).map(|(_, v)| v)
 }
 
 fn text_of_raw(node: ego_tree::NodeRef<'_, HNode>) -> String {
@@ -403,6 +410,7 @@ pub fn extract(doc: &Html, url: Option<&str>) -> Metadata {
         tags,
         image: meta(&["og:image", "og:image:url", "twitter:image"])
             .or_else(|| main.and_then(|o| ld_str(o.get("image"), "url"))),
+        comments: Vec::new(),
     }
 }
 

@@ -21,11 +21,12 @@ mod tests;
 
 use crate::clean::rules::{Rules, Verdict};
 use crate::document::{Block, BlockKind, Metadata};
-use dom::{BuildOptions, Dom};
+use dom::{BuildOptions, Dom, COMMENT, SELF_DEAD};
 use furniture::Furniture;
+use render::Mode;
 use scraper::{Html, Selector};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub use metadata::{date_from_url, normalise_date};
 
@@ -48,6 +49,9 @@ pub struct HtmlOptions {
     /// `"example.com" = [".promo", "#newsletter"]`. Hosts match without `www.`; they need
     /// the page URL, so they apply in `gleaner run` and to stored pages, not to bare files.
     pub drop_selectors: BTreeMap<String, Vec<String>>,
+    /// Also keep the user comments found on the page, apart from the text
+    /// (`metadata.comments`, "comments" in JSON). They are never part of the text.
+    pub comments: bool,
 }
 
 impl Default for HtmlOptions {
@@ -57,6 +61,7 @@ impl Default for HtmlOptions {
             drop_words: Vec::new(),
             keep_words: Vec::new(),
             drop_selectors: BTreeMap::new(),
+            comments: false,
         }
     }
 }
@@ -76,6 +81,7 @@ pub struct HtmlExtractor {
     drop: HashMap<String, Vec<Selector>>,
     params: score::Params,
     rules: Rules,
+    comments: bool,
 }
 
 /// Below this many good characters the winning subtree is not trusted.
@@ -120,6 +126,7 @@ impl HtmlExtractor {
             drop,
             params: score::Params::default(),
             rules,
+            comments: opts.comments,
         }
     }
 
@@ -140,17 +147,20 @@ impl HtmlExtractor {
 
     pub fn extract(&self, page: &str, url: Option<&str>) -> Extracted {
         let doc = parse(page);
-        let metadata = metadata::extract(&doc, url);
+        let mut metadata = metadata::extract(&doc, url);
         let opts = BuildOptions {
             furniture: &self.furniture,
             drop: self.selectors(url),
         };
         let dom = Dom::build(doc.tree.root(), &opts);
+        if self.comments {
+            metadata.comments = self.comments(&dom);
+        }
         let choice = score::choose(&dom, &self.params);
         match choice {
             Some(c) if c.good >= MIN_GOOD => Extracted {
                 metadata,
-                blocks: self.finish(render::render(&dom, c.root)),
+                blocks: self.finish(render::render(&dom, c.root, Mode::Main)),
                 fallback: None,
             },
             _ => Extracted {
@@ -161,11 +171,54 @@ impl HtmlExtractor {
         }
     }
 
+    /// The comment sections that were cut from the page, in page order. A section inside
+    /// other furniture (a sidebar's "recent comments") is not one, nor is one that is
+    /// mostly links.
+    fn comments(&self, dom: &Dom) -> Vec<Block> {
+        let mut out = Vec::new();
+        let end = dom.nodes.get(dom.body).map_or(0, |b| b.end as usize);
+        let mut i = dom.body;
+        while i < end {
+            let n = &dom.nodes[i];
+            if n.flags & SELF_DEAD == 0 {
+                i += 1;
+                continue;
+            }
+            if n.flags & COMMENT != 0 && n.link * 2 < n.text {
+                // Reply and permalink buttons render as blocks of nothing but link.
+                let blocks = render::render(dom, i, Mode::Comments)
+                    .into_iter()
+                    .filter(|r| r.link * 10 <= r.chars * 9);
+                out.extend(self.finish(blocks.collect()));
+            }
+            i = n.end as usize;
+        }
+        out
+    }
+
     /// Drops blocks that are furniture by content: rule-named lines, link-bound lines.
     fn finish(&self, rendered: Vec<render::Rendered>) -> Vec<Block> {
-        rendered
+        // SipHash, not FNV: these keys are page text, which a hostile page could craft
+        // to collide.
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut keep = Vec::with_capacity(rendered.len());
+        for r in &rendered {
+            // A paragraph or heading said twice is a second rendition (mobile and desktop
+            // layouts, a sticky title, a pull quote repeating the text), not new content.
+            // List items and code are left alone: specs and snippets repeat for real.
+            let repeatable = matches!(
+                r.block.kind,
+                BlockKind::ListItem | BlockKind::Code | BlockKind::TableRow
+            );
+            keep.push(repeatable || r.block.text.len() < 20 || seen.insert(r.block.text.as_str()));
+        }
+        let mut keep = keep.into_iter();
+        let mut out = rendered
             .into_iter()
             .filter(|r| {
+                if !keep.next().unwrap_or(true) {
+                    return false;
+                }
                 if self.rules.verdict(&r.block.text) == Some(Verdict::Drop) {
                     return false;
                 }
@@ -173,8 +226,25 @@ impl HtmlExtractor {
                 // list items and headings are left alone (listings link their items).
                 !(r.block.kind == BlockKind::Paragraph && r.link * 10 > r.chars * 9)
             })
-            .map(|r| r.block)
-            .collect()
+            .collect::<Vec<_>>();
+        // Link-bound blocks at the edges of the main content are its frame, not its
+        // text: breadcrumbs and category links above it, "next post" links below it.
+        // Trailing list items are spared: a reference page may end on a "see also" list.
+        // A page that is all links (a link list) keeps them.
+        let bound = |r: &render::Rendered| r.link * 2 > r.chars;
+        let tail = out
+            .iter()
+            .rev()
+            .take_while(|r| bound(r) && r.block.kind != BlockKind::ListItem)
+            .count();
+        if tail < out.len() {
+            out.truncate(out.len() - tail);
+        }
+        let lead = out.iter().take_while(|r| bound(r)).count();
+        if lead < out.len() {
+            out.drain(..lead);
+        }
+        out.into_iter().map(|r| r.block).collect()
     }
 
     /// The body's visible blocks, one per line: what template learning and the text
@@ -191,7 +261,7 @@ impl HtmlExtractor {
 
 fn lines(dom: &Dom) -> String {
     let mut out = String::new();
-    for r in render::render(dom, dom.body) {
+    for r in render::render(dom, dom.body, Mode::Main) {
         for l in r.block.text.lines() {
             out.push_str(l);
             out.push('\n');

@@ -2,7 +2,7 @@
 //! table rows. One linear scan over the arena range; open elements are tracked on a stack
 //! of subtree ends, so closing tags cost nothing to detect.
 
-use super::dom::{Dom, Tag, DEAD, IN_LINK};
+use super::dom::{Dom, Tag, COMMENT, DEAD, IN_LINK, SELF_DEAD};
 use crate::document::{Block, BlockKind};
 use scraper::Node as HNode;
 
@@ -67,7 +67,12 @@ impl Out {
         {
             self.buf.push(' ');
         }
-        let n = self.buf[start..].chars().count() as u32;
+        // Spaces are not counted: a space between two links would make their line look
+        // less link-bound than it is.
+        let n = self.buf[start..]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .count() as u32;
         self.chars += n;
         if link {
             self.link += n;
@@ -91,8 +96,22 @@ fn tidy(s: &str) -> String {
     out
 }
 
+/// What a render keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The main text: every removed node is skipped.
+    Main,
+    /// A comment section, itself removed: inside it only what is furniture for other
+    /// reasons than being a comment (reply forms, share bars) is skipped.
+    Comments,
+}
+
 /// Renders the subtree at `root`, skipping removed nodes.
-pub fn render(dom: &Dom, root: usize) -> Vec<Rendered> {
+pub fn render(dom: &Dom, root: usize, mode: Mode) -> Vec<Rendered> {
+    let skip = |flags: u8| match mode {
+        Mode::Main => flags & DEAD != 0,
+        Mode::Comments => flags & SELF_DEAD != 0 && flags & COMMENT == 0,
+    };
     let mut out = Out {
         blocks: Vec::new(),
         buf: String::new(),
@@ -120,7 +139,7 @@ pub fn render(dom: &Dom, root: usize) -> Vec<Rendered> {
             break;
         }
         let n = &dom.nodes[i];
-        if n.flags & DEAD != 0 {
+        if skip(n.flags) {
             i = n.end as usize;
             continue;
         }

@@ -29,7 +29,9 @@ impl Default for Params {
             bad_weight: 1.0,
             min_good: 25,
             max_link_density: 0.5,
-            marker_share: 0.8,
+            // Low: a marked container carries the headings, lists and captions the
+            // scorer counts little, so it may score well under the bare prose winner.
+            marker_share: 0.4,
         }
     }
 }
