@@ -164,9 +164,11 @@ impl Cleaner {
         // NULs survive decoding and confuse every downstream consumer of "text". A
         // U+FEFF left in the text (a second BOM, or one mid-file) would be read as a BOM
         // when the output is cleaned again, so cleaning would not be idempotent.
-        let junk = |c: char| c == '\0' || c == '\u{FEFF}';
-        let page = if page.contains(junk) {
-            page.replace(junk, "")
+        // Two single-char searches (memchr underneath) rather than one `contains` with a
+        // char predicate, which decodes every char: this runs over every page.
+        let has_junk = page.contains('\0') || page.contains('\u{FEFF}');
+        let page = if has_junk {
+            page.replace(|c: char| c == '\0' || c == '\u{FEFF}', "")
         } else {
             page
         };
