@@ -99,6 +99,7 @@ impl<'a> Line<'a> {
         let mut words = 0u32;
         let mut stops = [0u16; NLANGS];
         let mut glued = false;
+        let mut legal = Legal::default();
         for w in text.split_whitespace() {
             let w = w.trim_matches(|c: char| !c.is_alphanumeric());
             if w.is_empty() {
@@ -118,7 +119,9 @@ impl<'a> Line<'a> {
             } else if !copyright && buf == "copyright" {
                 copyright = true;
             }
+            legal.word(buf);
         }
+        copyright |= legal.found();
         // Two ideographs make about one word of a spaced language.
         words += wide / 2;
         Line {
@@ -265,6 +268,45 @@ fn after_article(text: &str, buf: &mut String) -> bool {
         rest.strip_prefix(w)
             .is_some_and(|r| r.is_empty() || r.starts_with(" on "))
     })
+}
+
+/// Legal furniture that survives in plain text: a cookie banner ("we use cookies to
+/// improve your experience"), "Privacy Policy", "Terms of Use", "All rights reserved".
+/// Fed one lowercased word at a time.
+#[derive(Default)]
+struct Legal {
+    prev: u8,
+    cookie: bool,
+    context: bool,
+    phrase: bool,
+}
+
+impl Legal {
+    fn word(&mut self, w: &str) {
+        // What the previous word was: 1 privacy, 2 terms, 3 terms of/and, 4 rights.
+        let prev = self.prev;
+        self.prev = 0;
+        match w {
+            "cookie" | "cookies" => self.cookie = true,
+            "privacy" => {
+                self.context = true;
+                self.prev = 1;
+            }
+            "policy" | "notice" if prev == 1 => self.phrase = true,
+            "terms" => self.prev = 2,
+            "of" | "and" if prev == 2 => self.prev = 3,
+            "use" | "service" | "conditions" if prev == 3 => self.phrase = true,
+            "rights" => self.prev = 4,
+            "reserved" if prev == 4 => self.phrase = true,
+            "browser" | "consent" | "website" | "site" | "preferences" | "experience"
+            | "partners" | "tracking" => self.context = true,
+            _ => {}
+        }
+    }
+
+    fn found(&self) -> bool {
+        self.phrase || (self.cookie && self.context)
+    }
 }
 
 /// Lower-to-upper case switches inside a word: "iPhone" 1, "HomeWorldRussia" 2.
