@@ -44,6 +44,8 @@ pub struct Line<'a> {
     /// Opens what follows an article: its comments ("12 Comments", "3 thoughts on “…”",
     /// "Reader Interactions") or links to other pages ("You may also like", "Read next").
     pub after_article: bool,
+    /// A short line with a currency sign: an item's price ("$36", "From €24.90").
+    pub price: bool,
     /// A hash of the line's letters, lowercased, with each run of digits as one `0` and
     /// everything else ignored: "Regular Price: $36" and "Regular price $24.90" share it.
     pub shape: u64,
@@ -59,6 +61,7 @@ impl<'a> Line<'a> {
         let mut prev = ' ';
         let mut prev2 = ' ';
         let mut copyright = false;
+        let mut currency = false;
         let mut wide = 0u32;
         let mut shape: u64 = 0xcbf2_9ce4_8422_2325;
         let mut mix = |v: u32| shape = (shape ^ u64::from(v)).wrapping_mul(0x0100_0000_01b3);
@@ -89,6 +92,8 @@ impl<'a> Line<'a> {
                 digits += 1;
             } else if c == '©' {
                 copyright = true;
+            } else if matches!(c, '$' | '€' | '£' | '¥' | '₹') {
+                currency = true;
             }
             if first_alnum.is_none() && c.is_alphanumeric() {
                 first_alnum = Some(c);
@@ -143,6 +148,7 @@ impl<'a> Line<'a> {
                     .next()
                     .is_some_and(|b| b"0123456789CJKLMPRTWYcjklmprtwy".contains(&b))
                 && after_article(text, buf),
+            price: currency && chars <= 40,
             shape,
         }
     }
