@@ -105,8 +105,8 @@ impl<'a> Line<'a> {
         let mut stops = [0u16; NLANGS];
         let mut glued = false;
         let mut legal = Legal::default();
-        for w in text.split_whitespace() {
-            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        for raw in text.split_whitespace() {
+            let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
             if w.is_empty() {
                 continue;
             }
@@ -124,7 +124,7 @@ impl<'a> Line<'a> {
             } else if !copyright && buf == "copyright" {
                 copyright = true;
             }
-            legal.word(buf);
+            legal.word(buf, raw.ends_with(':'));
         }
         copyright |= legal.found();
         // Two ideographs make about one word of a spaced language.
@@ -276,21 +276,30 @@ fn after_article(text: &str, buf: &mut String) -> bool {
     })
 }
 
-/// Legal furniture that survives in plain text: a cookie banner ("we use cookies to
-/// improve your experience"), "Privacy Policy", "Terms of Use", "All rights reserved".
+/// Furniture that a line's words give away, whatever its neighbours: a cookie banner
+/// ("we use cookies to improve your experience"), "Privacy Policy", "Terms of Use",
+/// "All rights reserved", an image credit ("Photo: Getty Images"), an ad slot
+/// ("Advertisement"), a reading time ("5 min read"), "Please enable JavaScript".
 /// Fed one lowercased word at a time.
 #[derive(Default)]
 struct Legal {
+    words: u32,
     prev: u8,
     cookie: bool,
     context: bool,
     phrase: bool,
+    single: bool,
+    read_time: bool,
 }
 
 impl Legal {
-    fn word(&mut self, w: &str) {
-        // What the previous word was: 1 privacy, 2 terms, 3 terms of/and, 4 rights.
+    /// `colon`: the word is followed by a colon ("Photo:").
+    fn word(&mut self, w: &str, colon: bool) {
+        // What the previous word was: 1 privacy, 2 terms, 3 terms of/and, 4 rights,
+        // 5 getty, 6 min, 7 enable, 8 a leading photo/image.
         let prev = self.prev;
+        let first = self.words == 0;
+        self.words += 1;
         self.prev = 0;
         match w {
             "cookie" | "cookies" => self.cookie = true,
@@ -306,12 +315,30 @@ impl Legal {
             "reserved" if prev == 4 => self.phrase = true,
             "browser" | "consent" | "website" | "site" | "preferences" | "experience"
             | "partners" | "tracking" => self.context = true,
+            "photo" | "photos" | "image" | "images" | "credit" | "credits" | "photograph"
+                if first =>
+            {
+                self.phrase |= colon;
+                self.prev = 8;
+            }
+            "credit" | "courtesy" if prev == 8 => self.phrase = true,
+            "getty" => self.prev = 5,
+            "images" if prev == 5 => self.phrase = true,
+            "shutterstock" | "istock" => self.phrase = true,
+            "advertisement" | "sponsored" if first => self.single = true,
+            "min" => self.prev = 6,
+            "read" if prev == 6 => self.read_time = true,
+            "enable" => self.prev = 7,
+            "javascript" if prev == 7 => self.phrase = true,
             _ => {}
         }
     }
 
     fn found(&self) -> bool {
-        self.phrase || (self.cookie && self.context)
+        self.phrase
+            || (self.cookie && self.context)
+            || (self.single && self.words == 1)
+            || (self.read_time && self.words <= 4)
     }
 }
 
