@@ -44,6 +44,9 @@ pub struct Line<'a> {
     /// Opens what follows an article: its comments ("12 Comments", "3 thoughts on “…”",
     /// "Reader Interactions") or links to other pages ("You may also like", "Read next").
     pub after_article: bool,
+    /// A forum's or shop's button or badge ("Joined: Mar 2010", "Add to cart"): never
+    /// kept, but judged like any line, so that its neighbours are judged as before.
+    pub button: bool,
     /// A short line with a currency sign: an item's price ("$36", "From €24.90").
     pub price: bool,
     /// A hash of the line's letters, lowercased, with each run of digits as one `0` and
@@ -127,6 +130,7 @@ impl<'a> Line<'a> {
             legal.word(buf, raw.ends_with(':'));
         }
         copyright |= legal.found();
+        let button = legal.button();
         // Two ideographs make about one word of a spaced language.
         words += wide / 2;
         Line {
@@ -149,6 +153,7 @@ impl<'a> Line<'a> {
                     .is_some_and(|b| b"0123456789CJKLMPRTWYcjklmprtwy".contains(&b))
                 && after_article(text, buf),
             price: currency && chars <= 40,
+            button,
             shape,
         }
     }
@@ -279,7 +284,9 @@ fn after_article(text: &str, buf: &mut String) -> bool {
 /// Furniture that a line's words give away, whatever its neighbours: a cookie banner
 /// ("we use cookies to improve your experience"), "Privacy Policy", "Terms of Use",
 /// "All rights reserved", an image credit ("Photo: Getty Images"), an ad slot
-/// ("Advertisement"), a reading time ("5 min read"), "Please enable JavaScript".
+/// ("Advertisement"), a reading time ("5 min read"), "Please enable JavaScript"; and
+/// (`button`) the buttons and badges of forums and shops ("Joined: Mar 2010",
+/// "Posts: 158", "Improve this answer", "Add to cart", "Quick view").
 /// Fed one lowercased word at a time.
 #[derive(Default)]
 struct Legal {
@@ -290,6 +297,8 @@ struct Legal {
     phrase: bool,
     single: bool,
     read_time: bool,
+    /// A button or badge, if the line holds nothing else (at most five words).
+    button: bool,
 }
 
 impl Legal {
@@ -330,8 +339,30 @@ impl Legal {
             "read" if prev == 6 => self.read_time = true,
             "enable" => self.prev = 7,
             "javascript" if prev == 7 => self.phrase = true,
+            "posts" | "messages" if first && colon => self.button = true,
+            "joined" | "upvote" | "downvote" | "answered" | "asked" | "edited" | "modified"
+                if first =>
+            {
+                self.button = true;
+            }
+            "improve" if first => self.prev = 9,
+            "this" if prev == 9 => self.prev = 10,
+            "answer" | "question" if prev == 10 => self.button = true,
+            "user" => self.prev = 11,
+            "avatar" if prev == 11 => self.button = true,
+            "add" | "quick" | "sold" | "load" if first => self.prev = 12,
+            "to" | "a" if prev == 12 => self.prev = 12,
+            "cart" | "bag" | "basket" | "wishlist" | "comment" | "view" | "out" | "more"
+                if prev == 12 =>
+            {
+                self.button = true;
+            }
             _ => {}
         }
+    }
+
+    fn button(&self) -> bool {
+        self.button && self.words <= 5
     }
 
     fn found(&self) -> bool {
