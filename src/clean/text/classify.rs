@@ -165,7 +165,7 @@ pub fn pass(
         cut_after_article(lines, idx, &mut cls);
     }
     for (c, &i) in cls.iter_mut().zip(idx) {
-        if lines[i].button && hard[i].is_none() {
+        if (lines[i].button || lines[i].copy) && hard[i].is_none() {
             *c = Class::Bad;
         }
     }

@@ -47,6 +47,9 @@ pub struct Line<'a> {
     /// A forum's or shop's button or badge ("Joined: Mar 2010", "Add to cart"): never
     /// kept, but judged like any line, so that its neighbours are judged as before.
     pub button: bool,
+    /// A later copy of a longer line the page holds twice (set by the caller): like
+    /// `button`, never kept.
+    pub copy: bool,
     /// A short line with a currency sign: an item's price ("$36", "From €24.90").
     pub price: bool,
     /// A hash of the line's letters, lowercased, with each run of digits as one `0` and
@@ -154,6 +157,7 @@ impl<'a> Line<'a> {
                 && after_article(text, buf),
             price: currency && chars <= 40,
             button,
+            copy: false,
             shape,
         }
     }
