@@ -441,6 +441,17 @@ mod tests {
         assert!(!line("iPhone sales rise").glued);
         assert_eq!(line("Leaders In Brief…").ending, Ending::Ellipsis);
         assert!(line("© 2025 Example Inc").copyright);
+        assert!(line("We use cookies to improve your experience on our website.").copyright);
+        assert!(!line("Bake the cookies for twelve minutes.").copyright);
+        assert!(line("Privacy Policy").copyright);
+        assert!(line("Photo: Jane Doe for The Times").copyright);
+        assert!(!line("Photo albums were her passion").copyright);
+        assert!(line("Advertisement").copyright);
+        assert!(line("5 min read").copyright);
+        assert!(line("Joined: Mar 2010").button);
+        assert!(line("Add to cart").button);
+        assert!(!line("Add a pinch of salt and stir").button);
+        assert!(line("$36.00").price);
         assert!(line("12 Comments").after_article);
         assert!(line("3 thoughts on “Why bother”").after_article);
         assert!(line("Comments (4)").after_article);
