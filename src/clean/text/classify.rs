@@ -164,6 +164,11 @@ pub fn pass(
         region(lines, hard, idx, &initial, &mut cls, p);
         cut_after_article(lines, idx, &mut cls);
     }
+    for (c, &i) in cls.iter_mut().zip(idx) {
+        if (lines[i].button || lines[i].copy) && hard[i].is_none() {
+            *c = Class::Bad;
+        }
+    }
     cls
 }
 

@@ -44,6 +44,14 @@ pub struct Line<'a> {
     /// Opens what follows an article: its comments ("12 Comments", "3 thoughts on “…”",
     /// "Reader Interactions") or links to other pages ("You may also like", "Read next").
     pub after_article: bool,
+    /// A forum's or shop's button or badge ("Joined: Mar 2010", "Add to cart"): never
+    /// kept, but judged like any line, so that its neighbours are judged as before.
+    pub button: bool,
+    /// A later copy of a longer line the page holds twice (set by the caller): like
+    /// `button`, never kept.
+    pub copy: bool,
+    /// A short line with a currency sign: an item's price ("$36", "From €24.90").
+    pub price: bool,
     /// A hash of the line's letters, lowercased, with each run of digits as one `0` and
     /// everything else ignored: "Regular Price: $36" and "Regular price $24.90" share it.
     pub shape: u64,
@@ -59,6 +67,7 @@ impl<'a> Line<'a> {
         let mut prev = ' ';
         let mut prev2 = ' ';
         let mut copyright = false;
+        let mut currency = false;
         let mut wide = 0u32;
         let mut shape: u64 = 0xcbf2_9ce4_8422_2325;
         let mut mix = |v: u32| shape = (shape ^ u64::from(v)).wrapping_mul(0x0100_0000_01b3);
@@ -89,6 +98,8 @@ impl<'a> Line<'a> {
                 digits += 1;
             } else if c == '©' {
                 copyright = true;
+            } else if matches!(c, '$' | '€' | '£' | '¥' | '₹') {
+                currency = true;
             }
             if first_alnum.is_none() && c.is_alphanumeric() {
                 first_alnum = Some(c);
@@ -99,8 +110,9 @@ impl<'a> Line<'a> {
         let mut words = 0u32;
         let mut stops = [0u16; NLANGS];
         let mut glued = false;
-        for w in text.split_whitespace() {
-            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        let mut legal = Legal::default();
+        for raw in text.split_whitespace() {
+            let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
             if w.is_empty() {
                 continue;
             }
@@ -118,7 +130,10 @@ impl<'a> Line<'a> {
             } else if !copyright && buf == "copyright" {
                 copyright = true;
             }
+            legal.word(buf, raw.ends_with(':'));
         }
+        copyright |= legal.found();
+        let button = legal.button();
         // Two ideographs make about one word of a spaced language.
         words += wide / 2;
         Line {
@@ -140,6 +155,9 @@ impl<'a> Line<'a> {
                     .next()
                     .is_some_and(|b| b"0123456789CJKLMPRTWYcjklmprtwy".contains(&b))
                 && after_article(text, buf),
+            price: currency && chars <= 40,
+            button,
+            copy: false,
             shape,
         }
     }
@@ -267,6 +285,98 @@ fn after_article(text: &str, buf: &mut String) -> bool {
     })
 }
 
+/// Furniture that a line's words give away, whatever its neighbours: a cookie banner
+/// ("we use cookies to improve your experience"), "Privacy Policy", "Terms of Use",
+/// "All rights reserved", an image credit ("Photo: Getty Images"), an ad slot
+/// ("Advertisement"), a reading time ("5 min read"), "Please enable JavaScript"; and
+/// (`button`) the buttons and badges of forums and shops ("Joined: Mar 2010",
+/// "Posts: 158", "Improve this answer", "Add to cart", "Quick view").
+/// Fed one lowercased word at a time.
+#[derive(Default)]
+struct Legal {
+    words: u32,
+    prev: u8,
+    cookie: bool,
+    context: bool,
+    phrase: bool,
+    single: bool,
+    read_time: bool,
+    /// A button or badge, if the line holds nothing else (at most five words).
+    button: bool,
+}
+
+impl Legal {
+    /// `colon`: the word is followed by a colon ("Photo:").
+    fn word(&mut self, w: &str, colon: bool) {
+        // What the previous word was: 1 privacy, 2 terms, 3 terms of/and, 4 rights,
+        // 5 getty, 6 min, 7 enable, 8 a leading photo/image.
+        let prev = self.prev;
+        let first = self.words == 0;
+        self.words += 1;
+        self.prev = 0;
+        match w {
+            "cookie" | "cookies" => self.cookie = true,
+            "privacy" => {
+                self.context = true;
+                self.prev = 1;
+            }
+            "policy" | "notice" if prev == 1 => self.phrase = true,
+            "terms" => self.prev = 2,
+            "of" | "and" if prev == 2 => self.prev = 3,
+            "use" | "service" | "conditions" if prev == 3 => self.phrase = true,
+            "rights" => self.prev = 4,
+            "reserved" if prev == 4 => self.phrase = true,
+            "browser" | "consent" | "website" | "site" | "preferences" | "experience"
+            | "partners" | "tracking" => self.context = true,
+            "photo" | "photos" | "image" | "images" | "credit" | "credits" | "photograph"
+                if first =>
+            {
+                self.phrase |= colon;
+                self.prev = 8;
+            }
+            "credit" | "courtesy" if prev == 8 => self.phrase = true,
+            "getty" => self.prev = 5,
+            "images" if prev == 5 => self.phrase = true,
+            "shutterstock" | "istock" => self.phrase = true,
+            "advertisement" | "sponsored" if first => self.single = true,
+            "min" => self.prev = 6,
+            "read" if prev == 6 => self.read_time = true,
+            "enable" => self.prev = 7,
+            "javascript" if prev == 7 => self.phrase = true,
+            "posts" | "messages" if first && colon => self.button = true,
+            "joined" | "upvote" | "downvote" | "answered" | "asked" | "edited" | "modified"
+                if first =>
+            {
+                self.button = true;
+            }
+            "improve" if first => self.prev = 9,
+            "this" if prev == 9 => self.prev = 10,
+            "answer" | "question" if prev == 10 => self.button = true,
+            "user" => self.prev = 11,
+            "avatar" if prev == 11 => self.button = true,
+            "add" | "quick" | "sold" | "load" if first => self.prev = 12,
+            "to" | "a" if prev == 12 => self.prev = 12,
+            "cart" | "bag" | "basket" | "wishlist" | "comment" | "view" | "out" | "more"
+                if prev == 12 =>
+            {
+                self.button = true;
+            }
+            _ => {}
+        }
+    }
+
+    fn button(&self) -> bool {
+        self.button && self.words <= 5
+    }
+
+    fn found(&self) -> bool {
+        self.phrase
+            || (self.cookie && self.context)
+            || (self.single && self.words == 1)
+            || (self.read_time && self.words <= 4)
+    }
+}
+
 /// Lower-to-upper case switches inside a word: "iPhone" 1, "HomeWorldRussia" 2.
 fn switches(w: &str) -> u32 {
     let mut n = 0;
@@ -331,6 +441,17 @@ mod tests {
         assert!(!line("iPhone sales rise").glued);
         assert_eq!(line("Leaders In Brief…").ending, Ending::Ellipsis);
         assert!(line("© 2025 Example Inc").copyright);
+        assert!(line("We use cookies to improve your experience on our website.").copyright);
+        assert!(!line("Bake the cookies for twelve minutes.").copyright);
+        assert!(line("Privacy Policy").copyright);
+        assert!(line("Photo: Jane Doe for The Times").copyright);
+        assert!(!line("Photo albums were her passion").copyright);
+        assert!(line("Advertisement").copyright);
+        assert!(line("5 min read").copyright);
+        assert!(line("Joined: Mar 2010").button);
+        assert!(line("Add to cart").button);
+        assert!(!line("Add a pinch of salt and stir").button);
+        assert!(line("$36.00").price);
         assert!(line("12 Comments").after_article);
         assert!(line("3 thoughts on “Why bother”").after_article);
         assert!(line("Comments (4)").after_article);

@@ -29,8 +29,9 @@ pub fn spans(lines: &[Line], idx: &[usize]) -> Vec<bool> {
     };
     for (k, &i) in idx.iter().enumerate() {
         let l = &lines[i];
-        // A label is short; separators and bare numbers are card and pager furniture.
-        if l.letters < 2 || l.words > 8 {
+        // A label is short; separators and bare numbers are card and pager furniture,
+        // but a price is an item's.
+        if (l.letters < 2 && !l.price) || l.words > 8 {
             continue;
         }
         let run = runs.entry(l.shape).or_insert((k, k, 0));

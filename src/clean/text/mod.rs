@@ -119,7 +119,7 @@ impl TextCleaner {
     pub fn clean(&self, text: &str, template: Option<&Template>) -> TextOutput {
         let template = template.filter(|_| self.opts.templates);
         let mut buf = String::new();
-        let lines: Vec<Line> = text
+        let mut lines: Vec<Line> = text
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty())
@@ -141,10 +141,28 @@ impl TextCleaner {
             .map(|l| match self.rules.verdict(l.text) {
                 Some(v) => Some(v),
                 None if template.is_some_and(|t| t.contains(l.text)) => Some(Verdict::Drop),
-                None if seen.get(&l.shape).is_some_and(|&n| n > 2) => Some(Verdict::Drop),
+                None if l.chars >= self.opts.min_repeat_chars
+                    && seen.get(&l.shape).is_some_and(|&n| n > 2) =>
+                {
+                    Some(Verdict::Drop)
+                }
                 None => None,
             })
             .collect();
+        // A longer line the page holds exactly twice is kept once, the first time: the
+        // article and its mobile copy, a teaser repeating the standfirst, a review shown
+        // in a carousel and a list. The second copy is judged like any line (it still
+        // weighs in for its neighbours and the region) but is never kept.
+        for l in lines
+            .iter_mut()
+            .filter(|l| l.chars >= self.opts.min_repeat_chars)
+        {
+            match seen.get_mut(&l.shape) {
+                Some(n) if *n == 2 => *n = 0,
+                Some(0) => l.copy = true,
+                _ => {}
+            }
+        }
 
         let mut kept: Vec<usize> = (0..lines.len()).collect();
         for _ in 0..MAX_PASSES {

@@ -134,16 +134,32 @@ fn seeds_are_idempotent() {
 }
 
 #[test]
+fn a_line_held_twice_is_kept_once() {
+    let p = "The committee met on Tuesday and, after a long debate about the budget, it \
+             decided that the new library would be built in the old market square.";
+    let q = "The council will vote on the plan next month, and the mayor said that she \
+             expected the building work to start before the end of the coming year.";
+    let c = cleaner();
+    let out = c.clean(&format!("{p}\n{q}\n{p}\n"), None);
+    let texts: Vec<&str> = out.blocks.iter().map(|b| b.text.as_str()).collect();
+    assert_eq!(texts, [p, q]);
+    assert_eq!(c.clean(&joined(&out), None).blocks, out.blocks);
+}
+
+#[test]
 fn template_lines_are_dropped() {
     let mut learner = template::TemplateLearner::new(2, 0.5);
     for _ in 0..3 {
         learner.observe("Subscribe to our newsletter for the latest updates and offers\n");
     }
     let t = learner.finish();
+    // Two different paragraphs: a page holding one twice keeps it once.
     let page = format!(
-        "{p}\nSubscribe to our newsletter for the latest updates and offers\n{p}\n",
+        "{p}\nSubscribe to our newsletter for the latest updates and offers\n{q}\n",
         p = "The committee met on Tuesday and, after a long debate about the budget, it \
-             decided that the new library would be built in the old market square."
+             decided that the new library would be built in the old market square.",
+        q = "The council will vote on the plan next month, and the mayor said that she \
+             expected the building work to start before the end of the coming year."
     );
     let c = cleaner();
     assert_eq!(c.clean(&page, None).blocks.len(), 3);
