@@ -132,7 +132,18 @@ impl LoadedConfig {
         // Compile the rules now so a bad regex is a config error with a line number,
         // not a failure halfway through a run.
         check_rules(&config.clean.rules, path, &text)?;
-        check_selectors(&config.clean.html.drop_selectors, path, &text)?;
+        check_selectors(
+            &config.clean.html.drop_selectors,
+            "drop_selectors",
+            path,
+            &text,
+        )?;
+        check_selectors(
+            &config.clean.html.keep_selectors,
+            "keep_selectors",
+            path,
+            &text,
+        )?;
         Ok(LoadedConfig {
             path: path.to_path_buf(),
             config,
@@ -165,6 +176,7 @@ fn check_rules(rules: &RulesConfig, path: &Path, text: &str) -> Result<(), Confi
 /// report, with its line.
 fn check_selectors(
     selectors: &std::collections::BTreeMap<String, Vec<String>>,
+    which: &str,
     path: &Path,
     text: &str,
 ) -> Result<(), ConfigError> {
@@ -174,7 +186,7 @@ fn check_selectors(
                 return Err(ConfigError::Invalid {
                     path: path.to_path_buf(),
                     line: line_of(text, sel),
-                    key: format!("clean.html.drop_selectors.\"{host}\""),
+                    key: format!("clean.html.{which}.\"{host}\""),
                     message: format!("invalid CSS selector {sel:?}: {e}"),
                 });
             }

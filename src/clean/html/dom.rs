@@ -278,6 +278,8 @@ pub struct BuildOptions<'s> {
     pub furniture: &'s Furniture,
     /// Per-host selectors whose matches are dropped.
     pub drop: &'s [Selector],
+    /// Per-host selectors whose matches are the main content.
+    pub keep: &'s [Selector],
 }
 
 impl<'a> Dom<'a> {
@@ -382,6 +384,13 @@ impl<'a> Dom<'a> {
                             }
                             if v.comment {
                                 flags |= COMMENT;
+                            }
+                        }
+                    }
+                    if !opts.keep.is_empty() {
+                        if let Some(e) = ElementRef::wrap(it.node) {
+                            if opts.keep.iter().any(|s| s.matches(&e)) {
+                                flags = (flags | MARKER) & !FURNITURE;
                             }
                         }
                     }

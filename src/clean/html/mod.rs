@@ -49,6 +49,10 @@ pub struct HtmlOptions {
     /// `"example.com" = [".promo", "#newsletter"]`. Hosts match without `www.`; they need
     /// the page URL, so they apply in `gleaner run` and to stored pages, not to bare files.
     pub drop_selectors: BTreeMap<String, Vec<String>>,
+    /// Per-host CSS selectors marking the main content, e.g.
+    /// `"example.com" = ["div.post-body"]`: a match is never furniture by its names and
+    /// is preferred as the article, as `<article>` is. Same host rules as above.
+    pub keep_selectors: BTreeMap<String, Vec<String>>,
     /// Also keep the user comments found on the page, apart from the text
     /// (`metadata.comments`, "comments" in JSON). They are never part of the text.
     pub comments: bool,
@@ -61,6 +65,7 @@ impl Default for HtmlOptions {
             drop_words: Vec::new(),
             keep_words: Vec::new(),
             drop_selectors: BTreeMap::new(),
+            keep_selectors: BTreeMap::new(),
             comments: false,
         }
     }
@@ -79,9 +84,31 @@ pub struct Extracted {
 pub struct HtmlExtractor {
     furniture: Furniture,
     drop: HashMap<String, Vec<Selector>>,
+    keep: HashMap<String, Vec<Selector>>,
     params: score::Params,
     rules: Rules,
     comments: bool,
+}
+
+/// Parses per-host selectors; a bad one is skipped with a warning (a config file's are
+/// checked with their line when it is loaded).
+fn compile_by_host(by_host: &BTreeMap<String, Vec<String>>) -> HashMap<String, Vec<Selector>> {
+    by_host
+        .iter()
+        .map(|(host, sels)| {
+            let sels = sels
+                .iter()
+                .filter_map(|s| match Selector::parse(s) {
+                    Ok(sel) => Some(sel),
+                    Err(e) => {
+                        tracing::warn!("ignoring invalid selector {s:?} for {host}: {e}");
+                        None
+                    }
+                })
+                .collect();
+            (host.trim_start_matches("www.").to_ascii_lowercase(), sels)
+        })
+        .collect()
 }
 
 /// Below this many good characters the winning subtree is not trusted.
@@ -104,34 +131,21 @@ impl HtmlExtractor {
                 .copied()
                 .chain(opts.keep_words.iter().map(String::as_str)),
         );
-        let drop = opts
-            .drop_selectors
-            .iter()
-            .map(|(host, sels)| {
-                let sels = sels
-                    .iter()
-                    .filter_map(|s| match Selector::parse(s) {
-                        Ok(sel) => Some(sel),
-                        Err(e) => {
-                            tracing::warn!("ignoring invalid selector {s:?} for {host}: {e}");
-                            None
-                        }
-                    })
-                    .collect();
-                (host.trim_start_matches("www.").to_ascii_lowercase(), sels)
-            })
-            .collect();
+        let drop = compile_by_host(&opts.drop_selectors);
+        let keep = compile_by_host(&opts.keep_selectors);
         HtmlExtractor {
             furniture,
             drop,
+            keep,
             params: score::Params::default(),
             rules,
             comments: opts.comments,
         }
     }
 
-    fn selectors(&self, url: Option<&str>) -> &[Selector] {
-        if self.drop.is_empty() {
+    /// The selectors of `map` for the page's host (without `www.`).
+    fn selectors<'m>(map: &'m HashMap<String, Vec<Selector>>, url: Option<&str>) -> &'m [Selector] {
+        if map.is_empty() {
             return &[];
         }
         url.and_then(|u| url::Url::parse(u).ok())
@@ -140,7 +154,7 @@ impl HtmlExtractor {
                     .host_str()?
                     .trim_start_matches("www.")
                     .to_ascii_lowercase();
-                self.drop.get(&host).map(Vec::as_slice)
+                map.get(&host).map(Vec::as_slice)
             })
             .unwrap_or(&[])
     }
@@ -150,7 +164,8 @@ impl HtmlExtractor {
         let mut metadata = metadata::extract(&doc, url);
         let opts = BuildOptions {
             furniture: &self.furniture,
-            drop: self.selectors(url),
+            drop: Self::selectors(&self.drop, url),
+            keep: Self::selectors(&self.keep, url),
         };
         let dom = Dom::build(doc.tree.root(), &opts);
         if self.comments {
@@ -254,6 +269,7 @@ impl HtmlExtractor {
         let opts = BuildOptions {
             furniture: &self.furniture,
             drop: &[],
+            keep: &[],
         };
         lines(&Dom::build(doc.tree.root(), &opts))
     }

@@ -223,3 +223,32 @@ fn hostile_pages_complete() {
         assert!(out.blocks.is_empty());
     }
 }
+
+#[test]
+fn per_host_selectors_drop_and_keep() {
+    // The story sits in a box whose class reads as furniture ("related"); a promo box
+    // reads as content. Only the page's host gets its selectors.
+    let html = format!(
+        r#"<html><body><article><p>A teaser that is the article as far as the markup says, with
+        commas, and enough words, to be judged prose by any reader, and then some more words.</p></article>
+        <div class="related-stories">{p}{p}</div>
+        <div class="story-extra"><p>Buy the print edition today, with a discount, and a free tote bag too.</p></div>
+        </body></html>"#,
+        p = para(1, PROSE)
+    );
+    let mut opts = HtmlOptions::default();
+    opts.keep_selectors
+        .insert("news.example".into(), vec!["div.related-stories".into()]);
+    opts.drop_selectors
+        .insert("www.news.example".into(), vec![".story-extra".into()]);
+    let configured = HtmlExtractor::new(&opts, Rules::default());
+    let here = configured.extract(&html, Some("https://www.news.example/a"));
+    let all = texts(&here).join("\n");
+    assert!(all.contains("committee agreed"), "{all}");
+    assert!(!all.contains("print edition"), "{all}");
+    let elsewhere = configured.extract(&html, Some("https://other.example/a"));
+    assert!(
+        texts(&elsewhere).join("\n").contains("print edition"),
+        "selectors are per host"
+    );
+}
