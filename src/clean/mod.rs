@@ -168,7 +168,7 @@ impl Cleaner {
         // char predicate, which decodes every char: this runs over every page.
         let has_junk = page.contains('\0') || page.contains('\u{FEFF}');
         let page = if has_junk {
-            page.replace(|c: char| c == '\0' || c == '\u{FEFF}', "")
+            page.replace(['\0', '\u{FEFF}'], "")
         } else {
             page
         };
