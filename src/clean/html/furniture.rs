@@ -31,133 +31,34 @@ impl Hasher for Fnv {
 
 type Set = HashSet<String, BuildHasherDefault<Fnv>>;
 
-/// Built-in furniture words. A bare word matches a whole token of a class name split on
-/// `-`, `_` and `:` (`comments` in `post-comments`); `word*` matches tokens starting with
-/// it (`share*` catches `sharedaddy`); a word containing `-`, or starting with `=`, must
-/// equal the whole class name (`author-box`, `=hidden`).
-pub const BUILTIN_DROP: &[&str] = &[
-    // comments
-    "comment*",
-    "disqus",
-    "respond",
-    "replies",
-    // user reviews of a product: what buyers say, like comments, not the page's text
-    "reviews",
-    // related / popular / recommended / read more
-    "related*",
-    "popular",
-    "recommend*",
-    "trending",
-    "readmore",
-    "read-more",
-    "more-stories",
-    "most-read",
-    "mostread",
-    "also-like",
-    "you-may-like",
-    "yarpp",
-    "outbrain",
-    "taboola",
-    "zergnet",
-    // share / social
-    "share*",
-    "sharing",
-    "social*",
-    "addtoany",
-    "a2a",
-    "shariff",
-    "follow-us",
-    // newsletter / subscribe
-    "newsletter*",
-    "subscribe*",
-    "signup",
-    "sign-up",
-    "mailchimp",
-    "optin",
-    // cookies / consent
-    "cookie*",
-    "consent",
-    "gdpr",
-    // breadcrumbs, pagination
-    "breadcrumb*",
-    "crumbs",
-    "pagination",
-    "pager",
-    "paging",
-    "prevnext",
-    "post-navigation",
-    "nav-links",
-    "nav-previous",
-    "nav-next",
-    // ads
-    "ad",
-    "ads",
-    "adv",
-    "advert*",
-    "adsense",
-    "adslot",
-    "ad-slot",
-    "ad-container",
-    "dfp",
-    "sponsor*",
-    "promo",
-    "promotion",
-    "banner-ad",
-    // author boxes, bylines, post meta
-    "author-box",
-    "authorbox",
-    "author-bio",
-    "about-author",
-    "author-info",
-    "byline",
-    "entry-meta",
-    "post-meta",
-    "postmeta",
-    "article-meta",
-    // navigation furniture
-    "sidebar*",
-    "widget-area",
-    "menu",
-    "submenu",
-    "navbar",
-    "nav",
-    "navigation",
-    "masthead",
-    "skip-link",
-    "skiplink",
-    "toolbar",
-    "site-header",
-    "site-footer",
-    "footer",
-    "topbar",
-    // hidden by convention, overlays, placeholders
-    "=hidden",
-    "d-none",
-    "is-hidden",
-    "visually-hidden",
-    "sr-only",
-    "screen-reader-text",
-    "modal",
-    "popup",
-    "overlay",
-    "lightbox",
-    "placeholder",
-    // tags, print, login
-    "tags",
-    "tag-list",
-    "tagcloud",
-    "post-tags",
-    "print",
-    "login",
-    "signin",
-    "search-form",
-    "searchform",
-    "search-box",
-];
+/// The built-in furniture words (`[html]` of `config/furniture.toml`, compiled in): what
+/// class names, ids and aria-labels mark furniture, and which tokens protect a name.
+pub struct BuiltinWords {
+    pub drop: Vec<String>,
+    pub keep: Vec<String>,
+}
 
-/// Words that protect a class name from the drop list: `content-sidebar-wrap` is the
-/// layout wrapper of the whole article, not a sidebar.
-pub const BUILTIN_KEEP: &[&str] = &["content", "article", "main", "body", "entry", "story"];
+/// Parsed once; the file is compiled in, so a parse error is a bug the tests catch.
+pub fn builtin_words() -> &'static BuiltinWords {
+    static WORDS: std::sync::OnceLock<BuiltinWords> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        #[derive(serde::Deserialize)]
+        struct File {
+            html: Html,
+        }
+        #[derive(serde::Deserialize)]
+        struct Html {
+            drop_words: Vec<String>,
+            keep_words: Vec<String>,
+        }
+        let file: File =
+            toml::from_str(crate::clean::BUILTIN_RULES).expect("config/furniture.toml is valid");
+        BuiltinWords {
+            drop: file.html.drop_words,
+            keep: file.html.keep_words,
+        }
+    })
+}
 
 /// Words naming a user-comment section or one comment (`comments-area`, `comment-body`,
 /// `disqus_thread`): such furniture is dropped from the text but kept apart as comments.
@@ -346,7 +247,11 @@ mod tests {
 
     #[test]
     fn names() {
-        let f = Furniture::new(BUILTIN_DROP.iter().copied(), BUILTIN_KEEP.iter().copied());
+        let w = builtin_words();
+        let f = Furniture::new(
+            w.drop.iter().map(String::as_str),
+            w.keep.iter().map(String::as_str),
+        );
         let mut f = f.judge();
         assert!(f.is_furniture(["post-comments"].into_iter()));
         assert!(f.is_furniture(["sharedaddy", "sd-block"].into_iter()));
@@ -362,7 +267,11 @@ mod tests {
 
     #[test]
     fn comments() {
-        let f = Furniture::new(BUILTIN_DROP.iter().copied(), BUILTIN_KEEP.iter().copied());
+        let w = builtin_words();
+        let f = Furniture::new(
+            w.drop.iter().map(String::as_str),
+            w.keep.iter().map(String::as_str),
+        );
         let mut f = f.judge();
         let v = |f: &mut Judge, n: &'static str| f.verdict(n.split(' '));
         assert_eq!(

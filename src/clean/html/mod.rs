@@ -116,20 +116,20 @@ const MIN_GOOD: f32 = 150.0;
 
 impl HtmlExtractor {
     pub fn new(opts: &HtmlOptions, rules: Rules) -> HtmlExtractor {
-        let builtin = if opts.builtin_furniture {
-            furniture::BUILTIN_DROP
+        // The built-in keep words always protect; the built-in drop words only when on.
+        let words = furniture::builtin_words();
+        let builtin: &[String] = if opts.builtin_furniture {
+            &words.drop
         } else {
             &[]
         };
         let furniture = Furniture::new(
-            builtin
+            builtin.iter().chain(&opts.drop_words).map(String::as_str),
+            words
+                .keep
                 .iter()
-                .copied()
-                .chain(opts.drop_words.iter().map(String::as_str)),
-            furniture::BUILTIN_KEEP
-                .iter()
-                .copied()
-                .chain(opts.keep_words.iter().map(String::as_str)),
+                .chain(&opts.keep_words)
+                .map(String::as_str),
         );
         let drop = compile_by_host(&opts.drop_selectors);
         let keep = compile_by_host(&opts.keep_selectors);
