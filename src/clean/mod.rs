@@ -5,6 +5,7 @@
 //! through the line classifier (`text`). Both share one set of furniture rules.
 
 pub mod decode;
+mod fnv;
 pub mod html;
 pub mod language;
 pub mod rules;
@@ -16,6 +17,8 @@ use rules::{Rules, RulesConfig};
 use serde::Deserialize;
 use text::template::Template;
 use text::{TextCleaner, TextOptions};
+
+pub(crate) use fnv::Fnv;
 
 /// Bumped whenever cleaning output changes, so stored documents can be re-cleaned.
 pub const CLEANER_VERSION: &str = concat!("gleaner-", env!("CARGO_PKG_VERSION"), "+text.6+html.3");

@@ -3,31 +3,9 @@
 //! Names are tokenised once per element and looked up in hash sets, never run through
 //! regexes: pages carry thousands of classed elements and this runs on each of them.
 
+use crate::clean::Fnv;
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
-
-/// FNV-1a: class tokens are short and not attacker-chosen keys into anything that
-/// grows, so SipHash's flood resistance buys nothing here and cost a few percent of the
-/// whole run.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
+use std::hash::BuildHasherDefault;
 
 type Set = HashSet<String, BuildHasherDefault<Fnv>>;
 

@@ -11,13 +11,14 @@ mod stopwords;
 pub mod template;
 
 use crate::clean::rules::{Rules, Verdict};
+use crate::clean::Fnv;
 use crate::document::Block;
 use classify::Class;
 use features::{Ending, Line};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
-use stopwords::{Fnv, Stopwords};
+use stopwords::Stopwords;
 use template::Template;
 
 /// Tunables of the text cleaner, `[clean.text]` in the config.

@@ -5,8 +5,9 @@
 //! The lists are short on purpose: the 100-odd most frequent function words carry nearly
 //! all of the signal jusText gets from its much longer lists, and they stay cheap to embed.
 
+use crate::clean::Fnv;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 
 pub const LANGS: [&str; 7] = ["en", "de", "fr", "es", "it", "pt", "nl"];
 pub const NLANGS: usize = LANGS.len();
@@ -57,28 +58,6 @@ ons ook op over reeds te tegen toch toen tot u uit uw van veel voor want waren w
 wil worden wordt zal ze zelf zich zij zijn zo zonder zou";
 
 const LISTS: [&str; NLANGS] = [EN, DE, FR, ES, IT, PT, NL];
-
-/// FNV-1a: the keys are a few thousand short words hashed once per page word, where
-/// SipHash's DoS resistance buys nothing and costs a noticeable share of the run time.
-#[derive(Default)]
-pub struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
 
 /// Word -> bit mask of the languages whose list holds it.
 pub struct Stopwords {

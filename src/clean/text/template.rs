@@ -106,7 +106,7 @@ fn learnable(line: &str) -> bool {
 /// outer punctuation ignored), computed without building the key: learning hashes every
 /// line of every page, so this is the template's hot loop.
 fn line_hash(line: &str) -> u64 {
-    // FNV-1a, byte for byte what `stopwords::Fnv` computes over the key, inlined so that
+    // FNV-1a, byte for byte what `clean::Fnv` computes over the key, inlined so that
     // ASCII (nearly every line) skips the Unicode lowercasing machinery.
     let trimmed = line.trim_matches(|c: char| !c.is_alphanumeric());
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
