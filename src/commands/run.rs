@@ -113,11 +113,12 @@ pub fn run(
     let cfg = &config.config;
     let cleaner = Cleaner::new(&cfg.clean)?;
     let store = Arc::new(SledStore::open(&cfg.store.path)?);
-    let id = store.start_run(chrono::Utc::now())?;
+    let now = chrono::Utc::now();
+    let id = store.start_run(now)?;
     let mut record = RunRecord {
         v: 1,
         id,
-        started: chrono::Utc::now(),
+        started: now,
         finished: None,
         status: RunStatus::Running,
         counts: BTreeMap::new(),
