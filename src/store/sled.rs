@@ -244,6 +244,20 @@ pub(super) struct PutTrees<'t> {
     pub meta: &'t TransactionalTree,
 }
 
+impl<'t> PutTrees<'t> {
+    /// The first five trees of a transaction opened over [`SledStore::put_trees`] (and
+    /// possibly more after them).
+    pub(super) fn of(t: &'t [TransactionalTree]) -> PutTrees<'t> {
+        PutTrees {
+            docs: &t[0],
+            seq: &t[1],
+            raws: &t[2],
+            hosts: &t[3],
+            meta: &t[4],
+        }
+    }
+}
+
 pub(super) type Abort = ConflictableTransactionError<StoreError>;
 
 impl SledStore {
@@ -365,21 +379,9 @@ pub(super) fn put_in(t: &PutTrees<'_>, p: &PreparedPut) -> Result<PutOutcome, Ab
 impl Store for SledStore {
     fn put(&self, new: NewDocument<'_>) -> Result<PutOutcome, StoreError> {
         let prepared = self.prepare_put(&new)?;
-        let outcome = self.put_trees().transaction(|trees| {
-            let [docs, seq, raws, hosts, meta] = &trees[..] else {
-                unreachable!("five trees")
-            };
-            put_in(
-                &PutTrees {
-                    docs,
-                    seq,
-                    raws,
-                    hosts,
-                    meta,
-                },
-                &prepared,
-            )
-        })?;
+        let outcome = self
+            .put_trees()
+            .transaction(|t| put_in(&PutTrees::of(t), &prepared))?;
         Ok(outcome)
     }
 

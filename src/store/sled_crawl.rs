@@ -4,7 +4,7 @@ use super::crawl::{
     CrawlStore, FrontierEntry, FrontierKey, NewEntry, RunRecord, RunStatus, SiteStart, UrlState,
     UrlStatus,
 };
-use super::sled::{put_in, Abort, PutTrees};
+use super::sled::{put_in, Abort, PreparedPut, PutTrees};
 use super::{NewDocument, PutOutcome, SledStore, StoreError};
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
@@ -115,6 +115,34 @@ fn complete_in(
 }
 
 impl SledStore {
+    /// One transaction: the optional put, then the completion of the entry `key`.
+    fn commit(
+        &self,
+        put: Option<&PreparedPut>,
+        key: &FrontierKey,
+        url: &str,
+        state: &UrlState,
+        aliases: &[String],
+        links: &[NewEntry],
+    ) -> Result<(Option<PutOutcome>, Vec<String>), StoreError> {
+        let ids = self.draw_ids(links.len())?;
+        let done = Completion {
+            key,
+            url,
+            state,
+            aliases,
+            links,
+            ids: &ids,
+        };
+        let mut trees: Vec<&sled::Tree> = self.put_trees().to_vec();
+        trees.extend([&self.urls, &self.frontier]);
+        let (outcome, hosts) = trees[..].transaction(|t| {
+            let outcome = put.map(|p| put_in(&PutTrees::of(t), p)).transpose()?;
+            Ok((outcome, complete_in(&t[5], &t[6], &done)?))
+        })?;
+        Ok((outcome, hosts.into_iter().collect()))
+    }
+
     fn draw_ids(&self, n: usize) -> Result<Vec<u64>, StoreError> {
         (0..n).map(|_| Ok(self.db.generate_id()?)).collect()
     }
@@ -206,18 +234,8 @@ impl CrawlStore for SledStore {
         aliases: &[String],
         links: &[NewEntry],
     ) -> Result<Vec<String>, StoreError> {
-        let ids = self.draw_ids(links.len())?;
-        let done = Completion {
-            key,
-            url,
-            state,
-            aliases,
-            links,
-            ids: &ids,
-        };
-        let hosts = (&self.urls, &self.frontier)
-            .transaction(|(urls, frontier)| complete_in(urls, frontier, &done))?;
-        Ok(hosts.into_iter().collect())
+        let (_, hosts) = self.commit(None, key, url, state, aliases, links)?;
+        Ok(hosts)
     }
 
     fn store_page(
@@ -230,34 +248,8 @@ impl CrawlStore for SledStore {
         links: &[NewEntry],
     ) -> Result<(PutOutcome, Vec<String>), StoreError> {
         let prepared = self.prepare_put(&document)?;
-        let ids = self.draw_ids(links.len())?;
-        let done = Completion {
-            key,
-            url,
-            state,
-            aliases,
-            links,
-            ids: &ids,
-        };
-        let mut trees: Vec<&sled::Tree> = self.put_trees().to_vec();
-        trees.extend([&self.urls, &self.frontier]);
-        let (outcome, hosts) = trees[..].transaction(|t| {
-            let [docs, seq, raws, hosts, meta, urls, frontier] = &t[..] else {
-                unreachable!("seven trees")
-            };
-            let outcome = put_in(
-                &PutTrees {
-                    docs,
-                    seq,
-                    raws,
-                    hosts,
-                    meta,
-                },
-                &prepared,
-            )?;
-            Ok((outcome, complete_in(urls, frontier, &done)?))
-        })?;
-        Ok((outcome, hosts.into_iter().collect()))
+        let (outcome, hosts) = self.commit(Some(&prepared), key, url, state, aliases, links)?;
+        Ok((outcome.expect("a put was asked for"), hosts))
     }
 
     fn url_state(&self, url: &str) -> Result<Option<UrlState>, StoreError> {
