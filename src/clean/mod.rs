@@ -21,7 +21,7 @@ use text::{TextCleaner, TextOptions};
 pub(crate) use fnv::Fnv;
 
 /// Bumped whenever cleaning output changes, so stored documents can be re-cleaned.
-pub const CLEANER_VERSION: &str = concat!("gleaner-", env!("CARGO_PKG_VERSION"), "+text.6+html.3");
+pub const CLEANER_VERSION: &str = concat!("gleaner-", env!("CARGO_PKG_VERSION"), "+text.7+html.3");
 
 /// The built-in furniture rules, shipped readable in `config/furniture.toml`.
 pub const BUILTIN_RULES: &str = include_str!("../../config/furniture.toml");

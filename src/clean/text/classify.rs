@@ -7,9 +7,10 @@
 //! nothing changes, which makes cleaning idempotent by construction: a pass over its own
 //! output keeps everything.
 
-use super::features::{Ending, Line};
+use super::features::{After, Ending, Line};
 use super::items;
 use super::stopwords::NLANGS;
+use super::wrap;
 use super::TextOptions;
 use crate::clean::rules::Verdict;
 
@@ -41,8 +42,25 @@ pub fn language(lines: &[Line], idx: &[usize]) -> Option<usize> {
 }
 
 /// One pass over `idx` (indices into `lines`, in page order). Returns the final class of
-/// each; the caller keeps the `Good` ones.
+/// each; the caller keeps the `Good` ones. Hard-wrapped lines are judged as the
+/// paragraph they make up (see `wrap`).
 pub fn pass(
+    lines: &[Line],
+    hard: &[Option<Verdict>],
+    idx: &[usize],
+    p: &TextOptions,
+) -> Vec<Class> {
+    match wrap::units(lines, hard, idx) {
+        None => pass_lines(lines, hard, idx, p),
+        Some(u) => {
+            let all: Vec<usize> = (0..u.lines.len()).collect();
+            let cls = pass_lines(&u.lines, &u.hard, &all, p);
+            u.of.iter().map(|&n| cls[n]).collect()
+        }
+    }
+}
+
+fn pass_lines(
     lines: &[Line],
     hard: &[Option<Verdict>],
     idx: &[usize],
@@ -177,8 +195,14 @@ pub fn pass(
 /// whatever prose follows it. Earlier, it is more likely a teaser's comment count or a
 /// forum thread's own heading. A heading the page repeats under several posts
 /// ("4 Comments" under each answer) is per post.
+/// Kept text before a comments heading that makes a whole article, not a teaser.
+const MIN_ARTICLE_CHARS: u32 = 1500;
+
 fn cut_after_article(lines: &[Line], idx: &[usize], cls: &mut [Class]) {
-    let headers = idx.iter().filter(|&&i| lines[i].after_article).count();
+    let headers = idx
+        .iter()
+        .filter(|&&i| lines[i].after_article.is_some())
+        .count();
     if headers == 0 || headers > 3 {
         return;
     }
@@ -189,7 +213,11 @@ fn cut_after_article(lines: &[Line], idx: &[usize], cls: &mut [Class]) {
         .sum();
     let mut before = 0u32;
     for k in 0..idx.len() {
-        if lines[idx[k]].after_article && before > 0 && before * 2 >= total && before < total {
+        let after = lines[idx[k]].after_article;
+        // A counted list of comments after a whole article goes however long it is.
+        let enough =
+            before * 2 >= total || (after == Some(After::Comments) && before >= MIN_ARTICLE_CHARS);
+        if after.is_some() && before > 0 && enough && before < total {
             for c in &mut cls[k..] {
                 *c = Class::Bad;
             }

@@ -19,6 +19,17 @@ pub enum Ending {
     None,
 }
 
+/// What a heading that ends an article opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum After {
+    /// A counted list of comments ("12 Comments", "3 thoughts on “…”"): however much
+    /// text the comments hold, none of it is the article's.
+    Comments,
+    /// Anything else that follows an article: "Reader Interactions", "Leave a reply",
+    /// reviews, links to other pages.
+    Other,
+}
+
 #[derive(Debug, Clone)]
 pub struct Line<'a> {
     pub text: &'a str,
@@ -43,7 +54,7 @@ pub struct Line<'a> {
     pub copyright: bool,
     /// Opens what follows an article: its comments ("12 Comments", "3 thoughts on “…”",
     /// "Reader Interactions") or links to other pages ("You may also like", "Read next").
-    pub after_article: bool,
+    pub after_article: Option<After>,
     /// A forum's or shop's button or badge ("Joined: Mar 2010", "Add to cart"): never
     /// kept, but judged like any line, so that its neighbours are judged as before.
     pub button: bool,
@@ -149,12 +160,16 @@ impl<'a> Line<'a> {
             glued,
             opens_upper: first_alnum.is_some_and(|c| c.is_uppercase() || c.is_numeric()),
             copyright,
-            after_article: chars <= 160
+            after_article: if chars <= 160
                 && text
                     .bytes()
                     .next()
                     .is_some_and(|b| b"0123456789CJKLMPRTWYcjklmprtwy".contains(&b))
-                && after_article(text, buf),
+            {
+                after_article(text, buf)
+            } else {
+                None
+            },
             price: currency && chars <= 40,
             button,
             copy: false,
@@ -197,7 +212,7 @@ impl<'a> Line<'a> {
 /// heading of the comments under an article (or of the reviews under a product), not "Add a comment" or "2 replies", which
 /// forums repeat under every post. Or the heading of the links to other pages that
 /// follow it: "You may also like", "Related posts", "More from Science".
-fn after_article(text: &str, buf: &mut String) -> bool {
+fn after_article(text: &str, buf: &mut String) -> Option<After> {
     buf.clear();
     push_lowercase(buf, text.trim_end_matches([':', '.', '!', '…', ' ']));
     let t = buf.as_str();
@@ -214,7 +229,7 @@ fn after_article(text: &str, buf: &mut String) -> bool {
             | "trending now"
             | "recent posts"
     ) {
-        return true;
+        return Some(After::Other);
     }
     // The reviews under a product are its comments: "Customer Reviews", "Reviews (12)",
     // "12 reviews". Counts around the words are ignored.
@@ -236,41 +251,43 @@ fn after_article(text: &str, buf: &mut String) -> bool {
             | "what customers are saying"
             | "write a review"
     ) {
-        return true;
+        return Some(After::Other);
     }
     for pre in ["you may also ", "you might also "] {
         if let Some(r) = t.strip_prefix(pre) {
-            return ["like", "enjoy"].iter().any(|w| {
+            let like = ["like", "enjoy"].iter().any(|w| {
                 r.strip_prefix(w)
                     .is_some_and(|r| r.is_empty() || r.starts_with(" these "))
             });
+            return like.then_some(After::Other);
         }
     }
     for pre in ["related ", "popular "] {
         if let Some(r) = t.strip_prefix(pre) {
-            return matches!(r, "posts" | "articles" | "stories" | "content")
+            let links = matches!(r, "posts" | "articles" | "stories" | "content")
                 && !(pre == "popular " && r == "content");
+            return links.then_some(After::Other);
         }
     }
     // "More from Science", "More stories like this": short, or it is a sentence.
     let mut w = t.split(' ');
     if w.next() == Some("more") && t.split(' ').count() <= 6 {
-        return match w.next() {
+        let more = match w.next() {
             Some("from") => true,
             Some("stories" | "articles" | "posts") => matches!(w.next(), Some("like" | "from")),
             _ => false,
         };
+        return more.then_some(After::Other);
     }
     if let Some(r) = t.strip_prefix("comments (") {
-        return r
+        let counted = r
             .strip_suffix(')')
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        return counted.then_some(After::Comments);
     }
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-    let Some(rest) = t[digits..].strip_prefix(' ').filter(|_| digits > 0) else {
-        return false;
-    };
-    [
+    let rest = t[digits..].strip_prefix(' ').filter(|_| digits > 0)?;
+    let counted = [
         "comments",
         "comment",
         "responses",
@@ -282,7 +299,8 @@ fn after_article(text: &str, buf: &mut String) -> bool {
     .any(|w| {
         rest.strip_prefix(w)
             .is_some_and(|r| r.is_empty() || r.starts_with(" on "))
-    })
+    });
+    counted.then_some(After::Comments)
 }
 
 /// Furniture that a line's words give away, whatever its neighbours: a cookie banner
@@ -452,17 +470,21 @@ mod tests {
         assert!(line("Add to cart").button);
         assert!(!line("Add a pinch of salt and stir").button);
         assert!(line("$36.00").price);
-        assert!(line("12 Comments").after_article);
-        assert!(line("3 thoughts on “Why bother”").after_article);
-        assert!(line("Comments (4)").after_article);
-        assert!(!line("Add a comment").after_article);
-        assert!(!line("12 comments were left").after_article);
-        assert!(line("You Might Also Like…").after_article);
-        assert!(line("More from Science").after_article);
-        assert!(line("Related Stories").after_article);
-        assert!(line("Customer Reviews (12)").after_article);
-        assert!(line("12 reviews").after_article);
-        assert!(!line("Reviews of the new budget").after_article);
-        assert!(!line("More from the board's chair, who spoke at length about it").after_article);
+        assert_eq!(line("12 Comments").after_article, Some(After::Comments));
+        assert!(line("3 thoughts on “Why bother”").after_article.is_some());
+        assert_eq!(line("Comments (4)").after_article, Some(After::Comments));
+        assert!(line("Add a comment").after_article.is_none());
+        assert!(line("12 comments were left").after_article.is_none());
+        assert!(line("You Might Also Like…").after_article.is_some());
+        assert!(line("More from Science").after_article.is_some());
+        assert!(line("Related Stories").after_article.is_some());
+        assert!(line("Customer Reviews (12)").after_article.is_some());
+        assert_eq!(line("12 reviews").after_article, Some(After::Other));
+        assert!(line("Reviews of the new budget").after_article.is_none());
+        assert!(
+            line("More from the board's chair, who spoke at length about it")
+                .after_article
+                .is_none()
+        );
     }
 }

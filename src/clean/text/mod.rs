@@ -9,6 +9,7 @@ mod features;
 mod items;
 mod stopwords;
 pub mod template;
+mod wrap;
 
 use crate::clean::rules::{Rules, Verdict};
 use crate::clean::Fnv;

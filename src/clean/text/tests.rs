@@ -209,6 +209,8 @@ fn page() -> impl Strategy<Value = String> {
         Just("Read more...".to_string()),
         Just("HomeNewsWorld The committee met...".to_string()),
         Just("© 2025 Example".to_string()),
+        Just("and so the committee decided that the new library would be built in".to_string()),
+        Just("the old square, as many of the town's residents had hoped".to_string()),
         Just(String::new()),
         "[a-zA-Z .,!?'\\-]{0,160}",
         "\\PC{0,40}",
@@ -283,4 +285,63 @@ fn carousel_captions_go_but_doubled_text_stays() {
     let kept = texts(&cleaner().clean(&page, None)).join("\n");
     assert!(!kept.contains(caption), "{kept:?}");
     assert!(kept.contains(prose), "{kept:?}");
+}
+
+#[test]
+fn hard_wrapped_prose_is_kept() {
+    // A page whose HTML source wraps its paragraphs: no line is long enough to be judged
+    // on its own.
+    let page = "Jane Doe\nPosts\nRSS\nContact\nBackup Strategy\nJanuary 22nd, 2019\n\
+        After reading a post from someone who nearly lost all\n\
+        of their data to a failure of both disks at once, I\n\
+        decided to think through how I keep mine and what would\n\
+        happen if the worst came to the worst in my own home.\n\
+        Most of my things live in the cloud, where I trust that\n\
+        they are kept safe by people who are paid to do it, and\n\
+        who are better at it than me. The next biggest place is\n\
+        the server that runs my site, which I back up to my\n\
+        laptop every day with a small script that copies each\n\
+        of the sites and the rest of my home directory there.\n\
+        Older posts\nNewer posts\n";
+    let kept = texts(&cleaner().clean(page, None)).join("\n");
+    assert!(kept.contains("of their data to a failure"), "{kept:?}");
+    assert!(kept.contains("of the sites and the rest"), "{kept:?}");
+    assert!(!kept.contains("Contact"), "{kept:?}");
+    // Lower-case items of a list are not a wrapped paragraph.
+    let swatches = "Colour options available for this watch strap today\nblack mix\nshades mix\n\
+        dark mix\nmidnight navy\n";
+    let out = cleaner().clean(&format!("{swatches}{page}"), None);
+    assert!(!texts(&out).contains(&"midnight navy"), "{:?}", texts(&out));
+}
+
+#[test]
+fn counted_comments_after_a_whole_article_go() {
+    // Distinct lines: the page's repeats would be dropped as such.
+    const WORDS: [&str; 12] = [
+        "library", "budget", "square", "council", "market", "river", "school", "bridge", "museum",
+        "station", "harbour", "theatre",
+    ];
+    let mut page = String::from("Home\nNews\nThe library will be built\n");
+    for w in WORDS {
+        page.push_str(&format!(
+            "The committee met on Tuesday and, after a long debate about the {w}, it \
+             decided that the new {w} would be built in the old part of the town.\n"
+        ));
+    }
+    page.push_str("40 Comments\n");
+    for (n, (a, b)) in WORDS
+        .iter()
+        .flat_map(|a| WORDS.map(|b| (a, b)))
+        .take(40)
+        .enumerate()
+    {
+        page.push_str(&format!(
+            "Reader {n} says\nMarch {}, 2024 at 3:53 pm\nI have lived here for forty years \
+             and I think that the {a} should have been built next to the {b} long ago.\nReply\n",
+            n % 28 + 1
+        ));
+    }
+    let kept = texts(&cleaner().clean(&page, None)).join("\n");
+    assert!(kept.contains("decided that the new library"), "{kept:?}");
+    assert!(!kept.contains("forty years"), "{kept:?}");
 }
