@@ -228,6 +228,8 @@ fn after_article(text: &str, buf: &mut String) -> Option<After> {
             | "trending"
             | "trending now"
             | "recent posts"
+            | "about the author"
+            | "about the authors"
     ) {
         return Some(After::Other);
     }
@@ -264,8 +266,10 @@ fn after_article(text: &str, buf: &mut String) -> Option<After> {
     }
     for pre in ["related ", "popular "] {
         if let Some(r) = t.strip_prefix(pre) {
-            let links = matches!(r, "posts" | "articles" | "stories" | "content")
-                && !(pre == "popular " && r == "content");
+            let links = matches!(
+                r,
+                "posts" | "articles" | "stories" | "content" | "reading" | "topics" | "guides"
+            ) && !(pre == "popular " && r == "content");
             return links.then_some(After::Other);
         }
     }
@@ -306,9 +310,12 @@ fn after_article(text: &str, buf: &mut String) -> Option<After> {
 /// Furniture that a line's words give away, whatever its neighbours: a cookie banner
 /// ("we use cookies to improve your experience"), "Privacy Policy", "Terms of Use",
 /// "All rights reserved", an image credit ("Photo: Getty Images"), an ad slot
-/// ("Advertisement"), a reading time ("5 min read"), "Please enable JavaScript"; and
-/// (`button`) the buttons and badges of forums and shops ("Joined: Mar 2010",
-/// "Posts: 158", "Improve this answer", "Add to cart", "Quick view").
+/// ("Advertisement"), a reading time ("5 min read"), "Please enable JavaScript", an
+/// outdated-browser warning, a consent manager's purposes ("Create profiles for
+/// personalised advertising 71 partners can use this purpose"); and (`button`) the
+/// buttons, badges and bylines of forums, shops and share bars ("Joined: Mar 2010",
+/// "Posts: 158", "Improve this answer", "answered Mar 26, 2019 at 16:59", "Add to cart",
+/// "Quick view", "Click to expand...", "Share on Pinterest").
 /// Fed one lowercased word at a time.
 #[derive(Default)]
 struct Legal {
@@ -321,13 +328,22 @@ struct Legal {
     read_time: bool,
     /// A button or badge, if the line holds nothing else (at most five words).
     button: bool,
+    /// A post's byline or badge, which runs longer than a button: "answered Mar 26,
+    /// 2019 at 16:59", "Last edited: Sep 6, 2022", "12k 5 gold badges 50 silver badges".
+    byline: bool,
+    /// Consent-manager vocabulary: "personalised advertising", "partners can use this
+    /// purpose", "precise geolocation".
+    consent: u8,
 }
 
 impl Legal {
     /// `colon`: the word is followed by a colon ("Photo:").
     fn word(&mut self, w: &str, colon: bool) {
-        // What the previous word was: 1 privacy, 2 terms, 3 terms of/and, 4 rights,
-        // 5 getty, 6 min, 7 enable, 8 a leading photo/image.
+        // Where a phrase stands after the previous word: 1 privacy, 2 terms, 3 terms
+        // of/and, 4 rights, 5 getty, 6 min, 7 enable, 8 a leading photo/image, 9-10
+        // improve this, 11 user, 12 add to / quick / sold / load, 13 last, 14 a badge
+        // colour, 15 click to, 16 copy to, 17 thread, 18 start, 19 hide / show,
+        // 20 share on, 21 reading, 22 out of date, 23 personalised, 24-25 use this.
         let prev = self.prev;
         let first = self.words == 0;
         self.words += 1;
@@ -344,8 +360,13 @@ impl Legal {
             "use" | "service" | "conditions" if prev == 3 => self.phrase = true,
             "rights" => self.prev = 4,
             "reserved" if prev == 4 => self.phrase = true,
+            "browser" if prev == 22 => self.phrase = true,
+            "partners" | "vendors" => {
+                self.context = true;
+                self.consent |= 4;
+            }
             "browser" | "consent" | "website" | "site" | "preferences" | "experience"
-            | "partners" | "tracking" => self.context = true,
+            | "tracking" => self.context = true,
             "photo" | "photos" | "image" | "images" | "credit" | "credits" | "photograph"
                 if first =>
             {
@@ -362,11 +383,7 @@ impl Legal {
             "enable" => self.prev = 7,
             "javascript" if prev == 7 => self.phrase = true,
             "posts" | "messages" if first && colon => self.button = true,
-            "joined" | "upvote" | "downvote" | "answered" | "asked" | "edited" | "modified"
-                if first =>
-            {
-                self.button = true;
-            }
+            "joined" | "upvote" | "downvote" | "modified" if first => self.button = true,
             "improve" if first => self.prev = 9,
             "this" if prev == 9 => self.prev = 10,
             "answer" | "question" if prev == 10 => self.button = true,
@@ -379,12 +396,46 @@ impl Legal {
             {
                 self.button = true;
             }
+            "answered" | "asked" | "edited" if first => self.byline = true,
+            "last" if first => self.prev = 13,
+            "edited" if prev == 13 => self.byline = true,
+            "gold" | "silver" | "bronze" => self.prev = 14,
+            b if prev == 14 && b.starts_with("badge") => self.byline = true,
+            "click" | "tap" if first => self.prev = 15,
+            "to" if prev == 15 => self.prev = 15,
+            "expand" | "enlarge" | "copy" if prev == 15 => self.button = true,
+            "copy" if first => self.prev = 16,
+            "to" if prev == 16 => self.prev = 16,
+            "clipboard" if prev == 16 => self.button = true,
+            "copied" | "tweet" if first => self.button = true,
+            "thread" if first => self.prev = 17,
+            "starter" if prev == 17 => self.button = true,
+            "start" if first => self.prev = 18,
+            "date" if prev == 18 => self.button = true,
+            "date" | "outdated" | "unsupported" | "alternative" => self.prev = 22,
+            "hide" | "toggle" | "show" if first => self.prev = 19,
+            "caption" | "captions" | "transcript" if prev == 19 => self.button = true,
+            "share" if first => self.prev = 20,
+            "on" | "this" | "via" if prev == 20 => self.prev = 20,
+            "article" | "post" | "story" | "page" | "facebook" | "twitter" | "x" | "linkedin"
+            | "pinterest" | "whatsapp" | "reddit" | "email"
+                if prev == 20 =>
+            {
+                self.button = true;
+            }
+            "reading" => self.prev = 21,
+            "time" if prev == 21 => self.read_time = true,
+            "personalised" | "personalized" | "precise" => self.prev = 23,
+            "advertising" | "ads" | "content" | "geolocation" if prev == 23 => self.consent |= 1,
+            "use" => self.prev = 24,
+            "this" if prev == 24 => self.prev = 25,
+            "purpose" if prev == 25 => self.consent |= 2,
             _ => {}
         }
     }
 
     fn button(&self) -> bool {
-        self.button && self.words <= 5
+        (self.button && self.words <= 5) || (self.byline && self.words <= 10)
     }
 
     fn found(&self) -> bool {
@@ -392,6 +443,7 @@ impl Legal {
             || (self.cookie && self.context)
             || (self.single && self.words == 1)
             || (self.read_time && self.words <= 4)
+            || (self.consent & 4 != 0 && self.consent & 3 != 0 && self.words <= 20)
     }
 }
 
@@ -469,6 +521,19 @@ mod tests {
         assert!(line("Joined: Mar 2010").button);
         assert!(line("Add to cart").button);
         assert!(!line("Add a pinch of salt and stir").button);
+        assert!(line("answered Mar 26, 2019 at 16:59").button);
+        assert!(line("Last edited: Sep 6, 2022").button);
+        assert!(line("12.4k55 gold badges5050 silver badges4646 bronze badges").button);
+        assert!(line("Click to expand...").button);
+        assert!(line("Share on Pinterest").button);
+        assert!(!line("Share your thoughts with the team").button);
+        assert!(line("Reading Time: 3 minutes").copyright);
+        assert!(line("You should upgrade or use an alternative browser.").copyright);
+        assert!(
+            line("Store and/or access information on a device 91 partners can use this purpose")
+                .copyright
+        );
+        assert!(!line("The partners met to discuss the purpose of the merger.").copyright);
         assert!(line("$36.00").price);
         assert_eq!(line("12 Comments").after_article, Some(After::Comments));
         assert!(line("3 thoughts on “Why bother”").after_article.is_some());
