@@ -27,8 +27,8 @@ const MIN_WRAP_CHARS: u32 = 40;
 /// sentence punctuation and `next` opens in lower case, mid-sentence.
 fn continues(prev: &Line, next: &Line) -> bool {
     prev.ending == Ending::None
-        && prev.chars >= MIN_WRAP_CHARS
-        && prev.words >= 5
+        && ((prev.chars >= MIN_WRAP_CHARS && prev.words >= 5)
+            || (prev.words >= 3 && open_end(prev.text)))
         && !next.opens_upper
         && next.text.starts_with(|c: char| c.is_lowercase())
 }
@@ -84,4 +84,37 @@ fn append(unit: &mut Line, next: &Line) {
     unit.ending = next.ending;
     unit.inner_stops += next.inner_stops;
     unit.separator = false;
+}
+
+/// Ends on a comma or a word that cannot end a sentence: the line breaks mid-sentence.
+fn open_end(text: &str) -> bool {
+    if text.ends_with(',') {
+        return true;
+    }
+    let last = text.rsplit(' ').next().unwrap_or("");
+    matches!(
+        last,
+        "and"
+            | "or"
+            | "the"
+            | "a"
+            | "an"
+            | "of"
+            | "to"
+            | "in"
+            | "for"
+            | "with"
+            | "on"
+            | "at"
+            | "by"
+            | "from"
+            | "that"
+            | "which"
+            | "is"
+            | "are"
+            | "was"
+            | "were"
+            | "as"
+            | "but"
+    )
 }
