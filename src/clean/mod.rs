@@ -220,6 +220,29 @@ pub(crate) fn push_lowercase(buf: &mut String, word: &str) {
     }
 }
 
+/// `s` without its leading and trailing non-alphanumeric chars, as
+/// `s.trim_matches(|c: char| !c.is_alphanumeric())` but stepping over ASCII a byte at a
+/// time: this trims every word of every page.
+pub(crate) fn trim_non_alnum(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut start = 0;
+    while start < b.len() && b[start].is_ascii() && !b[start].is_ascii_alphanumeric() {
+        start += 1;
+    }
+    let mut end = b.len();
+    while end > start && b[end - 1].is_ascii() && !b[end - 1].is_ascii_alphanumeric() {
+        end -= 1;
+    }
+    // Only ASCII was skipped, so both ends are char boundaries.
+    let t = &s[start..end];
+    match (t.as_bytes().first(), t.as_bytes().last()) {
+        (Some(&f), Some(&l)) if !f.is_ascii() || !l.is_ascii() => {
+            t.trim_matches(|c: char| !c.is_alphanumeric())
+        }
+        _ => t,
+    }
+}
+
 /// How many leading bytes [`sniff`] looks at.
 pub const SNIFF_BYTES: usize = 2048;
 
@@ -301,6 +324,26 @@ mod tests {
     #[test]
     fn builtin_rules_parse_and_compile() {
         Cleaner::new(&CleanConfig::default()).unwrap();
+    }
+
+    #[test]
+    fn trimming_non_alphanumerics() {
+        for s in [
+            "",
+            "-",
+            "«Hi»",
+            "(a)",
+            "...",
+            "a",
+            "–ø–",
+            "\u{2003}x\u{a0}",
+            "x’",
+            "’x",
+            "1.",
+        ] {
+            let want = s.trim_matches(|c: char| !c.is_alphanumeric());
+            assert_eq!(trim_non_alnum(s), want, "{s:?}");
+        }
     }
 
     #[test]

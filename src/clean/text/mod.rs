@@ -10,7 +10,7 @@ mod items;
 mod stopwords;
 pub mod template;
 
-use crate::clean::rules::{Rules, Verdict};
+use crate::clean::rules::{key_hash, Rules, Verdict};
 use crate::clean::Fnv;
 use crate::document::Block;
 use classify::Class;
@@ -139,9 +139,14 @@ impl TextCleaner {
         }
         let hard: Vec<Option<Verdict>> = lines
             .iter()
-            .map(|l| match self.rules.verdict(l.text) {
+            .map(|l| {
+                // One hash of the line's rule key serves both the rules and the template.
+                let key = key_hash(l.text);
+                (l, key, self.rules.verdict_keyed(l.text, key))
+            })
+            .map(|(l, key, verdict)| match verdict {
                 Some(v) => Some(v),
-                None if template.is_some_and(|t| t.contains(l.text)) => Some(Verdict::Drop),
+                None if template.is_some_and(|t| t.contains_key(key)) => Some(Verdict::Drop),
                 None if l.chars >= self.opts.min_repeat_chars
                     && seen.get(&l.shape).is_some_and(|&n| n > 2) =>
                 {

@@ -4,17 +4,24 @@
 //! each and [`TemplateLearner::finish`] once. A line counts once per page, however often
 //! the page repeats it.
 
+use crate::clean::rules::key_hash;
 use std::collections::{HashMap, HashSet};
 
 /// Lines learned as furniture for one group of pages (one site or one directory).
 #[derive(Debug, Clone, Default)]
 pub struct Template {
+    /// `rules::key_hash` of each line: case, repeated whitespace and outer punctuation
+    /// are ignored, as by the rules.
     lines: HashSet<u64>,
 }
 
 impl Template {
     pub fn contains(&self, line: &str) -> bool {
-        !self.lines.is_empty() && self.lines.contains(&line_hash(line))
+        self.contains_key(key_hash(line))
+    }
+    /// Whether the template holds the line with this `rules::key_hash`.
+    pub fn contains_key(&self, key: u64) -> bool {
+        !self.lines.is_empty() && self.lines.contains(&key)
     }
     pub fn len(&self) -> usize {
         self.lines.len()
@@ -66,7 +73,7 @@ impl TemplateLearner {
             .lines()
             .map(str::trim)
             .filter(|l| learnable(l))
-            .map(line_hash)
+            .map(key_hash)
             .collect();
         for h in distinct {
             *self.counts.entry(h).or_default() += 1;
@@ -100,35 +107,6 @@ impl TemplateLearner {
 /// often a quoted passage than a menu.
 fn learnable(line: &str) -> bool {
     !line.is_empty() && line.chars().count() <= 200 && line.chars().any(char::is_alphabetic)
-}
-
-/// A hash of the line's rule key (see `rules::line_key`: case, repeated whitespace and
-/// outer punctuation ignored), computed without building the key: learning hashes every
-/// line of every page, so this is the template's hot loop.
-fn line_hash(line: &str) -> u64 {
-    // FNV-1a, byte for byte what `clean::Fnv` computes over the key, inlined so that
-    // ASCII (nearly every line) skips the Unicode lowercasing machinery.
-    let trimmed = line.trim_matches(|c: char| !c.is_alphanumeric());
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut byte = |b: u8| h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    let mut utf8 = [0u8; 4];
-    for (n, word) in trimmed.split_whitespace().enumerate() {
-        if n > 0 {
-            byte(b' ');
-        }
-        if word.is_ascii() {
-            for &b in word.as_bytes() {
-                byte(b.to_ascii_lowercase());
-            }
-        } else {
-            for c in word.chars().flat_map(char::to_lowercase) {
-                for &b in c.encode_utf8(&mut utf8).as_bytes() {
-                    byte(b);
-                }
-            }
-        }
-    }
-    h
 }
 
 #[cfg(test)]
