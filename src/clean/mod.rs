@@ -223,8 +223,15 @@ pub(crate) fn push_lowercase(buf: &mut String, word: &str) {
 /// `s` without its leading and trailing non-alphanumeric chars, as
 /// `s.trim_matches(|c: char| !c.is_alphanumeric())` but stepping over ASCII a byte at a
 /// time: this trims every word of every page.
+#[inline]
 pub(crate) fn trim_non_alnum(s: &str) -> &str {
     let b = s.as_bytes();
+    // Most words and lines start and end with a letter or digit.
+    if b.first().is_some_and(u8::is_ascii_alphanumeric)
+        && b.last().is_some_and(u8::is_ascii_alphanumeric)
+    {
+        return s;
+    }
     let mut start = 0;
     while start < b.len() && b[start].is_ascii() && !b[start].is_ascii_alphanumeric() {
         start += 1;

@@ -1,9 +1,12 @@
 //! Per-line features: everything the classifier needs to know about one line on its own.
-//! Computed once per line (two scans, one reused buffer), so the classifier and its
+//! Computed once per line (one scan, one reused buffer), so the classifier and its
 //! fixpoint passes never look at the text again.
 
+mod scan;
+
 use super::stopwords::{Stopwords, NLANGS};
-use crate::clean::{is_wide, push_lowercase};
+use crate::clean::push_lowercase;
+use scan::Scan;
 
 /// How a line ends, which separates prose and headings from labels and fragments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,96 +61,40 @@ pub struct Line<'a> {
 }
 
 impl<'a> Line<'a> {
+    /// One pass over the line (see `scan`), then what is judged on the line as a whole.
     pub fn new(text: &'a str, sw: &Stopwords, buf: &mut String) -> Line<'a> {
-        let mut chars = 0u32;
-        let mut letters = 0u32;
-        let mut digits = 0u32;
-        let mut first_alnum: Option<char> = None;
-        let mut inner_stops = 0u32;
-        let mut prev = ' ';
-        let mut prev2 = ' ';
-        let mut copyright = false;
-        let mut currency = false;
-        let mut wide = 0u32;
-        let mut shape: u64 = 0xcbf2_9ce4_8422_2325;
-        let mut mix = |v: u32| shape = (shape ^ u64::from(v)).wrapping_mul(0x0100_0000_01b3);
-        for c in text.chars() {
-            chars += 1;
-            if c.is_alphabetic() {
-                mix(if c.is_ascii() {
-                    u32::from(c.to_ascii_lowercase())
-                } else {
-                    u32::from(c)
-                });
-            } else if c.is_numeric() && !prev.is_numeric() {
-                mix(u32::from('0'));
-            }
-            if is_wide(c) {
-                // Ideographs and kana carry a word's worth of text each, with no spaces
-                // between them: count them so CJK prose measures like Latin prose.
-                chars += 2;
-                wide += 1;
-            }
-            if c.is_alphabetic() {
-                letters += 1;
-                // "end. Next" — the space is `prev`, the period `prev2`.
-                if c.is_uppercase() && prev == ' ' && matches!(prev2, '.' | '?' | '!') {
-                    inner_stops += 1;
-                }
-            } else if c.is_numeric() {
-                digits += 1;
-            } else if c == '©' {
-                copyright = true;
-            } else if matches!(c, '$' | '€' | '£' | '¥' | '₹') {
-                currency = true;
-            }
-            if first_alnum.is_none() && c.is_alphanumeric() {
-                first_alnum = Some(c);
-            }
-            prev2 = prev;
-            prev = c;
-        }
-        let mut words = 0u32;
-        let mut stops = [0u16; NLANGS];
-        let mut glued = false;
-        let mut legal = Legal::default();
-        for raw in text.split_whitespace() {
-            let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
-            if w.is_empty() {
-                continue;
-            }
-            words += 1;
-            if w.chars().next().is_some_and(char::is_uppercase) {
-                glued |= switches(w) >= 2;
-            }
-            buf.clear();
-            push_lowercase(buf, w);
-            let mask = sw.mask(buf);
-            if mask != 0 {
-                for (i, s) in stops.iter_mut().enumerate() {
-                    *s += u16::from(mask >> i & 1);
-                }
-            } else if !copyright && buf == "copyright" {
-                copyright = true;
-            }
-            legal.word(buf, raw.ends_with(':'));
-        }
-        copyright |= legal.found();
-        let button = legal.button();
-        // Two ideographs make about one word of a spaced language.
-        words += wide / 2;
+        let scan = Scan::line(text, sw, buf);
+        let Scan {
+            letters,
+            digits,
+            inner_stops,
+            copyright,
+            currency,
+            wide,
+            shape,
+            ..
+        } = scan;
+        // Ideographs and kana carry a word's worth of text each, with no spaces between
+        // them: they count three times, so CJK prose measures like Latin prose.
+        let chars = (text.len() - scan.extra_bytes) as u32 + 2 * wide;
+        let copyright = copyright || scan.legal.found();
+        let button = scan.legal.button();
         Line {
             text,
             chars,
-            words,
-            stops,
+            // Two ideographs make about one word of a spaced language.
+            words: scan.words + wide / 2,
+            stops: scan.stops,
             letters,
             digits,
             ending: ending(text),
             inner_stops,
             separator: letters + digits == 0,
-            glued,
-            opens_upper: first_alnum.is_some_and(|c| c.is_uppercase() || c.is_numeric()),
+            glued: scan.glued,
+            opens_upper: text
+                .chars()
+                .find(|c| c.is_alphanumeric())
+                .is_some_and(|c| c.is_uppercase() || c.is_numeric()),
             copyright,
             after_article: chars <= 160
                 && text
@@ -293,6 +240,7 @@ fn after_article(text: &str, buf: &mut String) -> bool {
 /// "Posts: 158", "Improve this answer", "Add to cart", "Quick view").
 /// Fed one lowercased word at a time.
 #[derive(Default)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 struct Legal {
     words: u32,
     prev: u8,
@@ -307,7 +255,7 @@ struct Legal {
 
 impl Legal {
     /// `colon`: the word is followed by a colon ("Photo:").
-    fn word(&mut self, w: &str, colon: bool) {
+    fn word(&mut self, w: &[u8], colon: bool) {
         // What the previous word was: 1 privacy, 2 terms, 3 terms of/and, 4 rights,
         // 5 getty, 6 min, 7 enable, 8 a leading photo/image.
         let prev = self.prev;
@@ -315,48 +263,51 @@ impl Legal {
         self.words += 1;
         self.prev = 0;
         match w {
-            "cookie" | "cookies" => self.cookie = true,
-            "privacy" => {
+            b"cookie" | b"cookies" => self.cookie = true,
+            b"privacy" => {
                 self.context = true;
                 self.prev = 1;
             }
-            "policy" | "notice" if prev == 1 => self.phrase = true,
-            "terms" => self.prev = 2,
-            "of" | "and" if prev == 2 => self.prev = 3,
-            "use" | "service" | "conditions" if prev == 3 => self.phrase = true,
-            "rights" => self.prev = 4,
-            "reserved" if prev == 4 => self.phrase = true,
-            "browser" | "consent" | "website" | "site" | "preferences" | "experience"
-            | "partners" | "tracking" => self.context = true,
-            "photo" | "photos" | "image" | "images" | "credit" | "credits" | "photograph"
+            b"policy" | b"notice" if prev == 1 => self.phrase = true,
+            b"terms" => self.prev = 2,
+            b"of" | b"and" if prev == 2 => self.prev = 3,
+            b"use" | b"service" | b"conditions" if prev == 3 => self.phrase = true,
+            b"rights" => self.prev = 4,
+            b"reserved" if prev == 4 => self.phrase = true,
+            b"browser" | b"consent" | b"website" | b"site" | b"preferences" | b"experience"
+            | b"partners" | b"tracking" => self.context = true,
+            b"photo" | b"photos" | b"image" | b"images" | b"credit" | b"credits"
+            | b"photograph"
                 if first =>
             {
                 self.phrase |= colon;
                 self.prev = 8;
             }
-            "credit" | "courtesy" if prev == 8 => self.phrase = true,
-            "getty" => self.prev = 5,
-            "images" if prev == 5 => self.phrase = true,
-            "shutterstock" | "istock" => self.phrase = true,
-            "advertisement" | "sponsored" if first => self.single = true,
-            "min" => self.prev = 6,
-            "read" if prev == 6 => self.read_time = true,
-            "enable" => self.prev = 7,
-            "javascript" if prev == 7 => self.phrase = true,
-            "posts" | "messages" if first && colon => self.button = true,
-            "joined" | "upvote" | "downvote" | "answered" | "asked" | "edited" | "modified"
+            b"credit" | b"courtesy" if prev == 8 => self.phrase = true,
+            b"getty" => self.prev = 5,
+            b"images" if prev == 5 => self.phrase = true,
+            b"shutterstock" | b"istock" => self.phrase = true,
+            b"advertisement" | b"sponsored" if first => self.single = true,
+            b"min" => self.prev = 6,
+            b"read" if prev == 6 => self.read_time = true,
+            b"enable" => self.prev = 7,
+            b"javascript" if prev == 7 => self.phrase = true,
+            b"posts" | b"messages" if first && colon => self.button = true,
+            b"joined" | b"upvote" | b"downvote" | b"answered" | b"asked" | b"edited"
+            | b"modified"
                 if first =>
             {
                 self.button = true;
             }
-            "improve" if first => self.prev = 9,
-            "this" if prev == 9 => self.prev = 10,
-            "answer" | "question" if prev == 10 => self.button = true,
-            "user" => self.prev = 11,
-            "avatar" if prev == 11 => self.button = true,
-            "add" | "quick" | "sold" | "load" if first => self.prev = 12,
-            "to" | "a" if prev == 12 => self.prev = 12,
-            "cart" | "bag" | "basket" | "wishlist" | "comment" | "view" | "out" | "more"
+            b"improve" if first => self.prev = 9,
+            b"this" if prev == 9 => self.prev = 10,
+            b"answer" | b"question" if prev == 10 => self.button = true,
+            b"user" => self.prev = 11,
+            b"avatar" if prev == 11 => self.button = true,
+            b"add" | b"quick" | b"sold" | b"load" if first => self.prev = 12,
+            b"to" | b"a" if prev == 12 => self.prev = 12,
+            b"cart" | b"bag" | b"basket" | b"wishlist" | b"comment" | b"view" | b"out"
+            | b"more"
                 if prev == 12 =>
             {
                 self.button = true;
