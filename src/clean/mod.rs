@@ -221,8 +221,8 @@ pub(crate) fn push_lowercase(buf: &mut String, word: &str) {
 }
 
 /// `s` without its leading and trailing non-alphanumeric chars, as
-/// `s.trim_matches(|c: char| !c.is_alphanumeric())` but stepping over ASCII a byte at a
-/// time: this trims every word of every page.
+/// `s.trim_matches(|c: char| !c.is_alphanumeric())` but with no Unicode lookup where the
+/// ends are ASCII: this trims every word of every page.
 #[inline]
 pub(crate) fn trim_non_alnum(s: &str) -> &str {
     let b = s.as_bytes();
@@ -232,6 +232,12 @@ pub(crate) fn trim_non_alnum(s: &str) -> &str {
     {
         return s;
     }
+    trim_non_alnum_slow(s)
+}
+
+#[inline(never)]
+fn trim_non_alnum_slow(s: &str) -> &str {
+    let b = s.as_bytes();
     let mut start = 0;
     while start < b.len() && b[start].is_ascii() && !b[start].is_ascii_alphanumeric() {
         start += 1;
@@ -248,6 +254,61 @@ pub(crate) fn trim_non_alnum(s: &str) -> &str {
         }
         _ => t,
     }
+}
+
+/// `s.trim()`, without the Unicode lookups when both ends are visible ASCII.
+#[inline]
+pub(crate) fn trim(s: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b.is_ascii());
+    if visible(s.as_bytes().first()) && visible(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
+/// The trimmed, non-empty lines of `text`: what `text.lines().map(str::trim)` yields,
+/// less the empty ones. The text cleaner and the template learner split every page so;
+/// `lines` searches for each newline through the generic char searcher, a large share
+/// of the cost on short lines.
+pub(crate) fn text_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || loop {
+        if rest.is_empty() {
+            return None;
+        }
+        let (line, next) = match find_newline(rest.as_bytes()) {
+            // A newline is ASCII, so both sides of it are char boundaries.
+            Some(n) => (&rest[..n], &rest[n + 1..]),
+            None => (rest, ""),
+        };
+        rest = next;
+        // `lines` also drops a "\r" before the newline, which `trim` does too.
+        let line = trim(line);
+        if !line.is_empty() {
+            return Some(line);
+        }
+    })
+}
+
+/// The first `\n` in `b`, eight bytes at a time.
+fn find_newline(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut chunks = b.chunks_exact(8);
+    for (n, c) in (&mut chunks).enumerate() {
+        let x = u64::from_le_bytes(c.try_into().expect("eight bytes")) ^ (b'\n' as u64 * ONES);
+        // The lowest byte flagged is exactly the first zero byte of `x`.
+        let zero = x.wrapping_sub(ONES) & !x & (0x80 * ONES);
+        if zero != 0 {
+            return Some(n * 8 + zero.trailing_zeros() as usize / 8);
+        }
+    }
+    let done = b.len() - chunks.remainder().len();
+    chunks
+        .remainder()
+        .iter()
+        .position(|&c| c == b'\n')
+        .map(|p| done + p)
 }
 
 /// How many leading bytes [`sniff`] looks at.
@@ -350,6 +411,47 @@ mod tests {
         ] {
             let want = s.trim_matches(|c: char| !c.is_alphanumeric());
             assert_eq!(trim_non_alnum(s), want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn text_lines_are_the_trimmed_nonempty_lines() {
+        for t in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "a\r\nb\r\n\r\n  c  \n\n",
+            "one line longer than eight bytes\nand another one, also longer\n",
+            "\u{a0}x\u{a0}\n\t\n 12345678\n123456789\r",
+            "\n\n\n\n\n\n\n\n\nx\n\u{2003}\n",
+        ] {
+            let want: Vec<&str> = t.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+            assert_eq!(text_lines(t).collect::<Vec<_>>(), want, "{t:?}");
+        }
+        for s in [
+            "",
+            " ",
+            "x",
+            " x",
+            "x ",
+            "\u{a0}x",
+            "x\u{3000}",
+            "\x7f",
+            "ab",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn text_lines_and_trims_match_std(t in r"[ a\n\r\t.,!\u{a0}\u{3000}é’-]{0,40}") {
+            let want: Vec<&str> = t.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+            proptest::prop_assert_eq!(text_lines(&t).collect::<Vec<_>>(), want);
+            proptest::prop_assert_eq!(trim(&t), t.trim());
+            let alnum = t.trim_matches(|c: char| !c.is_alphanumeric());
+            proptest::prop_assert_eq!(trim_non_alnum(&t), alnum);
         }
     }
 

@@ -3,7 +3,7 @@
 //! They add to the classifier's judgement, they don't replace it: a line no rule names
 //! is left to the features. The built-in set ships as `config/furniture.toml`.
 
-use crate::clean::trim_non_alnum;
+use crate::clean::{trim, trim_non_alnum};
 use regex::RegexSet;
 use serde::Deserialize;
 
@@ -97,7 +97,7 @@ impl Rules {
     /// [`Rules::verdict`] for a caller that already has the line's `key_hash` (the text
     /// cleaner needs it for the site template too).
     pub fn verdict_keyed(&self, line: &str, key: u64) -> Option<Verdict> {
-        let line = line.trim();
+        let line = trim(line);
         if self.keep.is_match(line) {
             return Some(Verdict::Keep);
         }
@@ -179,8 +179,17 @@ fn general_key_hash(t: &str) -> u64 {
         len += 1;
     };
     let mut utf8 = [0u8; 4];
-    for c in t.chars() {
-        if c.is_whitespace() {
+    let mut i = 0;
+    while let Some(&b) = t.as_bytes().get(i) {
+        // ASCII a byte at a time; other chars decoded.
+        let (c, white) = if b.is_ascii() {
+            (char::from(b), matches!(b, b'\t'..=b'\r' | b' '))
+        } else {
+            let c = t[i..].chars().next().expect("a char starts here");
+            (c, c.is_whitespace())
+        };
+        i += c.len_utf8();
+        if white {
             space = true;
             continue;
         }

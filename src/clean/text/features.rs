@@ -330,6 +330,15 @@ impl Legal {
 
 /// Lower-to-upper case switches inside a word: "iPhone" 1, "HomeWorldRussia" 2.
 fn switches(w: &str) -> u32 {
+    if w.is_ascii() {
+        let mut n = 0;
+        let mut lower = false;
+        for b in w.bytes() {
+            n += u32::from(b.is_ascii_uppercase() && lower);
+            lower = b.is_ascii_lowercase();
+        }
+        return n;
+    }
     let mut n = 0;
     let mut lower = false;
     for c in w.chars() {

@@ -11,7 +11,7 @@ mod stopwords;
 pub mod template;
 
 use crate::clean::rules::{key_hash, Rules, Verdict};
-use crate::clean::Fnv;
+use crate::clean::{text_lines, Fnv};
 use crate::document::Block;
 use classify::Class;
 use features::{Ending, Line};
@@ -120,10 +120,7 @@ impl TextCleaner {
     pub fn clean(&self, text: &str, template: Option<&Template>) -> TextOutput {
         let template = template.filter(|_| self.opts.templates);
         let mut buf = String::new();
-        let mut lines: Vec<Line> = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
+        let mut lines: Vec<Line> = text_lines(text)
             .map(|l| Line::new(l, &self.stopwords, &mut buf))
             .collect();
         // A longer line that the page repeats three times or more is a teaser, a carousel

@@ -79,11 +79,10 @@ const SLOTS: usize = 2048;
 /// The longest word the table can hold, in bytes.
 const MAX_LEN: usize = 8;
 
-/// A word of at most `MAX_LEN` bytes as a table key.
+/// A word of at most `MAX_LEN` bytes as a table key: its bytes little-endian,
+/// zero-padded.
 fn pack(word: &[u8]) -> u64 {
-    let mut b = [0u8; 8];
-    b[..word.len()].copy_from_slice(word);
-    u64::from_le_bytes(b)
+    word.iter().rev().fold(0, |k, &b| k << 8 | u64::from(b))
 }
 
 fn slot_of(key: u64, len: usize) -> usize {
@@ -114,11 +113,20 @@ impl Stopwords {
 
     /// The languages (bit mask) listing `lower`, an already lowercased word.
     pub fn mask(&self, lower: &[u8]) -> u8 {
-        let len = lower.len();
+        if lower.len() > MAX_LEN {
+            return 0;
+        }
+        self.mask_packed(pack(lower), lower.len())
+    }
+
+    /// `mask` of a word of `len` bytes whose first eight bytes, zero-padded, are `key`
+    /// (as a little-endian `u64`): a caller with the word in a zeroed buffer saves the
+    /// packing.
+    #[inline]
+    pub fn mask_packed(&self, key: u64, len: usize) -> u8 {
         if len > MAX_LEN {
             return 0;
         }
-        let key = pack(lower);
         let mut at = slot_of(key, len);
         loop {
             let slot = &self.slots[at];

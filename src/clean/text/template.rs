@@ -5,6 +5,7 @@
 //! the page repeats it.
 
 use crate::clean::rules::key_hash;
+use crate::clean::text_lines;
 use std::collections::{HashMap, HashSet};
 
 /// Lines learned as furniture for one group of pages (one site or one directory).
@@ -36,6 +37,8 @@ impl Template {
 pub struct TemplateLearner {
     pages: usize,
     counts: HashMap<u64, u32>,
+    /// `observe`'s buffer.
+    keys: Vec<u64>,
     min_pages: usize,
     share: f64,
 }
@@ -62,6 +65,7 @@ impl TemplateLearner {
         TemplateLearner {
             pages: 0,
             counts: HashMap::new(),
+            keys: Vec::new(),
             min_pages: min_pages.max(2),
             share,
         }
@@ -69,13 +73,14 @@ impl TemplateLearner {
 
     pub fn observe(&mut self, text: &str) {
         self.pages += 1;
-        let distinct: HashSet<u64> = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| learnable(l))
-            .map(key_hash)
-            .collect();
-        for h in distinct {
+        // The page's distinct lines, sorted and deduplicated in a buffer kept from page
+        // to page rather than gathered in a fresh set for each.
+        let keys = &mut self.keys;
+        keys.clear();
+        keys.extend(text_lines(text).filter(|l| learnable(l)).map(key_hash));
+        keys.sort_unstable();
+        keys.dedup();
+        for &h in keys.iter() {
             *self.counts.entry(h).or_default() += 1;
         }
     }
@@ -106,7 +111,10 @@ impl TemplateLearner {
 /// too, but the classifier already handles most of them and a shared long line is more
 /// often a quoted passage than a menu.
 fn learnable(line: &str) -> bool {
-    !line.is_empty() && line.chars().count() <= 200 && line.chars().any(char::is_alphabetic)
+    // No more chars than bytes; an ASCII letter is a letter.
+    !line.is_empty()
+        && (line.len() <= 200 || line.chars().count() <= 200)
+        && (line.bytes().any(|b| b.is_ascii_alphabetic()) || line.chars().any(char::is_alphabetic))
 }
 
 #[cfg(test)]

@@ -204,32 +204,34 @@ impl Scan {
     /// Counts any char.
     fn char(&mut self, c: char) {
         self.extra_bytes += c.len_utf8() - 1;
+        // Each Unicode table looked up once: beyond ASCII they are binary searches.
+        let (alphabetic, numeric) = (c.is_alphabetic(), c.is_numeric());
         let mut mix = |v: u32| self.shape = (self.shape ^ u64::from(v)).wrapping_mul(FNV_PRIME);
-        if c.is_alphabetic() {
+        if alphabetic {
             mix(if c.is_ascii() {
                 u32::from(c.to_ascii_lowercase())
             } else {
                 u32::from(c)
             });
-        } else if c.is_numeric() && !self.numeric {
+        } else if numeric && !self.numeric {
             mix(u32::from('0'));
         }
         if is_wide(c) {
             self.wide += 1;
         }
-        if c.is_alphabetic() {
+        if alphabetic {
             self.letters += 1;
             if c.is_uppercase() && self.stop_space {
                 self.inner_stops += 1;
             }
-        } else if c.is_numeric() {
+        } else if numeric {
             self.digits += 1;
         } else if c == '©' {
             self.copyright = true;
         } else if matches!(c, '$' | '€' | '£' | '¥' | '₹') {
             self.currency = true;
         }
-        self.numeric = c.is_numeric();
+        self.numeric = numeric;
         self.stop_space = self.stop && c == ' ';
         self.stop = matches!(c, '.' | '?' | '!');
     }
@@ -251,17 +253,18 @@ impl Scan {
         }
         let colon = raw.ends_with(':');
         let mut stack = [0u8; STACK_WORD];
-        let lower: &[u8] = if ascii && w.len() <= STACK_WORD {
+        let (lower, mask): (&[u8], u8) = if ascii && w.len() <= STACK_WORD {
             for (l, b) in stack.iter_mut().zip(w.as_bytes()) {
                 *l = b.to_ascii_lowercase();
             }
-            &stack[..w.len()]
+            // Zero-padded: its first eight bytes are the stopword table's key.
+            let key = u64::from_le_bytes(stack[..8].try_into().expect("eight bytes"));
+            (&stack[..w.len()], sw.mask_packed(key, w.len()))
         } else {
             buf.clear();
             push_lowercase(buf, w);
-            buf.as_bytes()
+            (buf.as_bytes(), sw.mask(buf.as_bytes()))
         };
-        let mask = sw.mask(lower);
         if mask != 0 {
             for (s, n) in self.stops.iter_mut().zip(&STOP_COUNTS[usize::from(mask)]) {
                 *s += n;
