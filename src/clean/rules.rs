@@ -124,36 +124,45 @@ pub fn line_key(line: &str) -> String {
 
 /// A hash of `line_key(line)`: equal keys, equal hashes. Computed without building the
 /// key, since it runs over every line of every text page twice (template learning, then
-/// cleaning): an ASCII line whose whitespace is single spaces (nearly all of them) is its
-/// own key once lowercased, which is done and hashed eight bytes at a time.
+/// cleaning): a line whose whitespace is single spaces and whose chars beyond ASCII are
+/// lowercase already (nearly all of them) is its own key once its ASCII is lowercased,
+/// which is done and hashed eight bytes at a time.
 pub fn key_hash(line: &str) -> u64 {
     let t = trim_non_alnum(line);
-    ascii_key_hash(t.as_bytes()).unwrap_or_else(|| general_key_hash(t))
+    plain_key_hash(t).unwrap_or_else(|| general_key_hash(t))
 }
 
-/// `key_hash` of an already trimmed line that is ASCII with no control bytes and no two
-/// spaces in a row; `None` for any other line.
-fn ascii_key_hash(b: &[u8]) -> Option<u64> {
+/// `key_hash` of an already trimmed line with no control bytes, no two spaces in a row
+/// and no char beyond ASCII that is whitespace or changes when lowercased; `None` for
+/// any other line.
+fn plain_key_hash(t: &str) -> Option<u64> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // Whether the byte before the current chunk was a space.
     let mut space_before = false;
-    // Eight bytes of the line, lowercased; `None` if they are not plain ASCII.
+    let mut beyond_ascii = false;
+    // Eight bytes of the line with their ASCII lowercased; `None` if they hold a control
+    // byte or a run of spaces. The sums below work on the low seven bits of each byte
+    // so that they never carry into the next one; bytes of chars beyond ASCII (high bit
+    // set) are left alone.
     let mut lower = |x: u64| {
-        // Bytes under 0x80 only, so the sums below never carry into the next byte.
-        if x & HIGH != 0 || (x + 0x60 * ONES) & HIGH != HIGH {
-            return None; // non-ASCII, or a control byte (tab, newline...)
+        let low = x & !HIGH;
+        if ((low + 0x60 * ONES) | x) & HIGH != HIGH {
+            return None; // a control byte: tab, newline...
         }
+        let sp = x ^ (0x20 * ONES);
         // High bit set in each byte that is a space.
-        let spaces = !((x ^ (0x20 * ONES)) + 0x7f * ONES) & HIGH;
+        let spaces = !(((sp & !HIGH) + 0x7f * ONES) | sp) & HIGH;
         if spaces & (spaces >> 8) != 0 || (space_before && spaces & 0x80 != 0) {
             return None; // a run of spaces, which the key collapses
         }
         space_before = spaces >> 63 != 0;
-        // 'A'..='Z' are the bytes >= 0x41 and < 0x5b; they get 0x20 added.
-        let upper = (x + 0x3f * ONES) & !(x + 0x25 * ONES) & HIGH;
+        beyond_ascii |= x & HIGH != 0;
+        // 'A'..='Z' are the ASCII bytes >= 0x41 and < 0x5b; they get 0x20 added.
+        let upper = (low + 0x3f * ONES) & !(low + 0x25 * ONES) & !x & HIGH;
         Some(x | (upper >> 2))
     };
+    let b = t.as_bytes();
     let mut h = KeyHasher::default();
     let mut chunks = b.chunks_exact(8);
     for c in &mut chunks {
@@ -165,6 +174,17 @@ fn ascii_key_hash(b: &[u8]) -> Option<u64> {
         let mut last = [b'a'; 8];
         last[..rest.len()].copy_from_slice(rest);
         h.chunk(lower(u64::from_le_bytes(last))? & (u64::MAX >> (64 - 8 * rest.len())));
+    }
+    if beyond_ascii {
+        // Each char beyond ASCII must be its own key: no whitespace, lowercase already.
+        let mut i = 0;
+        while let Some(p) = b[i..].iter().position(|&b| b >= 0xc0) {
+            let c = t[i + p..].chars().next().expect("a char starts here");
+            if c.is_whitespace() || !c.to_lowercase().eq([c]) {
+                return None;
+            }
+            i += p + c.len_utf8();
+        }
     }
     Some(h.finish(b.len()))
 }
@@ -288,6 +308,9 @@ mod tests {
             "sixteen bytes!!!x",
             "[Share]  this   article ...",
             "\u{212A}elvin \u{3000} wide\u{a0}space",
+            "l’été est là — déjà vu, «n’est-ce pas»",
+            "Straße ǅemal Ⅻ Ⅻ",
+            "über\u{85}alles",
         ] {
             assert_eq!(key_hash(l), hash_of_key(l), "{l:?}");
         }
@@ -304,7 +327,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn key_hash_matches_for_any_line(l in r"[ a-zA-Z0-9.,:!\t\n\x0b\x0c\r\x7f@\[\]`{}Äßİ\u{212a}\u{a0}\u{2003}]{0,40}") {
+        fn key_hash_matches_for_any_line(l in r"[ a-zA-Z0-9.,:!\t\n\x0b\x0c\r\x7f@\[\]`{}Äßİéǅ’—\u{212a}\u{a0}\u{2003}\u{85}\u{9a}]{0,40}") {
             prop_assert_eq!(key_hash(&l), hash_of_key(&l));
         }
 
