@@ -268,7 +268,8 @@ impl KeyHasher {
     }
 }
 
-fn fold_mul(a: u64, b: u64) -> u64 {
+/// The 128-bit product of `a` and `b`, its halves xored: a cheap, thorough mix.
+pub(crate) fn fold_mul(a: u64, b: u64) -> u64 {
     let p = u128::from(a) * u128::from(b);
     p as u64 ^ (p >> 64) as u64
 }

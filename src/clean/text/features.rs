@@ -100,7 +100,7 @@ impl<'a> Line<'a> {
                 && text
                     .bytes()
                     .next()
-                    .is_some_and(|b| b"0123456789CJKLMPRTWYcjklmprtwy".contains(&b))
+                    .is_some_and(|b| b < 128 && OPENERS >> b & 1 != 0)
                 && after_article(text, buf),
             price: currency && chars <= 40,
             button,
@@ -139,6 +139,18 @@ impl<'a> Line<'a> {
             && self.digits * 3 < self.chars
     }
 }
+
+/// The bytes `after_article`'s phrases can open with, as a bit set (a slice's `contains`
+/// would call memchr for every line).
+const OPENERS: u128 = {
+    let s = b"0123456789CJKLMPRTWYcjklmprtwy";
+    let (mut set, mut i) = (0u128, 0);
+    while i < s.len() {
+        set |= 1 << s[i];
+        i += 1;
+    }
+    set
+};
 
 /// "12 Comments", "3 thoughts on “Title”", "Comments (4)", "Reader Interactions": the
 /// heading of the comments under an article (or of the reviews under a product), not "Add a comment" or "2 replies", which

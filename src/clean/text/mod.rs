@@ -11,15 +11,14 @@ mod stopwords;
 pub mod template;
 
 use crate::clean::rules::{key_hash, Rules, Verdict};
-use crate::clean::{text_lines, Fnv};
+use crate::clean::text_lines;
 use crate::document::Block;
 use classify::Class;
 use features::{Ending, Line};
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 use stopwords::Stopwords;
-use template::Template;
+use template::{Seeded, Template};
 
 /// Tunables of the text cleaner, `[clean.text]` in the config.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -128,7 +127,7 @@ impl TextCleaner {
         // no such repeats.
         // Lines compare by their shape (letters and numbers, case and punctuation aside),
         // which is already hashed.
-        let mut seen: HashMap<u64, u32, BuildHasherDefault<Fnv>> = HashMap::default();
+        let mut seen: HashMap<u64, u32, Seeded> = HashMap::default();
         for l in &lines {
             if self.opts.min_repeat_chars > 0 && l.chars >= self.opts.min_repeat_chars {
                 *seen.entry(l.shape).or_default() += 1;
