@@ -155,34 +155,41 @@ impl Scan {
             self.inner_stops += 1;
         }
         let (mut letters, mut digits, mut shape) = (self.letters, self.digits, self.shape);
-        let (mut numeric, mut currency) = (self.numeric, false);
-        let mut class = 0;
+        let mut currency = false;
+        // Whether the char before `bytes[j]` is numeric.
+        let numeric_before = |j: usize| {
+            if j == i {
+                self.numeric
+            } else {
+                CLASS[usize::from(bytes[j - 1])] & DIGIT != 0
+            }
+        };
         let mut j = i;
+        // Letters first: they are most of the bytes.
         while let Some(&b) = bytes.get(j) {
             let c = CLASS[usize::from(b)];
-            if c & (WHITE | HIGH) != 0 {
-                break;
-            }
-            class = c;
             if c & LETTER != 0 {
                 shape = (shape ^ u64::from(b | 0x20)).wrapping_mul(FNV_PRIME);
                 letters += 1;
+            } else if c & (WHITE | HIGH) != 0 {
+                break;
             } else if c & DIGIT != 0 {
                 // A run of digits shapes as one `0`.
-                if !numeric {
+                if !numeric_before(j) {
                     shape = (shape ^ u64::from(b'0')).wrapping_mul(FNV_PRIME);
                 }
                 digits += 1;
             } else if b == b'$' {
                 currency = true;
             }
-            numeric = c & DIGIT != 0;
             j += 1;
         }
+        // At least the first byte was taken: it is ASCII and no whitespace.
+        let last = CLASS[usize::from(bytes[j - 1])];
         (self.letters, self.digits, self.shape) = (letters, digits, shape);
-        self.numeric = numeric;
         self.currency |= currency;
-        self.stop = class & STOP != 0;
+        self.numeric = last & DIGIT != 0;
+        self.stop = last & STOP != 0;
         self.stop_space = false;
         j
     }
