@@ -235,15 +235,14 @@ pub(crate) fn trim_non_alnum(s: &str) -> &str {
 
 #[inline(never)]
 fn trim_non_alnum_slow(s: &str) -> &str {
+    // Up to the first and past the last byte that is alphanumeric or not ASCII.
+    let stop = |b: &u8| !b.is_ascii() || b.is_ascii_alphanumeric();
     let b = s.as_bytes();
-    let mut start = 0;
-    while start < b.len() && b[start].is_ascii() && !b[start].is_ascii_alphanumeric() {
-        start += 1;
-    }
-    let mut end = b.len();
-    while end > start && b[end - 1].is_ascii() && !b[end - 1].is_ascii_alphanumeric() {
-        end -= 1;
-    }
+    let start = b.iter().position(stop).unwrap_or(b.len());
+    let end = b[start..]
+        .iter()
+        .rposition(stop)
+        .map_or(start, |p| start + p + 1);
     // Only ASCII was skipped, so both ends are char boundaries.
     let t = &s[start..end];
     match (t.as_bytes().first(), t.as_bytes().last()) {

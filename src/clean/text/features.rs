@@ -343,13 +343,7 @@ impl Legal {
 /// Lower-to-upper case switches inside a word: "iPhone" 1, "HomeWorldRussia" 2.
 fn switches(w: &str) -> u32 {
     if w.is_ascii() {
-        let mut n = 0;
-        let mut lower = false;
-        for b in w.bytes() {
-            n += u32::from(b.is_ascii_uppercase() && lower);
-            lower = b.is_ascii_lowercase();
-        }
-        return n;
+        return ascii_switches(w);
     }
     let mut n = 0;
     let mut lower = false;
@@ -358,6 +352,17 @@ fn switches(w: &str) -> u32 {
             n += 1;
         }
         lower = c.is_lowercase();
+    }
+    n
+}
+
+/// `switches` of an ASCII word.
+fn ascii_switches(w: &str) -> u32 {
+    let mut n = 0;
+    let mut lower = false;
+    for b in w.bytes() {
+        n += u32::from(b.is_ascii_uppercase() && lower);
+        lower = b.is_ascii_lowercase();
     }
     n
 }

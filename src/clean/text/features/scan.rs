@@ -5,7 +5,7 @@
 //! path a char at a time, with the same results.
 
 use super::super::stopwords::{Stopwords, NLANGS};
-use super::{switches, Legal};
+use super::{ascii_switches, switches, Legal};
 use crate::clean::{is_wide, push_lowercase, trim_non_alnum};
 
 /// What `Line::new` counts, char by char and word by word.
@@ -256,7 +256,11 @@ impl Scan {
             w.chars().next().is_some_and(char::is_uppercase)
         };
         if upper {
-            self.glued |= switches(w) >= 2;
+            self.glued |= if ascii {
+                ascii_switches(w)
+            } else {
+                switches(w)
+            } >= 2;
         }
         let colon = raw.ends_with(':');
         let mut stack = [0u8; STACK_WORD];
