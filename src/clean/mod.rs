@@ -167,9 +167,7 @@ impl Cleaner {
         // NULs survive decoding and confuse every downstream consumer of "text". A
         // U+FEFF left in the text (a second BOM, or one mid-file) would be read as a BOM
         // when the output is cleaned again, so cleaning would not be idempotent.
-        // Two single-char searches (memchr underneath) rather than one `contains` with a
-        // char predicate, which decodes every char: this runs over every page.
-        let has_junk = page.contains('\0') || page.contains('\u{FEFF}');
+        let has_junk = has_junk(&page);
         let page = if has_junk {
             page.replace(['\0', '\u{FEFF}'], "")
         } else {
@@ -218,6 +216,96 @@ pub(crate) fn push_lowercase(buf: &mut String, word: &str) {
     } else {
         buf.extend(word.chars().flat_map(char::to_lowercase));
     }
+}
+
+/// `s` without its leading and trailing non-alphanumeric chars, as
+/// `s.trim_matches(|c: char| !c.is_alphanumeric())` but with no Unicode lookup where the
+/// ends are ASCII: this trims every word of every page.
+#[inline]
+pub(crate) fn trim_non_alnum(s: &str) -> &str {
+    let b = s.as_bytes();
+    // Most words and lines start and end with a letter or digit.
+    if b.first().is_some_and(u8::is_ascii_alphanumeric)
+        && b.last().is_some_and(u8::is_ascii_alphanumeric)
+    {
+        return s;
+    }
+    trim_non_alnum_slow(s)
+}
+
+#[inline(never)]
+fn trim_non_alnum_slow(s: &str) -> &str {
+    // Up to the first and past the last byte that is alphanumeric or not ASCII.
+    let stop = |b: &u8| !b.is_ascii() || b.is_ascii_alphanumeric();
+    let b = s.as_bytes();
+    let start = b.iter().position(stop).unwrap_or(b.len());
+    let end = b[start..]
+        .iter()
+        .rposition(stop)
+        .map_or(start, |p| start + p + 1);
+    // Only ASCII was skipped, so both ends are char boundaries.
+    let t = &s[start..end];
+    match (t.as_bytes().first(), t.as_bytes().last()) {
+        (Some(&f), Some(&l)) if !f.is_ascii() || !l.is_ascii() => {
+            t.trim_matches(|c: char| !c.is_alphanumeric())
+        }
+        _ => t,
+    }
+}
+
+/// `s.trim()`, without the Unicode lookups when both ends are visible ASCII.
+#[inline]
+pub(crate) fn trim(s: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b.is_ascii());
+    if visible(s.as_bytes().first()) && visible(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
+/// The trimmed, non-empty lines of `text`: what `text.lines().map(str::trim)` yields,
+/// less the empty ones. The text cleaner and the template learner split every page so;
+/// `lines` searches for each newline through the generic char searcher, a large share
+/// of the cost on short lines.
+pub(crate) fn text_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || loop {
+        if rest.is_empty() {
+            return None;
+        }
+        let (line, next) = match find_newline(rest.as_bytes()) {
+            // A newline is ASCII, so both sides of it are char boundaries.
+            Some(n) => (&rest[..n], &rest[n + 1..]),
+            None => (rest, ""),
+        };
+        rest = next;
+        // `lines` also drops a "\r" before the newline, which `trim` does too.
+        let line = trim(line);
+        if !line.is_empty() {
+            return Some(line);
+        }
+    })
+}
+
+/// The first `\n` in `b`, eight bytes at a time.
+fn find_newline(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut chunks = b.chunks_exact(8);
+    for (n, c) in (&mut chunks).enumerate() {
+        let x = u64::from_le_bytes(c.try_into().expect("eight bytes")) ^ (b'\n' as u64 * ONES);
+        // The lowest byte flagged is exactly the first zero byte of `x`.
+        let zero = x.wrapping_sub(ONES) & !x & (0x80 * ONES);
+        if zero != 0 {
+            return Some(n * 8 + zero.trailing_zeros() as usize / 8);
+        }
+    }
+    let done = b.len() - chunks.remainder().len();
+    chunks
+        .remainder()
+        .iter()
+        .position(|&c| c == b'\n')
+        .map(|p| done + p)
 }
 
 /// How many leading bytes [`sniff`] looks at.
@@ -271,11 +359,34 @@ fn looks_binary(bytes: &[u8]) -> bool {
         return false;
     }
     let head = &bytes[..bytes.len().min(8192)];
-    let control = head
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C))
-        .count();
+    // Counted in byte lanes, 255 bytes at a time, which the compiler vectorizes: this
+    // runs over the start of every page.
+    let control: usize = head
+        .chunks(255)
+        .map(|c| {
+            let n: u8 = c
+                .iter()
+                .map(|&b| u8::from(b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C)))
+                .sum();
+            usize::from(n)
+        })
+        .sum();
     control * 100 > head.len() * 2 // more than 2%
+}
+
+/// Whether the page holds a NUL or a U+FEFF. One pass, eight bytes at a time, for the
+/// bytes that start them (0x00 and 0xEF), and a closer look only if there is one: this
+/// runs over every page, twice when templates are learned.
+fn has_junk(page: &str) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // Exact as to whether any byte of `x` is zero.
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & (0x80 * ONES) != 0;
+    let mut chunks = page.as_bytes().chunks_exact(8);
+    let maybe = chunks.any(|c| {
+        let x = u64::from_le_bytes(c.try_into().expect("eight bytes"));
+        zero(x) || zero(x ^ (0xef * ONES))
+    }) || chunks.remainder().iter().any(|&b| b == 0 || b == 0xef);
+    maybe && (page.contains('\0') || page.contains('\u{FEFF}'))
 }
 
 fn fill_from_url(meta: &mut Metadata, url: Option<&str>) {
@@ -301,6 +412,82 @@ mod tests {
     #[test]
     fn builtin_rules_parse_and_compile() {
         Cleaner::new(&CleanConfig::default()).unwrap();
+    }
+
+    #[test]
+    fn trimming_non_alphanumerics() {
+        for s in [
+            "",
+            "-",
+            "«Hi»",
+            "(a)",
+            "...",
+            "a",
+            "–ø–",
+            "\u{2003}x\u{a0}",
+            "x’",
+            "’x",
+            "1.",
+        ] {
+            let want = s.trim_matches(|c: char| !c.is_alphanumeric());
+            assert_eq!(trim_non_alnum(s), want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn text_lines_are_the_trimmed_nonempty_lines() {
+        for t in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "a\r\nb\r\n\r\n  c  \n\n",
+            "one line longer than eight bytes\nand another one, also longer\n",
+            "\u{a0}x\u{a0}\n\t\n 12345678\n123456789\r",
+            "\n\n\n\n\n\n\n\n\nx\n\u{2003}\n",
+        ] {
+            let want: Vec<&str> = t.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+            assert_eq!(text_lines(t).collect::<Vec<_>>(), want, "{t:?}");
+        }
+        for s in [
+            "",
+            " ",
+            "x",
+            " x",
+            "x ",
+            "\u{a0}x",
+            "x\u{3000}",
+            "\x7f",
+            "ab",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn text_lines_and_trims_match_std(t in r"[ a\n\r\t.,!\u{a0}\u{3000}é’-]{0,40}") {
+            let want: Vec<&str> = t.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+            proptest::prop_assert_eq!(text_lines(&t).collect::<Vec<_>>(), want);
+            proptest::prop_assert_eq!(trim(&t), t.trim());
+            let alnum = t.trim_matches(|c: char| !c.is_alphanumeric());
+            proptest::prop_assert_eq!(trim_non_alnum(&t), alnum);
+        }
+    }
+
+    #[test]
+    fn junk_is_found() {
+        for (t, junk) in [
+            ("", false),
+            ("plain text, long enough for chunks", false),
+            ("x\0", true),
+            ("a\u{FEFF}b", true),
+            ("fullwidth，comma and more text after it", false),
+            ("0123456\0", true),
+            ("01234567\u{FEFF}", true),
+        ] {
+            assert_eq!(has_junk(t), junk, "{t:?}");
+        }
     }
 
     #[test]

@@ -1,9 +1,12 @@
 //! Per-line features: everything the classifier needs to know about one line on its own.
-//! Computed once per line (two scans, one reused buffer), so the classifier and its
+//! Computed once per line (one scan, one reused buffer), so the classifier and its
 //! fixpoint passes never look at the text again.
 
+mod scan;
+
 use super::stopwords::{Stopwords, NLANGS};
-use crate::clean::{is_wide, push_lowercase};
+use crate::clean::push_lowercase;
+use scan::Scan;
 
 /// How a line ends, which separates prose and headings from labels and fragments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,102 +72,46 @@ pub struct Line<'a> {
 }
 
 impl<'a> Line<'a> {
+    /// One pass over the line (see `scan`), then what is judged on the line as a whole.
     pub fn new(text: &'a str, sw: &Stopwords, buf: &mut String) -> Line<'a> {
-        let mut chars = 0u32;
-        let mut letters = 0u32;
-        let mut digits = 0u32;
-        let mut first_alnum: Option<char> = None;
-        let mut inner_stops = 0u32;
-        let mut prev = ' ';
-        let mut prev2 = ' ';
-        let mut copyright = false;
-        let mut currency = false;
-        let mut wide = 0u32;
-        let mut shape: u64 = 0xcbf2_9ce4_8422_2325;
-        let mut mix = |v: u32| shape = (shape ^ u64::from(v)).wrapping_mul(0x0100_0000_01b3);
-        for c in text.chars() {
-            chars += 1;
-            if c.is_alphabetic() {
-                mix(if c.is_ascii() {
-                    u32::from(c.to_ascii_lowercase())
-                } else {
-                    u32::from(c)
-                });
-            } else if c.is_numeric() && !prev.is_numeric() {
-                mix(u32::from('0'));
-            }
-            if is_wide(c) {
-                // Ideographs and kana carry a word's worth of text each, with no spaces
-                // between them: count them so CJK prose measures like Latin prose.
-                chars += 2;
-                wide += 1;
-            }
-            if c.is_alphabetic() {
-                letters += 1;
-                // "end. Next" — the space is `prev`, the period `prev2`.
-                if c.is_uppercase() && prev == ' ' && matches!(prev2, '.' | '?' | '!') {
-                    inner_stops += 1;
-                }
-            } else if c.is_numeric() {
-                digits += 1;
-            } else if c == '©' {
-                copyright = true;
-            } else if matches!(c, '$' | '€' | '£' | '¥' | '₹') {
-                currency = true;
-            }
-            if first_alnum.is_none() && c.is_alphanumeric() {
-                first_alnum = Some(c);
-            }
-            prev2 = prev;
-            prev = c;
-        }
-        let mut words = 0u32;
-        let mut stops = [0u16; NLANGS];
-        let mut glued = false;
-        let mut legal = Legal::default();
-        for raw in text.split_whitespace() {
-            let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
-            if w.is_empty() {
-                continue;
-            }
-            words += 1;
-            if w.chars().next().is_some_and(char::is_uppercase) {
-                glued |= switches(w) >= 2;
-            }
-            buf.clear();
-            push_lowercase(buf, w);
-            let mask = sw.mask(buf);
-            if mask != 0 {
-                for (i, s) in stops.iter_mut().enumerate() {
-                    *s += u16::from(mask >> i & 1);
-                }
-            } else if !copyright && buf == "copyright" {
-                copyright = true;
-            }
-            legal.word(buf, raw.ends_with(':'));
-        }
-        copyright |= legal.found();
-        let button = legal.button();
-        // Two ideographs make about one word of a spaced language.
-        words += wide / 2;
+        let scan = Scan::line(text, sw, buf);
+        let Scan {
+            letters,
+            digits,
+            inner_stops,
+            copyright,
+            currency,
+            wide,
+            shape,
+            ..
+        } = scan;
+        // Ideographs and kana carry a word's worth of text each, with no spaces between
+        // them: they count three times, so CJK prose measures like Latin prose.
+        let chars = (text.len() - scan.extra_bytes) as u32 + 2 * wide;
+        let copyright = copyright || scan.legal.found();
+        let button = scan.legal.button();
         Line {
             text,
             chars,
-            words,
-            stops,
+            // Two ideographs make about one word of a spaced language.
+            words: scan.words + wide / 2,
+            stops: scan.stops,
             letters,
             digits,
             ending: ending(text),
             inner_stops,
             separator: letters + digits == 0,
-            glued,
-            opens_upper: first_alnum.is_some_and(|c| c.is_uppercase() || c.is_numeric()),
+            glued: scan.glued,
+            opens_upper: text
+                .chars()
+                .find(|c| c.is_alphanumeric())
+                .is_some_and(|c| c.is_uppercase() || c.is_numeric()),
             copyright,
             after_article: if chars <= 160
                 && text
                     .bytes()
                     .next()
-                    .is_some_and(|b| b"0123456789CJKLMPRTWYcjklmprtwy".contains(&b))
+                    .is_some_and(|b| b < 128 && OPENERS >> b & 1 != 0)
             {
                 after_article(text, buf)
             } else {
@@ -207,6 +154,18 @@ impl<'a> Line<'a> {
             && self.digits * 3 < self.chars
     }
 }
+
+/// The bytes `after_article`'s phrases can open with, as a bit set (a slice's `contains`
+/// would call memchr for every line).
+const OPENERS: u128 = {
+    let s = b"0123456789CJKLMPRTWYcjklmprtwy";
+    let (mut set, mut i) = (0u128, 0);
+    while i < s.len() {
+        set |= 1 << s[i];
+        i += 1;
+    }
+    set
+};
 
 /// "12 Comments", "3 thoughts on “Title”", "Comments (4)", "Reader Interactions": the
 /// heading of the comments under an article (or of the reviews under a product), not "Add a comment" or "2 replies", which
@@ -318,6 +277,7 @@ fn after_article(text: &str, buf: &mut String) -> Option<After> {
 /// "Quick view", "Click to expand...", "Share on Pinterest").
 /// Fed one lowercased word at a time.
 #[derive(Default)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 struct Legal {
     words: u32,
     prev: u8,
@@ -338,7 +298,7 @@ struct Legal {
 
 impl Legal {
     /// `colon`: the word is followed by a colon ("Photo:").
-    fn word(&mut self, w: &str, colon: bool) {
+    fn word(&mut self, w: &[u8], colon: bool) {
         // Where a phrase stands after the previous word: 1 privacy, 2 terms, 3 terms
         // of/and, 4 rights, 5 getty, 6 min, 7 enable, 8 a leading photo/image, 9-10
         // improve this, 11 user, 12 add to / quick / sold / load, 13 last, 14 a badge
@@ -349,87 +309,91 @@ impl Legal {
         self.words += 1;
         self.prev = 0;
         match w {
-            "cookie" | "cookies" => self.cookie = true,
-            "privacy" => {
+            b"cookie" | b"cookies" => self.cookie = true,
+            b"privacy" => {
                 self.context = true;
                 self.prev = 1;
             }
-            "policy" | "notice" if prev == 1 => self.phrase = true,
-            "terms" => self.prev = 2,
-            "of" | "and" if prev == 2 => self.prev = 3,
-            "use" | "service" | "conditions" if prev == 3 => self.phrase = true,
-            "rights" => self.prev = 4,
-            "reserved" if prev == 4 => self.phrase = true,
-            "browser" if prev == 22 => self.phrase = true,
-            "partners" | "vendors" => {
+            b"policy" | b"notice" if prev == 1 => self.phrase = true,
+            b"terms" => self.prev = 2,
+            b"of" | b"and" if prev == 2 => self.prev = 3,
+            b"use" | b"service" | b"conditions" if prev == 3 => self.phrase = true,
+            b"rights" => self.prev = 4,
+            b"reserved" if prev == 4 => self.phrase = true,
+            b"browser" if prev == 22 => self.phrase = true,
+            b"partners" | b"vendors" => {
                 self.context = true;
                 self.consent |= 4;
             }
-            "browser" | "consent" | "website" | "site" | "preferences" | "experience"
-            | "tracking" => self.context = true,
-            "photo" | "photos" | "image" | "images" | "credit" | "credits" | "photograph"
+            b"browser" | b"consent" | b"website" | b"site" | b"preferences" | b"experience"
+            | b"tracking" => self.context = true,
+            b"photo" | b"photos" | b"image" | b"images" | b"credit" | b"credits"
+            | b"photograph"
                 if first =>
             {
                 self.phrase |= colon;
                 self.prev = 8;
             }
-            "credit" | "courtesy" if prev == 8 => self.phrase = true,
-            "getty" => self.prev = 5,
-            "images" if prev == 5 => self.phrase = true,
-            "shutterstock" | "istock" => self.phrase = true,
-            "advertisement" | "sponsored" if first => self.single = true,
-            "min" => self.prev = 6,
-            "read" if prev == 6 => self.read_time = true,
-            "enable" => self.prev = 7,
-            "javascript" if prev == 7 => self.phrase = true,
-            "posts" | "messages" if first && colon => self.button = true,
-            "joined" | "upvote" | "downvote" | "modified" if first => self.button = true,
-            "improve" if first => self.prev = 9,
-            "this" if prev == 9 => self.prev = 10,
-            "answer" | "question" if prev == 10 => self.button = true,
-            "user" => self.prev = 11,
-            "avatar" if prev == 11 => self.button = true,
-            "add" | "quick" | "sold" | "load" if first => self.prev = 12,
-            "to" | "a" if prev == 12 => self.prev = 12,
-            "cart" | "bag" | "basket" | "wishlist" | "comment" | "view" | "out" | "more"
+            b"credit" | b"courtesy" if prev == 8 => self.phrase = true,
+            b"getty" => self.prev = 5,
+            b"images" if prev == 5 => self.phrase = true,
+            b"shutterstock" | b"istock" => self.phrase = true,
+            b"advertisement" | b"sponsored" if first => self.single = true,
+            b"min" => self.prev = 6,
+            b"read" if prev == 6 => self.read_time = true,
+            b"enable" => self.prev = 7,
+            b"javascript" if prev == 7 => self.phrase = true,
+            b"posts" | b"messages" if first && colon => self.button = true,
+            b"joined" | b"upvote" | b"downvote" | b"modified" if first => self.button = true,
+            b"improve" if first => self.prev = 9,
+            b"this" if prev == 9 => self.prev = 10,
+            b"answer" | b"question" if prev == 10 => self.button = true,
+            b"user" => self.prev = 11,
+            b"avatar" if prev == 11 => self.button = true,
+            b"add" | b"quick" | b"sold" | b"load" if first => self.prev = 12,
+            b"to" | b"a" if prev == 12 => self.prev = 12,
+            b"cart" | b"bag" | b"basket" | b"wishlist" | b"comment" | b"view" | b"out"
+            | b"more"
                 if prev == 12 =>
             {
                 self.button = true;
             }
-            "answered" | "asked" | "edited" if first => self.byline = true,
-            "last" if first => self.prev = 13,
-            "edited" if prev == 13 => self.byline = true,
-            "gold" | "silver" | "bronze" => self.prev = 14,
-            b if prev == 14 && b.starts_with("badge") => self.byline = true,
-            "click" | "tap" if first => self.prev = 15,
-            "to" if prev == 15 => self.prev = 15,
-            "expand" | "enlarge" | "copy" if prev == 15 => self.button = true,
-            "copy" if first => self.prev = 16,
-            "to" if prev == 16 => self.prev = 16,
-            "clipboard" if prev == 16 => self.button = true,
-            "copied" | "tweet" if first => self.button = true,
-            "thread" if first => self.prev = 17,
-            "starter" if prev == 17 => self.button = true,
-            "start" if first => self.prev = 18,
-            "date" if prev == 18 => self.button = true,
-            "date" | "outdated" | "unsupported" | "alternative" => self.prev = 22,
-            "hide" | "toggle" | "show" if first => self.prev = 19,
-            "caption" | "captions" | "transcript" if prev == 19 => self.button = true,
-            "share" if first => self.prev = 20,
-            "on" | "this" | "via" if prev == 20 => self.prev = 20,
-            "article" | "post" | "story" | "page" | "facebook" | "twitter" | "x" | "linkedin"
-            | "pinterest" | "whatsapp" | "reddit" | "email"
+            b"answered" | b"asked" | b"edited" if first => self.byline = true,
+            b"last" if first => self.prev = 13,
+            b"edited" if prev == 13 => self.byline = true,
+            b"gold" | b"silver" | b"bronze" => self.prev = 14,
+            b if prev == 14 && b.starts_with(b"badge") => self.byline = true,
+            b"click" | b"tap" if first => self.prev = 15,
+            b"to" if prev == 15 => self.prev = 15,
+            b"expand" | b"enlarge" | b"copy" if prev == 15 => self.button = true,
+            b"copy" if first => self.prev = 16,
+            b"to" if prev == 16 => self.prev = 16,
+            b"clipboard" if prev == 16 => self.button = true,
+            b"copied" | b"tweet" if first => self.button = true,
+            b"thread" if first => self.prev = 17,
+            b"starter" if prev == 17 => self.button = true,
+            b"start" if first => self.prev = 18,
+            b"date" if prev == 18 => self.button = true,
+            b"date" | b"outdated" | b"unsupported" | b"alternative" => self.prev = 22,
+            b"hide" | b"toggle" | b"show" if first => self.prev = 19,
+            b"caption" | b"captions" | b"transcript" if prev == 19 => self.button = true,
+            b"share" if first => self.prev = 20,
+            b"on" | b"this" | b"via" if prev == 20 => self.prev = 20,
+            b"article" | b"post" | b"story" | b"page" | b"facebook" | b"twitter" | b"x"
+            | b"linkedin" | b"pinterest" | b"whatsapp" | b"reddit" | b"email"
                 if prev == 20 =>
             {
                 self.button = true;
             }
-            "reading" => self.prev = 21,
-            "time" if prev == 21 => self.read_time = true,
-            "personalised" | "personalized" | "precise" => self.prev = 23,
-            "advertising" | "ads" | "content" | "geolocation" if prev == 23 => self.consent |= 1,
-            "use" => self.prev = 24,
-            "this" if prev == 24 => self.prev = 25,
-            "purpose" if prev == 25 => self.consent |= 2,
+            b"reading" => self.prev = 21,
+            b"time" if prev == 21 => self.read_time = true,
+            b"personalised" | b"personalized" | b"precise" => self.prev = 23,
+            b"advertising" | b"ads" | b"content" | b"geolocation" if prev == 23 => {
+                self.consent |= 1
+            }
+            b"use" => self.prev = 24,
+            b"this" if prev == 24 => self.prev = 25,
+            b"purpose" if prev == 25 => self.consent |= 2,
             _ => {}
         }
     }
@@ -449,6 +413,9 @@ impl Legal {
 
 /// Lower-to-upper case switches inside a word: "iPhone" 1, "HomeWorldRussia" 2.
 fn switches(w: &str) -> u32 {
+    if w.is_ascii() {
+        return ascii_switches(w);
+    }
     let mut n = 0;
     let mut lower = false;
     for c in w.chars() {
@@ -456,6 +423,17 @@ fn switches(w: &str) -> u32 {
             n += 1;
         }
         lower = c.is_lowercase();
+    }
+    n
+}
+
+/// `switches` of an ASCII word.
+fn ascii_switches(w: &str) -> u32 {
+    let mut n = 0;
+    let mut lower = false;
+    for b in w.bytes() {
+        n += u32::from(b.is_ascii_uppercase() && lower);
+        lower = b.is_ascii_lowercase();
     }
     n
 }

@@ -11,16 +11,15 @@ mod stopwords;
 pub mod template;
 mod wrap;
 
-use crate::clean::rules::{Rules, Verdict};
-use crate::clean::Fnv;
+use crate::clean::rules::{key_hash, Rules, Verdict};
+use crate::clean::text_lines;
 use crate::document::Block;
 use classify::Class;
 use features::{Ending, Line};
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 use stopwords::Stopwords;
-use template::Template;
+use template::{Seeded, Template};
 
 /// Tunables of the text cleaner, `[clean.text]` in the config.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -121,10 +120,7 @@ impl TextCleaner {
     pub fn clean(&self, text: &str, template: Option<&Template>) -> TextOutput {
         let template = template.filter(|_| self.opts.templates);
         let mut buf = String::new();
-        let mut lines: Vec<Line> = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
+        let mut lines: Vec<Line> = text_lines(text)
             .map(|l| Line::new(l, &self.stopwords, &mut buf))
             .collect();
         // A longer line that the page repeats three times or more is a teaser, a carousel
@@ -132,7 +128,7 @@ impl TextCleaner {
         // no such repeats.
         // Lines compare by their shape (letters and numbers, case and punctuation aside),
         // which is already hashed.
-        let mut seen: HashMap<u64, u32, BuildHasherDefault<Fnv>> = HashMap::default();
+        let mut seen: HashMap<u64, u32, Seeded> = HashMap::default();
         for l in &lines {
             if self.opts.min_repeat_chars > 0 && l.chars >= self.opts.min_repeat_chars {
                 *seen.entry(l.shape).or_default() += 1;
@@ -140,9 +136,14 @@ impl TextCleaner {
         }
         let hard: Vec<Option<Verdict>> = lines
             .iter()
-            .map(|l| match self.rules.verdict(l.text) {
+            .map(|l| {
+                // One hash of the line's rule key serves both the rules and the template.
+                let key = key_hash(l.text);
+                (l, key, self.rules.verdict_keyed(l.text, key))
+            })
+            .map(|(l, key, verdict)| match verdict {
                 Some(v) => Some(v),
-                None if template.is_some_and(|t| t.contains(l.text)) => Some(Verdict::Drop),
+                None if template.is_some_and(|t| t.contains_key(key)) => Some(Verdict::Drop),
                 None if l.chars >= self.opts.min_repeat_chars
                     && seen.get(&l.shape).is_some_and(|&n| n > 2) =>
                 {

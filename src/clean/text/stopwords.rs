@@ -5,10 +5,6 @@
 //! The lists are short on purpose: the 100-odd most frequent function words carry nearly
 //! all of the signal jusText gets from its much longer lists, and they stay cheap to embed.
 
-use crate::clean::Fnv;
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
-
 pub const LANGS: [&str; 7] = ["en", "de", "fr", "es", "it", "pt", "nl"];
 pub const NLANGS: usize = LANGS.len();
 
@@ -60,24 +56,88 @@ wil worden wordt zal ze zelf zich zij zijn zo zonder zou";
 const LISTS: [&str; NLANGS] = [EN, DE, FR, ES, IT, PT, NL];
 
 /// Word -> bit mask of the languages whose list holds it.
+///
+/// Looked up once per word of every page, so rather than a `HashMap<&str, _>` (hashing
+/// the bytes, then comparing strings) it is an open-addressing table keyed by the word's
+/// bytes packed into a `u64`: no list word is longer than eight bytes, and a longer word
+/// is no stopword without a lookup.
 pub struct Stopwords {
-    map: HashMap<&'static str, u8, BuildHasherDefault<Fnv>>,
+    slots: Box<[Slot; SLOTS]>,
+}
+
+/// A word packed little-endian and zero-padded into `key`, with its length (so that no
+/// padding ever matches a NUL); `len` 0 is an empty slot.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    key: u64,
+    len: u8,
+    mask: u8,
+}
+
+/// Over three times the number of words (about 630), for short probe runs.
+const SLOTS: usize = 2048;
+/// The longest word the table can hold, in bytes.
+const MAX_LEN: usize = 8;
+
+/// A word of at most `MAX_LEN` bytes as a table key: its bytes little-endian,
+/// zero-padded.
+fn pack(word: &[u8]) -> u64 {
+    word.iter().rev().fold(0, |k, &b| k << 8 | u64::from(b))
+}
+
+fn slot_of(key: u64, len: usize) -> usize {
+    let p = u128::from(key ^ len as u64) * 0x9e37_79b9_7f4a_7c15;
+    (p as u64 ^ (p >> 64) as u64) as usize & (SLOTS - 1)
 }
 
 impl Stopwords {
     pub fn new() -> Self {
-        let mut map: HashMap<&'static str, u8, BuildHasherDefault<Fnv>> = HashMap::default();
+        let mut slots = Box::new([Slot::default(); SLOTS]);
         for (i, list) in LISTS.iter().enumerate() {
             for w in list.split_whitespace() {
-                *map.entry(w).or_default() |= 1 << i;
+                assert!(w.len() <= MAX_LEN, "stopword {w:?} is over {MAX_LEN} bytes");
+                let key = pack(w.as_bytes());
+                let mut at = slot_of(key, w.len());
+                while slots[at].len != 0
+                    && (slots[at].key, usize::from(slots[at].len)) != (key, w.len())
+                {
+                    at = (at + 1) & (SLOTS - 1);
+                }
+                let slot = &mut slots[at];
+                (slot.key, slot.len) = (key, w.len() as u8);
+                slot.mask |= 1 << i;
             }
         }
-        Stopwords { map }
+        Stopwords { slots }
     }
 
     /// The languages (bit mask) listing `lower`, an already lowercased word.
-    pub fn mask(&self, lower: &str) -> u8 {
-        self.map.get(lower).copied().unwrap_or(0)
+    pub fn mask(&self, lower: &[u8]) -> u8 {
+        if lower.len() > MAX_LEN {
+            return 0;
+        }
+        self.mask_packed(pack(lower), lower.len())
+    }
+
+    /// `mask` of a word of `len` bytes whose first eight bytes, zero-padded, are `key`
+    /// (as a little-endian `u64`): a caller with the word in a zeroed buffer saves the
+    /// packing.
+    #[inline]
+    pub fn mask_packed(&self, key: u64, len: usize) -> u8 {
+        if len > MAX_LEN {
+            return 0;
+        }
+        let mut at = slot_of(key, len);
+        loop {
+            let slot = &self.slots[at];
+            if slot.len == 0 {
+                return 0;
+            }
+            if slot.key == key && usize::from(slot.len) == len {
+                return slot.mask;
+            }
+            at = (at + 1) & (SLOTS - 1);
+        }
     }
 }
 
@@ -94,10 +154,20 @@ mod tests {
     #[test]
     fn lists_are_lowercase_and_distinct_per_language() {
         let s = Stopwords::new();
-        assert_eq!(s.mask("the"), 1);
-        assert!(s.mask("und") & 2 != 0);
-        assert!(s.mask("de") & (4 | 8 | 32 | 64) != 0);
-        assert_eq!(s.mask("Istanbul"), 0);
+        assert_eq!(s.mask(b"the"), 1);
+        assert!(s.mask(b"und") & 2 != 0);
+        assert!(s.mask(b"de") & (4 | 8 | 32 | 64) != 0);
+        assert_eq!(s.mask(b"Istanbul"), 0);
+        assert_eq!(s.mask(b"th"), 0);
+        assert_eq!(s.mask(b"the\0"), 0);
+        assert_eq!(s.mask("für".as_bytes()), 2);
+        for (i, list) in LISTS.iter().enumerate() {
+            for w in list.split_whitespace() {
+                assert!(s.mask(w.as_bytes()) & 1 << i != 0, "{w}");
+            }
+        }
+        let n = s.slots.iter().filter(|s| s.len > 0).count();
+        assert!(n * 3 < SLOTS, "{n} words: make the table larger");
         for list in LISTS {
             assert!(list.split_whitespace().all(|w| w == w.to_lowercase()));
         }

@@ -4,17 +4,27 @@
 //! each and [`TemplateLearner::finish`] once. A line counts once per page, however often
 //! the page repeats it.
 
+use crate::clean::rules::{fold_mul, key_hash};
+use crate::clean::text_lines;
+use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, Hasher};
 
 /// Lines learned as furniture for one group of pages (one site or one directory).
 #[derive(Debug, Clone, Default)]
 pub struct Template {
-    lines: HashSet<u64>,
+    /// `rules::key_hash` of each line: case, repeated whitespace and outer punctuation
+    /// are ignored, as by the rules.
+    lines: HashSet<u64, Seeded>,
 }
 
 impl Template {
     pub fn contains(&self, line: &str) -> bool {
-        !self.lines.is_empty() && self.lines.contains(&line_hash(line))
+        self.contains_key(key_hash(line))
+    }
+    /// Whether the template holds the line with this `rules::key_hash`.
+    pub fn contains_key(&self, key: u64) -> bool {
+        !self.lines.is_empty() && self.lines.contains(&key)
     }
     pub fn len(&self) -> usize {
         self.lines.len()
@@ -28,7 +38,9 @@ impl Template {
 #[derive(Debug)]
 pub struct TemplateLearner {
     pages: usize,
-    counts: HashMap<u64, u32>,
+    counts: HashMap<u64, u32, Seeded>,
+    /// `observe`'s buffer.
+    keys: Vec<u64>,
     min_pages: usize,
     share: f64,
 }
@@ -54,7 +66,8 @@ impl TemplateLearner {
     pub fn new(min_pages: usize, share: f64) -> Self {
         TemplateLearner {
             pages: 0,
-            counts: HashMap::new(),
+            counts: HashMap::default(),
+            keys: Vec::new(),
             min_pages: min_pages.max(2),
             share,
         }
@@ -62,13 +75,14 @@ impl TemplateLearner {
 
     pub fn observe(&mut self, text: &str) {
         self.pages += 1;
-        let distinct: HashSet<u64> = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| learnable(l))
-            .map(line_hash)
-            .collect();
-        for h in distinct {
+        // The page's distinct lines, sorted and deduplicated in a buffer kept from page
+        // to page rather than gathered in a fresh set for each.
+        let keys = &mut self.keys;
+        keys.clear();
+        keys.extend(text_lines(text).filter(|l| learnable(l)).map(key_hash));
+        keys.sort_unstable();
+        keys.dedup();
+        for &h in keys.iter() {
             *self.counts.entry(h).or_default() += 1;
         }
     }
@@ -94,41 +108,53 @@ impl TemplateLearner {
     }
 }
 
+/// The hasher of tables keyed by hashes of page lines (`key_hash` values, the text
+/// cleaner's line shapes): one lookup per line of every page. The keys are hashes
+/// already, so all that is left is to spread them over the buckets where a hostile page
+/// can't aim: a random seed per table, folded in with one 64x64->128-bit multiply (as
+/// foldhash does for integers), instead of std's SipHash at several times the cost.
+#[derive(Clone)]
+pub(crate) struct Seeded(u64);
+
+impl Default for Seeded {
+    fn default() -> Self {
+        Seeded(RandomState::new().hash_one(0u64))
+    }
+}
+
+impl BuildHasher for Seeded {
+    type Hasher = SeededHasher;
+    fn build_hasher(&self) -> SeededHasher {
+        SeededHasher(self.0)
+    }
+}
+
+pub(crate) struct SeededHasher(u64);
+
+impl Hasher for SeededHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = fold_mul(self.0 ^ x, 0x9e37_79b9_7f4a_7c15);
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Not used for `u64` keys; any bytes still get mixed in.
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+}
+
 /// Lines that can become template furniture. Bare numbers (list and page numbers) recur
 /// everywhere without being furniture; long lines recurring across pages are boilerplate
 /// too, but the classifier already handles most of them and a shared long line is more
 /// often a quoted passage than a menu.
 fn learnable(line: &str) -> bool {
-    !line.is_empty() && line.chars().count() <= 200 && line.chars().any(char::is_alphabetic)
-}
-
-/// A hash of the line's rule key (see `rules::line_key`: case, repeated whitespace and
-/// outer punctuation ignored), computed without building the key: learning hashes every
-/// line of every page, so this is the template's hot loop.
-fn line_hash(line: &str) -> u64 {
-    // FNV-1a, byte for byte what `clean::Fnv` computes over the key, inlined so that
-    // ASCII (nearly every line) skips the Unicode lowercasing machinery.
-    let trimmed = line.trim_matches(|c: char| !c.is_alphanumeric());
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut byte = |b: u8| h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    let mut utf8 = [0u8; 4];
-    for (n, word) in trimmed.split_whitespace().enumerate() {
-        if n > 0 {
-            byte(b' ');
-        }
-        if word.is_ascii() {
-            for &b in word.as_bytes() {
-                byte(b.to_ascii_lowercase());
-            }
-        } else {
-            for c in word.chars().flat_map(char::to_lowercase) {
-                for &b in c.encode_utf8(&mut utf8).as_bytes() {
-                    byte(b);
-                }
-            }
-        }
-    }
-    h
+    // No more chars than bytes; an ASCII letter is a letter.
+    !line.is_empty()
+        && (line.len() <= 200 || line.chars().count() <= 200)
+        && (line.bytes().any(|b| b.is_ascii_alphabetic()) || line.chars().any(char::is_alphabetic))
 }
 
 #[cfg(test)]
