@@ -1,8 +1,9 @@
-//! FNV-1a, the hasher of the cleaners' hot lookup tables: stopwords, class-name words,
-//! line hashes. Their keys are short words hashed once per page word or class token and
-//! are not attacker-chosen keys into anything that grows, so SipHash's flood resistance
-//! buys nothing there and costs a noticeable share of the run time. (Tables keyed by
-//! page text that a hostile page could craft keep std's SipHash.)
+//! FNV-1a, the hasher of small lookup tables keyed by short words: the HTML extractor's
+//! class-name words and its per-page memo of them, and the item-list runs of the text
+//! cleaner. Their keys are hashed once per class token or line and the tables don't grow
+//! with anything a page controls beyond its own size, so SipHash's flood resistance buys
+//! little and costs a noticeable share of the run time. Tables keyed by hashes of page
+//! lines (templates, repeats) use `text::template::Seeded`, a per-table random seed.
 
 use std::hash::Hasher;
 
