@@ -190,14 +190,15 @@ fn pass_lines(
     cls
 }
 
-/// What follows an article: a heading of its comments ("12 Comments") or of links to
-/// other pages ("You may also like") after most of the kept text ends the article,
-/// whatever prose follows it. Earlier, it is more likely a teaser's comment count or a
-/// forum thread's own heading. A heading the page repeats under several posts
-/// ("4 Comments" under each answer) is per post.
 /// Kept text before a comments heading that makes a whole article, not a teaser.
 const MIN_ARTICLE_CHARS: u32 = 1500;
 
+/// What follows an article: a heading of its comments ("12 Comments") or of links to
+/// other pages ("You may also like") after most of the kept text ends the article,
+/// whatever prose follows it; a counted comments heading does so after any whole
+/// article, since a hundred comments easily outweigh it. Earlier, it is more likely a teaser's comment count or a
+/// forum thread's own heading. A heading the page repeats under several posts
+/// ("4 Comments" under each answer) is per post.
 fn cut_after_article(lines: &[Line], idx: &[usize], cls: &mut [Class]) {
     let headers = idx
         .iter()

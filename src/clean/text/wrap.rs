@@ -45,6 +45,7 @@ fn alone(l: &Line, hard: Option<Verdict>) -> bool {
         || l.price
 }
 
+/// The units of `idx`, or `None` when every line stands alone.
 pub fn units<'a>(lines: &[Line<'a>], hard: &[Option<Verdict>], idx: &[usize]) -> Option<Units<'a>> {
     let joined = |k: usize| {
         let (p, n) = (idx[k - 1], idx[k]);
