@@ -548,7 +548,11 @@ fn reopening_right_after_a_drop_succeeds() {
     let dir = TempDir::new().expect("temp dir");
     for n in 0..30 {
         let store = SledStore::open(dir.path()).expect("store reopens");
-        put(&store, &format!("Document number {n}, put before a drop."), "p");
+        put(
+            &store,
+            &format!("Document number {n}, put before a drop."),
+            "p",
+        );
     }
     let store = SledStore::open(dir.path()).expect("store reopens");
     assert_eq!(store.documents().count(), 30);

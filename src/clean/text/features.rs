@@ -274,7 +274,7 @@ fn after_article(text: &str, buf: &mut String) -> Option<After> {
 /// personalised advertising 71 partners can use this purpose"); and (`button`) the
 /// buttons, badges and bylines of forums, shops and share bars ("Joined: Mar 2010",
 /// "Posts: 158", "Improve this answer", "answered Mar 26, 2019 at 16:59", "Add to cart",
-/// "Quick view", "Click to expand...", "Share on Pinterest").
+/// "Quick view", "Click to expand...", "Share on Pinterest", a lone "Reply" or "Quote").
 /// Fed one lowercased word at a time.
 #[derive(Default)]
 #[cfg_attr(test, derive(Debug, PartialEq))]
@@ -291,6 +291,8 @@ struct Legal {
     /// A post's byline or badge, which runs longer than a button: "answered Mar 26,
     /// 2019 at 16:59", "Last edited: Sep 6, 2022", "12k 5 gold badges 50 silver badges".
     byline: bool,
+    /// A post's action link alone on its line: "Reply", "Quote", "Report", "Like".
+    action: bool,
     /// Consent-manager vocabulary: "personalised advertising", "partners can use this
     /// purpose", "precise geolocation".
     consent: u8,
@@ -339,6 +341,12 @@ impl Legal {
             b"images" if prev == 5 => self.phrase = true,
             b"shutterstock" | b"istock" => self.phrase = true,
             b"advertisement" | b"sponsored" if first => self.single = true,
+            b"reply" | b"quote" | b"report" | b"permalink" | b"flag" | b"cite" | b"like"
+            | b"likes" | b"bookmark" | b"follow" | b"upvoted" | b"helpful"
+                if first =>
+            {
+                self.action = true;
+            }
             b"min" => self.prev = 6,
             b"read" if prev == 6 => self.read_time = true,
             b"enable" => self.prev = 7,
@@ -377,7 +385,10 @@ impl Legal {
             b"date" | b"outdated" | b"unsupported" | b"alternative" => self.prev = 22,
             b"hide" | b"toggle" | b"show" if first => self.prev = 19,
             b"caption" | b"captions" | b"transcript" if prev == 19 => self.button = true,
-            b"share" if first => self.prev = 20,
+            b"share" if first => {
+                self.prev = 20;
+                self.action = true;
+            }
             b"on" | b"this" | b"via" if prev == 20 => self.prev = 20,
             b"article" | b"post" | b"story" | b"page" | b"facebook" | b"twitter" | b"x"
             | b"linkedin" | b"pinterest" | b"whatsapp" | b"reddit" | b"email"
@@ -399,7 +410,9 @@ impl Legal {
     }
 
     fn button(&self) -> bool {
-        (self.button && self.words <= 5) || (self.byline && self.words <= 10)
+        (self.button && self.words <= 5)
+            || (self.byline && self.words <= 10)
+            || (self.action && self.words == 1)
     }
 
     fn found(&self) -> bool {
@@ -503,6 +516,8 @@ mod tests {
         assert!(line("Last edited: Sep 6, 2022").button);
         assert!(line("12.4k55 gold badges5050 silver badges4646 bronze badges").button);
         assert!(line("Click to expand...").button);
+        assert!(line("Reply").button);
+        assert!(!line("Reply to the council's letter").button);
         assert!(line("Share on Pinterest").button);
         assert!(!line("Share your thoughts with the team").button);
         assert!(line("Reading Time: 3 minutes").copyright);
