@@ -5,7 +5,7 @@
 //! through the line classifier (`text`). Both share one set of furniture rules.
 
 pub mod decode;
-mod fnv;
+mod hash;
 pub mod html;
 pub mod language;
 pub mod rules;
@@ -19,7 +19,7 @@ use serde::Deserialize;
 use text::template::Template;
 use text::{TextCleaner, TextOptions};
 
-pub(crate) use fnv::Fnv;
+pub(crate) use hash::{fold_mul, Fnv, Seeded};
 pub(crate) use words::{is_wide, push_lowercase, text_lines, trim, trim_non_alnum};
 
 /// Bumped whenever cleaning output changes, so stored documents can be re-cleaned.

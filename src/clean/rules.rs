@@ -3,7 +3,7 @@
 //! They add to the classifier's judgement, they don't replace it: a line no rule names
 //! is left to the features. The built-in set ships as `config/furniture.toml`.
 
-use crate::clean::{trim, trim_non_alnum};
+use crate::clean::{fold_mul, trim, trim_non_alnum};
 use regex::RegexSet;
 use serde::Deserialize;
 
@@ -266,12 +266,6 @@ impl KeyHasher {
         }
         fold_mul(self.h ^ len as u64, 0xff51_afd7_ed55_8ccd)
     }
-}
-
-/// The 128-bit product of `a` and `b`, its halves xored: a cheap, thorough mix.
-pub(crate) fn fold_mul(a: u64, b: u64) -> u64 {
-    let p = u128::from(a) * u128::from(b);
-    p as u64 ^ (p >> 64) as u64
 }
 
 #[cfg(test)]

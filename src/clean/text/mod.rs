@@ -12,14 +12,14 @@ pub mod template;
 mod wrap;
 
 use crate::clean::rules::{key_hash, Rules, Verdict};
-use crate::clean::text_lines;
+use crate::clean::{text_lines, Seeded};
 use crate::document::Block;
 use classify::Class;
 use features::{Ending, Line};
 use serde::Deserialize;
 use std::collections::HashMap;
 use stopwords::Stopwords;
-use template::{Seeded, Template};
+use template::Template;
 
 /// Tunables of the text cleaner, `[clean.text]` in the config.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -139,17 +139,12 @@ impl TextCleaner {
             .map(|l| {
                 // One hash of the line's rule key serves both the rules and the template.
                 let key = key_hash(l.text);
-                (l, key, self.rules.verdict_keyed(l.text, key))
-            })
-            .map(|(l, key, verdict)| match verdict {
-                Some(v) => Some(v),
-                None if template.is_some_and(|t| t.contains_key(key)) => Some(Verdict::Drop),
-                None if l.chars >= self.opts.min_repeat_chars
-                    && seen.get(&l.shape).is_some_and(|&n| n > 2) =>
-                {
-                    Some(Verdict::Drop)
-                }
-                None => None,
+                let repeated = l.chars >= self.opts.min_repeat_chars
+                    && seen.get(&l.shape).is_some_and(|&n| n > 2);
+                self.rules.verdict_keyed(l.text, key).or_else(|| {
+                    (template.is_some_and(|t| t.contains_key(key)) || repeated)
+                        .then_some(Verdict::Drop)
+                })
             })
             .collect();
         // A longer line the page holds exactly twice is kept once, the first time: the

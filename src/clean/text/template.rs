@@ -4,11 +4,9 @@
 //! each and [`TemplateLearner::finish`] once. A line counts once per page, however often
 //! the page repeats it.
 
-use crate::clean::rules::{fold_mul, key_hash};
-use crate::clean::text_lines;
-use std::collections::hash_map::RandomState;
+use crate::clean::rules::key_hash;
+use crate::clean::{text_lines, Seeded};
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasher, Hasher};
 
 /// Lines learned as furniture for one group of pages (one site or one directory).
 #[derive(Debug, Clone, Default)]
@@ -104,44 +102,6 @@ impl TemplateLearner {
                 .filter(|&(_, n)| n >= min)
                 .map(|(h, _)| h)
                 .collect(),
-        }
-    }
-}
-
-/// The hasher of tables keyed by hashes of page lines (`key_hash` values, the text
-/// cleaner's line shapes): one lookup per line of every page. The keys are hashes
-/// already, so all that is left is to spread them over the buckets where a hostile page
-/// can't aim: a random seed per table, folded in with one 64x64->128-bit multiply (as
-/// foldhash does for integers), instead of std's SipHash at several times the cost.
-#[derive(Clone)]
-pub(crate) struct Seeded(u64);
-
-impl Default for Seeded {
-    fn default() -> Self {
-        Seeded(RandomState::new().hash_one(0u64))
-    }
-}
-
-impl BuildHasher for Seeded {
-    type Hasher = SeededHasher;
-    fn build_hasher(&self) -> SeededHasher {
-        SeededHasher(self.0)
-    }
-}
-
-pub(crate) struct SeededHasher(u64);
-
-impl Hasher for SeededHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = fold_mul(self.0 ^ x, 0x9e37_79b9_7f4a_7c15);
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // Not used for `u64` keys; any bytes still get mixed in.
-        for &b in bytes {
-            self.write_u64(u64::from(b));
         }
     }
 }

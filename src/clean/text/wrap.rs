@@ -51,9 +51,8 @@ pub fn units<'a>(lines: &[Line<'a>], hard: &[Option<Verdict>], idx: &[usize]) ->
         let (p, n) = (idx[k - 1], idx[k]);
         !alone(&lines[p], hard[p]) && !alone(&lines[n], hard[n]) && continues(&lines[p], &lines[n])
     };
-    if !(1..idx.len()).any(joined) {
-        return None;
-    }
+    // Most pages have no join: they cost one scan and no allocation.
+    let first = (1..idx.len()).find(|&k| joined(k))?;
     let mut u = Units {
         lines: Vec::with_capacity(idx.len()),
         hard: Vec::with_capacity(idx.len()),
@@ -61,7 +60,7 @@ pub fn units<'a>(lines: &[Line<'a>], hard: &[Option<Verdict>], idx: &[usize]) ->
     };
     for k in 0..idx.len() {
         let l = &lines[idx[k]];
-        if k > 0 && joined(k) {
+        if k == first || (k > first && joined(k)) {
             let unit = u.lines.last_mut().expect("a joined line follows a unit");
             append(unit, l);
         } else {
