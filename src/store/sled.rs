@@ -74,17 +74,13 @@ impl SledStore {
             Err(TryLockError::Error(e)) => return Err(open_error(e.into())),
         }
         write_holder(&lock);
-        let db = sled::Config::new()
-            .path(path.join(DB_DIR))
-            .cache_capacity(CACHE_BYTES)
-            .open()
-            .map_err(|e| {
-                if is_sled_lock_error(&e) {
-                    locked()
-                } else {
-                    open_error(e.into())
-                }
-            })?;
+        let db = open_db(&path.join(DB_DIR)).map_err(|e| {
+            if is_sled_lock_error(&e) {
+                locked()
+            } else {
+                open_error(e.into())
+            }
+        })?;
         let tree = |name: &str| db.open_tree(name).map_err(|e| open_error(e.into()));
         let store = SledStore {
             docs: tree("docs")?,
@@ -175,6 +171,29 @@ fn write_holder(mut lock: &File) {
 }
 
 /// sled reports its lock failure only as an I/O error with this text.
+/// Opens sled's database. Holding `LOCK_FILE` means no other gleaner process has the
+/// store, so a lock sled still holds on its own files belongs to a store this process
+/// has just dropped: sled's background threads let go of it a moment after the drop.
+/// That is waited out, for a bounded time, instead of reported as a locked store.
+fn open_db(dir: &Path) -> sled::Result<sled::Db> {
+    const ATTEMPTS: u32 = 100;
+    const PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
+    let mut attempt = 1;
+    loop {
+        match sled::Config::new()
+            .path(dir)
+            .cache_capacity(CACHE_BYTES)
+            .open()
+        {
+            Err(e) if is_sled_lock_error(&e) && attempt < ATTEMPTS => {
+                attempt += 1;
+                std::thread::sleep(PAUSE);
+            }
+            result => return result,
+        }
+    }
+}
+
 fn is_sled_lock_error(e: &sled::Error) -> bool {
     matches!(e, sled::Error::Io(io) if io.to_string().contains("could not acquire lock"))
 }
