@@ -36,7 +36,6 @@ struct Shape {
     /// Links per page to fresh `/more/N` URLs, article pages too: page `p` (articles
     /// first, then `/more/0..`) links to `/more/{p*more}..{(p+1)*more}`, so every fetched
     /// page adds `more` URLs nobody else links to. An endless site: the page cap ends it.
-    /// pages too, but link back only to articles, so the frontier stops at their count.
     more: u64,
 }
 

@@ -135,7 +135,7 @@ fn dispatch(command: Command) -> Result<i32> {
     let progress = progress_bar();
     match command {
         Command::Clean(c) => {
-            let clean = match &c.config {
+            let mut clean = match &c.config {
                 Some(path) => {
                     LoadedConfig::load(path)
                         .map_err(commands::Error::from)?
@@ -144,7 +144,6 @@ fn dispatch(command: Command) -> Result<i32> {
                 }
                 None => CleanConfig::default(),
             };
-            let mut clean = clean;
             clean.html.comments |= c.comments;
             let args = CleanArgs {
                 paths: c.paths,
@@ -329,8 +328,8 @@ fn progress_bar() -> Box<dyn Progress> {
 struct Bar(indicatif::ProgressBar);
 
 impl Progress for Bar {
-    fn start(&self, total: u64) {
-        if total == 0 {
+    fn start(&self, total: Option<u64>) {
+        let Some(total) = total else {
             // A crawl: how many pages it will visit is not known in advance.
             self.0.set_length(0);
             self.0
@@ -343,7 +342,9 @@ impl Progress for Bar {
             );
             self.0
                 .enable_steady_tick(std::time::Duration::from_millis(200));
-        } else if total > 1 {
+            return;
+        };
+        if total > 1 {
             self.0.set_length(total);
             self.0
                 .set_draw_target(indicatif::ProgressDrawTarget::stderr());

@@ -69,7 +69,7 @@ pub fn clean(
         templates: args.clean.text.templates,
         max_input_bytes: args.clean.max_input_bytes as u64,
     };
-    progress.start(inputs.len() as u64);
+    progress.start(Some(inputs.len() as u64));
     let result = pipeline::run(&inputs, &cleaner, &opts, |outcome| -> Result<(), Error> {
         progress.advance();
         let Some(cleaned) = tally(outcome, &mut summary) else {

@@ -62,8 +62,8 @@ impl Error {
 
 /// Told about each finished input; the binary draws a progress bar with it.
 pub trait Progress: Sync {
-    /// `total` inputs are coming; 0 when unknown (a crawl).
-    fn start(&self, total: u64);
+    /// `total` inputs are coming; `None` when that is not known in advance (a crawl).
+    fn start(&self, total: Option<u64>);
     fn advance(&self);
     fn finish(&self);
 }
@@ -72,7 +72,7 @@ pub trait Progress: Sync {
 pub struct NoProgress;
 
 impl Progress for NoProgress {
-    fn start(&self, _: u64) {}
+    fn start(&self, _: Option<u64>) {}
     fn advance(&self) {}
     fn finish(&self) {}
 }

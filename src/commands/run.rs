@@ -163,7 +163,7 @@ fn run_sources(
         } else {
             jobs
         };
-        progress.start(0);
+        progress.start(None);
         // The crawl ticks a counter; a scoped thread moves the bar (which lives here).
         let visited = Arc::new(AtomicU64::new(0));
         let tick = visited.clone();
@@ -236,7 +236,7 @@ fn run_files(
         max_input_bytes: cfg.clean.max_input_bytes as u64,
     };
     let mut writer = StoreWriter::new(store);
-    progress.start(inputs.len() as u64);
+    progress.start(Some(inputs.len() as u64));
     let result = pipeline::run(&inputs, cleaner, &opts, |outcome| -> Result<(), Error> {
         progress.advance();
         if let Some(cleaned) = tally(outcome, &mut summary) {

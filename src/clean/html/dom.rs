@@ -263,6 +263,11 @@ fn measure(t: &str) -> (u32, u32) {
     (chars, punct)
 }
 
+/// Whether `node` is an element one of the user's selectors names.
+fn any_match(sels: &[Selector], node: NodeRef<'_, HNode>) -> bool {
+    !sels.is_empty() && ElementRef::wrap(node).is_some_and(|e| sels.iter().any(|s| s.matches(&e)))
+}
+
 /// Whether a whitespace-only text node stands between inline content on both sides.
 fn spaces_words(node: NodeRef<'_, HNode>) -> bool {
     let inline = |n: Option<NodeRef<'_, HNode>>| match n.map(|n| n.value()) {
@@ -310,13 +315,10 @@ impl<'a> Dom<'a> {
             let (tag, flags, in_article) = match it.node.value() {
                 HNode::Text(t) => {
                     let (chars, punct) = measure(t);
-                    if chars == 0 {
-                        // Whitespace between two inline things separates words:
-                        // `<b>a</b> <i>b</i>`, or React's `a<!-- --> <!-- -->b`. Between
-                        // blocks it is indentation and is not kept.
-                        if spaces_words(it.node) {
-                            nodes.push(Node::new(it.node, Tag::Text, inherited, it.parent, idx));
-                        }
+                    // Whitespace between two inline things separates words:
+                    // `<b>a</b> <i>b</i>`, or React's `a<!-- --> <!-- -->b`, and is kept
+                    // as an empty text node. Between blocks it is indentation.
+                    if chars == 0 && !spaces_words(it.node) {
                         continue;
                     }
                     if let Some(o) = nodes.get_mut(it.owner as usize) {
@@ -338,12 +340,8 @@ impl<'a> Dom<'a> {
                     if hard_skip(name) || it.depth > MAX_DEPTH {
                         continue;
                     }
-                    if !opts.drop.is_empty() {
-                        if let Some(e) = ElementRef::wrap(it.node) {
-                            if opts.drop.iter().any(|s| s.matches(&e)) {
-                                continue;
-                            }
-                        }
+                    if any_match(opts.drop, it.node) {
+                        continue;
                     }
                     let tag = tag_of(name);
                     let mut flags = inherited;
@@ -387,12 +385,8 @@ impl<'a> Dom<'a> {
                             }
                         }
                     }
-                    if !opts.keep.is_empty() {
-                        if let Some(e) = ElementRef::wrap(it.node) {
-                            if opts.keep.iter().any(|s| s.matches(&e)) {
-                                flags = (flags | MARKER) & !FURNITURE;
-                            }
-                        }
+                    if any_match(opts.keep, it.node) {
+                        flags = (flags | MARKER) & !FURNITURE;
                     }
                     if flags & MARKER != 0 {
                         in_article = true;

@@ -129,9 +129,10 @@ impl Furniture {
             if self.keep.contains(tok) {
                 content = true;
             } else if self.tokens.contains(tok)
-                || self.prefixes[tok.as_bytes()[0] as usize]
-                    .iter()
-                    .any(|p| tok.starts_with(p.as_str()))
+                || self
+                    .prefixes
+                    .get(usize::from(tok.as_bytes()[0]))
+                    .is_some_and(|ps| ps.iter().any(|p| tok.starts_with(p.as_str())))
             {
                 furniture = true;
             }
