@@ -140,6 +140,20 @@ impl UrlState {
     pub fn current_hash(&self) -> Option<&str> {
         self.versions.last().map(|v| v.hash.as_str())
     }
+
+    /// Notes that the page now holds the document `hash`, at `at`, if that is not the
+    /// current one. True when it replaces an earlier document: a new version.
+    pub fn record_version(&mut self, hash: &str, at: DateTime<Utc>) -> bool {
+        if self.current_hash() == Some(hash) {
+            return false;
+        }
+        let replaces = !self.versions.is_empty();
+        self.versions.push(Version {
+            at,
+            hash: hash.to_string(),
+        });
+        replaces
+    }
 }
 
 /// How a site's crawl starts this run.
@@ -223,9 +237,10 @@ pub trait CrawlStore: Send + Sync {
 
     /// [`Store::put`](super::Store::put) and [`CrawlStore::complete`] as one atomic
     /// step, so that a process killed between them can't leave a stored page whose
-    /// entry is still queued (fetched again on resume) or the reverse. `state` should
-    /// already carry the document's version. Returns the put's outcome and the hosts
-    /// that got entries.
+    /// entry is still queued (fetched again on resume) or the reverse. The document's
+    /// version is added to `state` here, from the hash the put computes. Returns the
+    /// put's outcome, the hosts that got entries, and whether the page now holds a new
+    /// version of an earlier document.
     fn store_page(
         &self,
         document: NewDocument<'_>,
@@ -234,7 +249,7 @@ pub trait CrawlStore: Send + Sync {
         state: &UrlState,
         aliases: &[String],
         links: &[NewEntry],
-    ) -> Result<(PutOutcome, Vec<String>), StoreError>;
+    ) -> Result<(PutOutcome, Vec<String>, bool), StoreError>;
 
     fn url_state(&self, url: &str) -> Result<Option<UrlState>, StoreError>;
 

@@ -41,6 +41,13 @@ pub struct SledStore {
     _lock: File,
 }
 
+impl PreparedPut {
+    /// The content hash the document is stored under.
+    pub(super) fn hash(&self) -> &str {
+        &self.hash
+    }
+}
+
 impl SledStore {
     /// Opens the store in directory `path`, creating it if absent.
     ///

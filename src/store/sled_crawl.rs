@@ -246,10 +246,12 @@ impl CrawlStore for SledStore {
         state: &UrlState,
         aliases: &[String],
         links: &[NewEntry],
-    ) -> Result<(PutOutcome, Vec<String>), StoreError> {
+    ) -> Result<(PutOutcome, Vec<String>, bool), StoreError> {
         let prepared = self.prepare_put(&document)?;
-        let (outcome, hosts) = self.commit(Some(&prepared), key, url, state, aliases, links)?;
-        Ok((outcome.expect("a put was asked for"), hosts))
+        let mut state = state.clone();
+        let new_version = state.record_version(prepared.hash(), document.source.seen_at);
+        let (outcome, hosts) = self.commit(Some(&prepared), key, url, &state, aliases, links)?;
+        Ok((outcome.expect("a put was asked for"), hosts, new_version))
     }
 
     fn url_state(&self, url: &str) -> Result<Option<UrlState>, StoreError> {

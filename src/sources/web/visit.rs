@@ -6,10 +6,8 @@ use super::discover::{self, PageLinks};
 use super::host::FetchError;
 use super::http::{Response, Validators};
 use crate::clean::Hints;
-use crate::store::crawl::{
-    EntryKind, FrontierEntry, FrontierKey, NewEntry, UrlState, UrlStatus, Version,
-};
-use crate::store::{content_hash, NewDocument, PutOutcome, SourceRef};
+use crate::store::crawl::{EntryKind, FrontierEntry, FrontierKey, NewEntry, UrlState, UrlStatus};
+use crate::store::{NewDocument, PutOutcome, SourceRef};
 use chrono::Utc;
 use reqwest::header;
 use url::Url;
@@ -251,21 +249,10 @@ async fn page(
         return complete(crawl, &key, &entry.url, &state, &aliases, &next).await;
     }
     let locator = canonical.as_ref().unwrap_or(&final_url).to_string();
-    let hash = content_hash(&document.text());
-    let changed = state.current_hash() != Some(hash.as_str());
-    if changed {
-        if state.current_hash().is_some() {
-            crawl.count(|c| c.new_versions += 1);
-        }
-        state.versions.push(Version {
-            at: Utc::now(),
-            hash,
-        });
-    }
     state.status = UrlStatus::Stored;
     // The document, the URL's state and its links commit together (see store_page).
     let store = crawl.store.clone();
-    let (outcome, hosts) = tokio::task::spawn_blocking(move || {
+    let (outcome, hosts, new_version) = tokio::task::spawn_blocking(move || {
         let doc = NewDocument {
             document: &document,
             source: SourceRef {
@@ -281,9 +268,12 @@ async fn page(
     .expect("store task panicked")?;
     crawl.wake(hosts);
     crawl.after_put()?;
-    crawl.count(|c| match &outcome {
-        PutOutcome::New { .. } => c.new_documents += 1,
-        PutOutcome::Duplicate { .. } => c.duplicates += 1,
+    crawl.count(|c| {
+        match &outcome {
+            PutOutcome::New { .. } => c.new_documents += 1,
+            PutOutcome::Duplicate { .. } => c.duplicates += 1,
+        }
+        c.new_versions += u64::from(new_version);
     });
     Ok(())
 }
