@@ -1,11 +1,12 @@
-//! The `gleaner` command line: parses arguments, sets up logging, calls the library.
+//! The `gleaner` command line: parses arguments, sets up logging, calls the library, and
+//! maps what it returns to an exit code. The only place that knows about terminals.
 
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use gleaner::clean::CleanConfig;
-use gleaner::commands::{self, exit, CleanArgs, Naming, NoProgress, Progress};
+use gleaner::commands::{self, exit, CleanArgs, NoProgress, Progress};
 use gleaner::config::{LoadedConfig, DEFAULT_PATH};
-use gleaner::export::{self, Destination, Format};
+use gleaner::export::{self, Destination};
 use gleaner::store::{CrawlStore, SledStore};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -33,6 +34,48 @@ enum LogFormat {
     Json,
 }
 
+/// How documents are written out (`export::Format`, with the names users type).
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Plain text, blocks separated by blank lines.
+    #[value(alias = "txt")]
+    Text,
+    /// Markdown with headings, lists and quotes.
+    #[value(alias = "md")]
+    Markdown,
+    /// One JSON object with text and metadata (one per line for many documents).
+    #[value(alias = "jsonl")]
+    Json,
+}
+
+impl From<Format> for export::Format {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Text => export::Format::Text,
+            Format::Markdown => export::Format::Markdown,
+            Format::Json => export::Format::Json,
+        }
+    }
+}
+
+/// How `clean --out-dir` names its files.
+#[derive(Clone, Copy, ValueEnum)]
+enum Naming {
+    /// `<input stem>.txt`, e.g. `0042.html` → `0042.txt`.
+    Stem,
+    /// `NNN_<first 16 hex digits of the content hash>.txt`, like the seeds.
+    Hash,
+}
+
+impl From<Naming> for commands::Naming {
+    fn from(n: Naming) -> Self {
+        match n {
+            Naming::Stem => commands::Naming::Stem,
+            Naming::Hash => commands::Naming::Hash,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Clean saved pages (HTML or text dumps): files, directories (recursive) or `-` for stdin.
@@ -48,11 +91,8 @@ enum Command {
     },
     /// List the recorded runs of `gleaner run`, oldest first.
     Runs {
-        /// The store (default: the one named in --config).
-        #[arg(long)]
-        store: Option<PathBuf>,
-        #[arg(long, default_value = DEFAULT_PATH)]
-        config: PathBuf,
+        #[command(flatten)]
+        store: StoreArg,
         /// One JSON object per line instead of a table.
         #[arg(long)]
         json: bool,
@@ -68,7 +108,7 @@ enum Command {
         #[arg(long)]
         out_dir: Option<PathBuf>,
     },
-    /// Counts of what a store holds.
+    /// Counts of what a store holds, and the URLs the crawler parked.
     Stats {
         #[arg(long)]
         store: PathBuf,
@@ -85,6 +125,43 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Let parked URLs be requested again (after the cause was fixed).
+    Unpark {
+        #[command(flatten)]
+        store: StoreArg,
+        /// The URLs to unpark, as `gleaner stats` lists them.
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        urls: Vec<String>,
+        /// Every parked URL.
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+/// A store named directly, or through the config that names it.
+#[derive(Args)]
+struct StoreArg {
+    /// The store (default: the one named in --config).
+    #[arg(long)]
+    store: Option<PathBuf>,
+    #[arg(long, default_value = DEFAULT_PATH)]
+    config: PathBuf,
+}
+
+impl StoreArg {
+    fn open(&self) -> Result<SledStore> {
+        let path = match &self.store {
+            Some(p) => p.clone(),
+            None => {
+                LoadedConfig::load(&self.config)
+                    .map_err(commands::Error::from)?
+                    .config
+                    .store
+                    .path
+            }
+        };
+        Ok(SledStore::open(&path).map_err(commands::Error::from)?)
+    }
 }
 
 #[derive(Args)]
@@ -118,6 +195,7 @@ struct CleanCmd {
 fn main() {
     let cli = Cli::parse();
     init_logging(cli.log_format, cli.verbose);
+    log_panics();
     let code = match dispatch(cli.command) {
         Ok(code) => code,
         Err(e) => {
@@ -132,170 +210,156 @@ fn main() {
 }
 
 fn dispatch(command: Command) -> Result<i32> {
-    let progress = progress_bar();
     match command {
-        Command::Clean(c) => {
-            let mut clean = match &c.config {
-                Some(path) => {
-                    LoadedConfig::load(path)
-                        .map_err(commands::Error::from)?
-                        .config
-                        .clean
-                }
-                None => CleanConfig::default(),
-            };
-            clean.html.comments |= c.comments;
-            let args = CleanArgs {
-                paths: c.paths,
-                store: c.store,
-                out_dir: c.out_dir,
-                naming: c.naming,
-                format: c.format,
-                jobs: c.jobs,
-                clean,
-            };
-            let summary = commands::clean(&args, progress.as_ref(), &mut std::io::stdout().lock())?;
-            let quiet = summary.inputs <= 1 && args.store.is_none() && summary.failures == 0;
-            if !quiet {
-                eprintln!("{summary}");
-            }
-            log_summary("clean finished", &summary);
-            Ok(exit_for(summary.failures))
-        }
-        Command::Run { config, jobs } => {
-            let config = LoadedConfig::load(&config).map_err(commands::Error::from)?;
-            let summary = commands::run(&config, jobs, progress.as_ref())?;
-            print!("{summary}");
-            log_run(&summary);
-            Ok(if summary.failed() {
-                exit::FAILURES
-            } else {
-                exit::OK
-            })
-        }
-        Command::Runs {
-            store,
-            config,
-            json,
-        } => {
-            let path = match store {
-                Some(p) => p,
-                None => {
-                    LoadedConfig::load(&config)
-                        .map_err(commands::Error::from)?
-                        .config
-                        .store
-                        .path
-                }
-            };
-            let store = SledStore::open(&path).map_err(commands::Error::from)?;
-            let runs = store.runs().map_err(commands::Error::from)?;
-            for run in &runs {
-                if json {
-                    println!("{}", serde_json::to_string(run)?);
-                } else {
-                    println!("{}", commands::describe_run(run));
-                }
-            }
-            Ok(exit::OK)
-        }
+        Command::Clean(c) => clean(c),
+        Command::Run { config, jobs } => run(&config, jobs),
+        Command::Runs { store, json } => runs(&store.open()?, json),
         Command::Export {
             store,
             format,
             out_dir,
-        } => {
-            let store = SledStore::open(&store).map_err(commands::Error::from)?;
-            let n = match &out_dir {
-                Some(dir) => export::export(&store, format, Destination::Dir(dir)),
-                None if format == Format::Json => {
-                    export::export(&store, format, Destination::Stream(&mut std::io::stdout().lock()))
-                }
-                None => {
-                    return Err(commands::Error::Usage(
-                        "--format txt and markdown write files: give --out-dir DIR (or use --format jsonl)"
-                            .into(),
-                    )
-                    .into())
-                }
-            }
-            .map_err(commands::Error::from)?;
-            eprintln!("exported {n} documents");
-            Ok(exit::OK)
-        }
-        Command::Stats { store, json } => {
-            let store = SledStore::open(&store).map_err(commands::Error::from)?;
-            let s = commands::stats(&store)?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&s)?);
-            } else {
-                println!(
-                    "documents:        {}\nsources:          {}\nhosts:            {}\nraw pages:        {}\nraw bytes (zstd): {}\ntext bytes:       {}\nnext seq:         {}",
-                    s.documents, s.sources, s.hosts, s.raw_pages, s.raw_bytes_compressed, s.text_bytes, s.next_seq
-                );
-            }
-            Ok(exit::OK)
-        }
+        } => export(&SledStore::open(&store)?, format.into(), out_dir),
+        Command::Stats { store, json } => stats(&SledStore::open(&store)?, json),
         Command::Show {
             store,
             query,
             format,
-        } => {
-            let store = SledStore::open(&store).map_err(commands::Error::from)?;
-            let docs = commands::show(&store, &query)?;
-            match docs.len() {
-                0 => Err(commands::Error::Usage(format!("no document matches {query:?}")).into()),
-                1 => {
-                    println!("{}", commands::describe(&docs[0], format));
-                    Ok(exit::OK)
-                }
-                n => {
-                    let list: Vec<String> = docs
-                        .iter()
-                        .map(|d| format!("  {} {}", d.seq, d.hash))
-                        .collect();
-                    Err(commands::Error::Usage(format!(
-                        "{query:?} matches {n} documents; give a longer prefix:\n{}",
-                        list.join("\n")
-                    ))
-                    .into())
-                }
-            }
+        } => show(&SledStore::open(&store)?, &query, format.into()),
+        Command::Unpark { store, urls, all } => {
+            let which = if all { None } else { Some(urls.as_slice()) };
+            let n = commands::unpark(&store.open()?, which)?;
+            eprintln!("unparked {n} URLs");
+            Ok(exit::OK)
         }
     }
 }
 
-/// The summary as structured fields, for `--log-format json` consumers.
-fn log_summary(message: &str, s: &gleaner::pipeline::Summary) {
+fn clean(c: CleanCmd) -> Result<i32> {
+    let mut clean = match &c.config {
+        Some(path) => {
+            LoadedConfig::load(path)
+                .map_err(commands::Error::from)?
+                .config
+                .clean
+        }
+        None => CleanConfig::default(),
+    };
+    clean.html.comments |= c.comments;
+    let args = CleanArgs {
+        paths: c.paths,
+        store: c.store,
+        out_dir: c.out_dir,
+        naming: c.naming.into(),
+        format: c.format.into(),
+        jobs: c.jobs,
+        clean,
+    };
+    let progress = progress_bar();
+    let summary = commands::clean(&args, progress.as_ref(), &mut std::io::stdout().lock())?;
+    let quiet = summary.inputs <= 1 && args.store.is_none() && summary.failures == 0;
+    if !quiet {
+        eprintln!("{summary}");
+    }
     tracing::info!(
-        inputs = s.inputs,
-        cleaned = s.cleaned,
-        empty = s.empty,
-        new_documents = s.new_documents,
-        duplicates = s.duplicates,
-        failures = s.failures,
-        elapsed_s = s.elapsed.as_secs_f64(),
-        "{message}"
+        inputs = summary.inputs,
+        cleaned = summary.cleaned,
+        empty = summary.empty,
+        new_documents = summary.new_documents,
+        duplicates = summary.duplicates,
+        failures = summary.failures,
+        internal_errors = summary.internal_errors,
+        elapsed_s = summary.elapsed.as_secs_f64(),
+        "clean finished"
     );
+    Ok(exit_for(summary.failures > 0))
 }
 
-/// The run's counts as structured fields (one `count` map), for cron log shippers.
-fn log_run(s: &commands::RunSummary) {
-    let counts = serde_json::to_string(&s.counts()).unwrap_or_default();
-    let errors = serde_json::to_string(&s.web.errors).unwrap_or_default();
+fn run(config: &std::path::Path, jobs: usize) -> Result<i32> {
+    let config = LoadedConfig::load(config).map_err(commands::Error::from)?;
+    let progress = progress_bar();
+    let summary = commands::run(&config, jobs, progress.as_ref())?;
+    print!("{summary}");
+    // The counts as structured fields (one `counts` map), for cron log shippers.
+    let counts = serde_json::to_string(&summary.counts()).unwrap_or_default();
+    let errors = serde_json::to_string(&summary.web.errors).unwrap_or_default();
     tracing::info!(
-        run = s.id,
+        run = summary.id,
         counts = %counts,
         errors = %errors,
-        elapsed_s = s.elapsed.as_secs_f64(),
+        elapsed_s = summary.elapsed.as_secs_f64(),
         "run finished"
     );
+    Ok(exit_for(summary.failed()))
 }
 
-fn exit_for(failures: u64) -> i32 {
-    if failures == 0 {
-        exit::OK
+fn runs(store: &SledStore, json: bool) -> Result<i32> {
+    for run in &store.runs().map_err(commands::Error::from)? {
+        if json {
+            println!("{}", serde_json::to_string(run)?);
+        } else {
+            println!("{}", commands::describe_run(run));
+        }
+    }
+    Ok(exit::OK)
+}
+
+fn export(store: &SledStore, format: export::Format, out_dir: Option<PathBuf>) -> Result<i32> {
+    let n =
+        match &out_dir {
+            Some(dir) => export::export(store, format, Destination::Dir(dir)),
+            None if format == export::Format::Json => {
+                let mut out = std::io::stdout().lock();
+                export::export(store, format, Destination::Stream(&mut out))
+            }
+            None => return Err(commands::Error::Usage(
+                "--format txt and markdown write files: give --out-dir DIR (or use --format jsonl)"
+                    .into(),
+            )
+            .into()),
+        }
+        .map_err(commands::Error::from)?;
+    eprintln!("exported {n} documents");
+    Ok(exit::OK)
+}
+
+fn stats(store: &SledStore, json: bool) -> Result<i32> {
+    let s = commands::stats(store)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&s)?);
     } else {
+        print!("{}", commands::describe_stats(&s));
+    }
+    Ok(exit::OK)
+}
+
+fn show(store: &SledStore, query: &str, format: export::Format) -> Result<i32> {
+    let docs = commands::show(store, query)?;
+    match docs.as_slice() {
+        [] => Err(commands::Error::Usage(format!("no document matches {query:?}")).into()),
+        [doc] => {
+            println!("{}", commands::describe(doc, format));
+            Ok(exit::OK)
+        }
+        many => {
+            let list: Vec<String> = many
+                .iter()
+                .map(|d| format!("  {} {}", d.seq, d.hash))
+                .collect();
+            Err(commands::Error::Usage(format!(
+                "{query:?} matches {} documents; give a longer prefix:\n{}",
+                many.len(),
+                list.join("\n")
+            ))
+            .into())
+        }
+    }
+}
+
+fn exit_for(failed: bool) -> i32 {
+    if failed {
         exit::FAILURES
+    } else {
+        exit::OK
     }
 }
 
@@ -312,8 +376,37 @@ fn init_logging(format: LogFormat, verbose: u8) {
         .with_writer(std::io::stderr);
     match format {
         LogFormat::Json => builder.json().init(),
-        LogFormat::Text => builder.without_time().with_target(false).init(),
+        LogFormat::Text => builder
+            .with_ansi(colours())
+            .without_time()
+            .with_target(false)
+            .init(),
     }
+}
+
+/// Colours only for a person at a terminal who has not asked for none
+/// (<https://no-color.org>): cron mail and log files get plain text.
+fn colours() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// A panic is a bug; where it is contained (one input's cleaning), the run goes on, so
+/// it is logged like any other event instead of printed raw across a JSON log.
+fn log_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let thread = std::thread::current().name().unwrap_or("?").to_string();
+        tracing::error!(%location, %thread, "internal error (a bug; please report it): {message}");
+    }));
 }
 
 /// An indicatif bar on a terminal; nothing when stderr is a pipe or a file (cron).
@@ -329,29 +422,23 @@ struct Bar(indicatif::ProgressBar);
 
 impl Progress for Bar {
     fn start(&self, total: Option<u64>) {
-        let Some(total) = total else {
+        let template = match total {
             // A crawl: how many pages it will visit is not known in advance.
+            None => "{spinner} {pos} URLs visited, {per_sec}, {elapsed}",
+            Some(total) if total > 1 => {
+                self.0.set_length(total);
+                "{bar:40} {pos}/{len} {per_sec} eta {eta}"
+            }
+            Some(_) => return,
+        };
+        self.0
+            .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        self.0
+            .set_style(indicatif::ProgressStyle::with_template(template).expect("static template"));
+        if total.is_none() {
             self.0.set_length(0);
             self.0
-                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
-            self.0.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{spinner} {pos} URLs visited, {per_sec}, {elapsed}",
-                )
-                .expect("static template"),
-            );
-            self.0
                 .enable_steady_tick(std::time::Duration::from_millis(200));
-            return;
-        };
-        if total > 1 {
-            self.0.set_length(total);
-            self.0
-                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
-            self.0.set_style(
-                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} eta {eta}")
-                    .expect("static template"),
-            );
         }
     }
     fn advance(&self) {

@@ -4,10 +4,9 @@
 //! Outcomes arrive in input order whatever the thread count, so a store fed from here
 //! assigns the same sequence numbers on one core or many.
 
-use crate::clean::text::template::{Template, TemplateLearner};
-use crate::clean::{sniff, Cleaner, Hints, SNIFF_BYTES};
-use crate::document::{Document, InputKind};
 use crate::sources::Input;
+use gleaner_clean::{sniff, CleanError, Cleaner, Document, Hints, InputKind, SNIFF_BYTES};
+use gleaner_clean::{Template, TemplateLearner};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -39,11 +38,52 @@ pub struct Cleaned {
 #[derive(Debug)]
 pub enum Outcome {
     Cleaned(Box<Cleaned>),
-    /// Unreadable, binary, empty or oversized: the locator and the reason.
+    /// Unreadable, binary, empty or oversized, or the cleaner failed on it: the locator
+    /// and the reason.
     Failed {
         locator: String,
         reason: String,
+        /// The cleaner panicked: a bug, counted apart from bad inputs.
+        internal: bool,
     },
+}
+
+/// Why a page gave no document.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CleanFailure {
+    /// The input is not a page (empty, binary, oversized).
+    #[error(transparent)]
+    Refused(#[from] CleanError),
+    /// The cleaner panicked on it. A bug; contained so that one page can't take a batch
+    /// or a crawl down.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// Cleans one page, containing a panic as that page's failure. Every caller that
+/// cleans many pages in one process (batches, the crawler) goes through here.
+pub fn clean_contained(
+    cleaner: &Cleaner,
+    bytes: &[u8],
+    hints: &Hints,
+) -> Result<Document, CleanFailure> {
+    contain(|| cleaner.clean(bytes, hints))?.map_err(CleanFailure::Refused)
+}
+
+/// Runs `f`, turning a panic into [`CleanFailure::Internal`] with the panic's message.
+pub fn contain<T>(f: impl FnOnce() -> T) -> Result<T, CleanFailure> {
+    // Nothing `f` touches outlives the call but the cleaner, which holds no state a
+    // half-finished call could leave inconsistent: it is only read.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .map_err(|payload| CleanFailure::Internal(panic_message(payload.as_ref())))
+}
+
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_string())
 }
 
 /// Cleans `inputs` and passes each outcome, in input order, to `sink`. Stops at the
@@ -88,24 +128,28 @@ fn clean_one(
     let failed = |reason: String| Outcome::Failed {
         locator: input.locator(),
         reason,
+        internal: false,
     };
     let raw = match input.read(opts.max_input_bytes) {
         Ok(raw) => raw,
         // The source error already names the path; keep only the reason.
         Err(e) => return failed(strip_prefix(&e.to_string(), &input.locator())),
     };
-    let hints = Hints {
-        url: input.url.as_deref(),
-        content_type: input.content_type.as_deref(),
-        template,
-    };
-    match cleaner.clean(&raw, &hints) {
+    let mut hints = Hints::default();
+    hints.url = input.url.as_deref();
+    hints.content_type = input.content_type.as_deref();
+    hints.template = template;
+    match clean_contained(cleaner, &raw, &hints) {
         Ok(document) => Outcome::Cleaned(Box::new(Cleaned {
             input: input.clone(),
             raw,
             document,
         })),
-        Err(e) => failed(e.to_string()),
+        Err(e) => Outcome::Failed {
+            locator: input.locator(),
+            reason: e.to_string(),
+            internal: matches!(e, CleanFailure::Internal(_)),
+        },
     }
 }
 
@@ -136,7 +180,11 @@ fn learn_templates(inputs: &[Input], cleaner: &Cleaner, max: u64) -> HashMap<Str
                     return None;
                 }
                 let raw = input.read(max).ok()?;
-                let lines = cleaner.template_lines(&raw, &Hints::default()).ok()?;
+                // A page the cleaner fails on is left out here and reported when it
+                // is cleaned.
+                let lines = contain(|| cleaner.template_lines(&raw, &Hints::default()))
+                    .ok()?
+                    .ok()?;
                 Some((input.group.as_str(), lines))
             })
             .collect();
@@ -163,7 +211,10 @@ pub struct Summary {
     pub empty: u64,
     pub new_documents: u64,
     pub duplicates: u64,
+    /// Inputs that could not be read or cleaned, `internal_errors` included.
     pub failures: u64,
+    /// Inputs the cleaner panicked on: bugs, contained.
+    pub internal_errors: u64,
     pub elapsed: Duration,
 }
 
@@ -171,14 +222,17 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} inputs: {} cleaned ({} empty), {} new documents, {} duplicates, {} failed, in {:.2}s",
+            "{} inputs: {} cleaned ({} empty), {} new documents, {} duplicates, {} failed",
             self.inputs,
             self.cleaned,
             self.empty,
             self.new_documents,
             self.duplicates,
             self.failures,
-            self.elapsed.as_secs_f64()
-        )
+        )?;
+        if self.internal_errors > 0 {
+            write!(f, " ({} internal errors)", self.internal_errors)?;
+        }
+        write!(f, ", in {:.2}s", self.elapsed.as_secs_f64())
     }
 }

@@ -2,7 +2,7 @@
 //! never panic or hang.
 #![no_main]
 
-use gleaner::{Cleaner, Hints};
+use gleaner_clean::{Cleaner, Hints};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
@@ -12,9 +12,6 @@ fn cleaner() -> &'static Cleaner {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let hints = Hints {
-        content_type: Some("text/html"),
-        ..Hints::default()
-    };
+    let hints = Hints::default().with_content_type("text/html");
     let _ = cleaner().clean(data, &hints);
 });

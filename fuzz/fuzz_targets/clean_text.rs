@@ -2,7 +2,7 @@
 //! changes nothing (idempotence).
 #![no_main]
 
-use gleaner::{Cleaner, Hints};
+use gleaner_clean::{Cleaner, Hints};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
@@ -12,10 +12,7 @@ fn cleaner() -> &'static Cleaner {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let hints = Hints {
-        content_type: Some("text/plain"),
-        ..Hints::default()
-    };
+    let hints = Hints::default().with_content_type("text/plain");
     if let Ok(doc) = cleaner().clean(data, &hints) {
         let text = doc.text();
         if let Ok(again) = cleaner().clean(text.as_bytes(), &hints) {

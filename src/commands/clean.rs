@@ -1,18 +1,18 @@
 //! `gleaner clean`: files, directories or stdin → clean text on stdout, in files, in a store.
 
 use super::{tally, Error, Progress, StoreWriter};
-use crate::clean::{CleanConfig, Cleaner};
 use crate::export::{self, file_name, write_atomic, Format};
 use crate::pipeline::{self, Summary};
 use crate::sources::files;
 use crate::store::{content_hash, PutOutcome, SledStore, Store};
+use gleaner_clean::{CleanConfig, Cleaner};
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
 /// How output files are named.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Naming {
     /// `<input stem>.txt`, e.g. `0042.html` → `0042.txt`.
     Stem,

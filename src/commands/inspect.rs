@@ -2,11 +2,69 @@
 
 use super::Error;
 use crate::export::{self, Format};
-use crate::store::crawl::RunRecord;
-use crate::store::{Store, StoreStats, StoredDocument};
+use crate::store::crawl::{RunRecord, UrlStatus};
+use crate::store::{Backend, CrawlStore, Store, StoreStats, StoredDocument};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
 
-pub fn stats(store: &dyn Store) -> Result<StoreStats, Error> {
-    Ok(store.stats()?)
+/// What `gleaner stats` shows: the store's counts and the URLs the crawler parked.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stats {
+    #[serde(flatten)]
+    pub store: StoreStats,
+    pub parked: Vec<ParkedUrl>,
+}
+
+/// A URL the crawler stopped requesting, and why (`gleaner unpark` lets it go again).
+#[derive(Debug, Clone, Serialize)]
+pub struct ParkedUrl {
+    pub url: String,
+    pub reason: String,
+    pub since: Option<DateTime<Utc>>,
+}
+
+pub fn stats(store: &dyn Backend) -> Result<Stats, Error> {
+    let mut parked = Vec::new();
+    for item in store.parked() {
+        let (url, state) = item?;
+        if let UrlStatus::Parked { reason } = state.status {
+            parked.push(ParkedUrl {
+                url,
+                reason,
+                since: state.fetched_at,
+            });
+        }
+    }
+    Ok(Stats {
+        store: store.stats()?,
+        parked,
+    })
+}
+
+/// The stats for a reader, one count a line, then the parked URLs.
+pub fn describe_stats(s: &Stats) -> String {
+    let st = &s.store;
+    let mut out = format!(
+        "documents:        {}\nsources:          {}\nhosts:            {}\nraw pages:        {}\n\
+         raw bytes (zstd): {}\ntext bytes:       {}\nnext seq:         {}\nparked URLs:      {}\n",
+        st.documents,
+        st.sources,
+        st.hosts,
+        st.raw_pages,
+        st.raw_bytes_compressed,
+        st.text_bytes,
+        st.next_seq,
+        s.parked.len()
+    );
+    for p in &s.parked {
+        out.push_str(&format!("  {}  ({})\n", p.url, p.reason));
+    }
+    out
+}
+
+/// Lets parked URLs be queued again: `urls`, or all of them when None.
+pub fn unpark(store: &dyn CrawlStore, urls: Option<&[String]>) -> Result<u64, Error> {
+    Ok(store.unpark(urls)?)
 }
 
 /// Finds documents by sequence number (all digits) or hash prefix (hex). A number that
@@ -67,7 +125,7 @@ pub fn describe_run(run: &RunRecord) -> String {
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default();
     let mut line = format!(
-        "{:>4}  {}  {:<11} {:>8.1}s  fetched {} unchanged {} new {} versions {} dup {} robots {} failed {} files {}",
+        "{:>4}  {}  {:<11} {:>8.1}s  fetched {} unchanged {} new {} versions {} dup {} robots {} failed {} parked {} files {}",
         run.id,
         run.started.format("%Y-%m-%d %H:%M:%S"),
         status,
@@ -79,6 +137,7 @@ pub fn describe_run(run: &RunRecord) -> String {
         n("duplicates"),
         n("robots_skipped"),
         n("failed"),
+        n("parked"),
         n("files"),
     );
     if !run.errors.is_empty() {

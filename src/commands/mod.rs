@@ -6,14 +6,14 @@ mod inspect;
 mod run;
 
 pub use clean::{clean, CleanArgs, Naming};
-pub use inspect::{describe, describe_run, show, stats};
+pub use inspect::{describe, describe_run, describe_stats, show, stats, unpark, ParkedUrl, Stats};
 pub use run::{run, RunSummary};
 
-use crate::clean::rules::RuleError;
 use crate::config::ConfigError;
 use crate::export::ExportError;
 use crate::pipeline::{Cleaned, Summary};
 use crate::store::{NewDocument, PutOutcome, SourceRef, Store, StoreError};
+use gleaner_clean::ConfigError as CleanConfigError;
 use std::path::PathBuf;
 
 /// Exit codes, as documented in the README.
@@ -34,8 +34,8 @@ pub enum Error {
     Usage(String),
     #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error("cleaning rules: {0}")]
-    Rules(#[from] RuleError),
+    #[error("cleaning config: {0}")]
+    Clean(#[from] CleanConfigError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -52,7 +52,7 @@ pub enum Error {
 impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Usage(_) | Error::Config(_) | Error::Rules(_) => exit::USAGE,
+            Error::Usage(_) | Error::Config(_) | Error::Clean(_) => exit::USAGE,
             Error::Store(StoreError::Locked { .. }) => exit::LOCKED,
             Error::Export(ExportError::Store(StoreError::Locked { .. })) => exit::LOCKED,
             _ => exit::FAILURES,
@@ -113,7 +113,7 @@ impl<'a> StoreWriter<'a> {
                 seen_at: chrono::Utc::now(),
             },
             raw: &cleaned.raw,
-            cleaner_version: crate::clean::CLEANER_VERSION,
+            cleaner_version: gleaner_clean::CLEANER_VERSION,
         })?;
         match outcome {
             PutOutcome::New { .. } => summary.new_documents += 1,
@@ -143,9 +143,18 @@ fn tally(outcome: crate::pipeline::Outcome, summary: &mut Summary) -> Option<Box
             }
             Some(c)
         }
-        crate::pipeline::Outcome::Failed { locator, reason } => {
+        crate::pipeline::Outcome::Failed {
+            locator,
+            reason,
+            internal,
+        } => {
             summary.failures += 1;
-            tracing::warn!("skipped {locator}: {reason}");
+            if internal {
+                summary.internal_errors += 1;
+                tracing::error!("skipped {locator}: {reason}");
+            } else {
+                tracing::warn!("skipped {locator}: {reason}");
+            }
             None
         }
     }

@@ -2,13 +2,13 @@
 //! a run (`gleaner runs` lists them).
 
 use super::{tally, Error, Progress, StoreWriter};
-use crate::clean::Cleaner;
 use crate::config::LoadedConfig;
 use crate::pipeline::{self, Summary};
 use crate::sources::files;
 use crate::sources::web::{self, CrawlCounts, CrawlError};
 use crate::store::crawl::{RunRecord, RunStatus};
 use crate::store::{Backend, CrawlStore, SledStore, Store};
+use gleaner_clean::Cleaner;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
@@ -35,6 +35,7 @@ impl RunSummary {
             ("files_cleaned", f.cleaned),
             ("files_empty", f.empty),
             ("files_failed", f.failures),
+            ("files_internal_errors", f.internal_errors),
             ("fetched", w.fetched),
             ("unchanged", w.unchanged),
             ("new_documents", f.new_documents + w.new_documents),
@@ -42,18 +43,28 @@ impl RunSummary {
             ("duplicates", f.duplicates + w.duplicates),
             ("empty", w.empty),
             ("robots_skipped", w.robots_skipped),
-            ("not_stored", w.not_stored),
+            ("not_stored", w.not_stored_total()),
             ("gone", w.gone),
             ("failed", w.failed),
+            ("parked", w.parked),
             ("sitemaps", w.sitemaps),
             ("feeds", w.feeds),
             ("requests", w.requests),
             ("retries", w.retries),
             ("bytes", w.bytes),
+            ("links_beyond_depth", w.beyond_depth),
+            ("links_not_pages", w.not_pages),
             ("frontier_left", w.left),
+            ("left_page_budget", w.left_page_budget),
+            ("left_time_budget", w.left_time_budget),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
+        .chain(
+            w.not_stored
+                .iter()
+                .map(|(reason, n)| (format!("not_stored_{}", reason.key()), *n)),
+        )
         .collect()
     }
 
@@ -77,31 +88,61 @@ impl std::fmt::Display for RunSummary {
             writeln!(f, "files: {}", self.files)?;
         }
         if w.requests > 0 || w.left > 0 {
+            let not_stored = if w.not_stored.is_empty() {
+                String::new()
+            } else {
+                let by: Vec<String> = w
+                    .not_stored
+                    .iter()
+                    .map(|(r, n)| format!("{} {n}", r.label()))
+                    .collect();
+                format!(" ({})", by.join(", "))
+            };
             writeln!(
                 f,
                 "web: {} fetched, {} unchanged (304), {} new documents, {} new versions, {} duplicates, \
-                 {} empty, {} not stored (noindex, type), {} gone, {} skipped by robots.txt, {} failed",
+                 {} empty, {} not stored{not_stored}, {} gone, {} skipped by robots.txt, {} failed, {} parked",
                 w.fetched, w.unchanged, w.new_documents, w.new_versions, w.duplicates, w.empty,
-                w.not_stored, w.gone, w.robots_skipped, w.failed
+                w.not_stored_total(), w.gone, w.robots_skipped, w.failed, w.parked
             )?;
             writeln!(
                 f,
-                "web: {} requests ({} retries), {} bytes, {} sitemaps, {} feeds, {} URLs left for the next run{}",
-                w.requests,
-                w.retries,
-                w.bytes,
-                w.sitemaps,
-                w.feeds,
+                "web: {} requests ({} retries), {} bytes, {} sitemaps, {} feeds; links not followed: \
+                 {} past max_depth, {} to non-page resources",
+                w.requests, w.retries, w.bytes, w.sitemaps, w.feeds, w.beyond_depth, w.not_pages,
+            )?;
+            let other = w
+                .left
+                .saturating_sub(w.left_page_budget + w.left_time_budget);
+            writeln!(
+                f,
+                "web: {} URLs left for the next run ({} page budget, {} time budget{}){}",
                 w.left,
-                if w.stopped_by_budget { " (time budget reached)" } else { "" }
+                w.left_page_budget,
+                w.left_time_budget,
+                if other > 0 {
+                    format!(", {other} of sites not in the config")
+                } else {
+                    String::new()
+                },
+                if w.stopped_by_budget {
+                    "; time budget reached"
+                } else {
+                    ""
+                }
             )?;
             if !w.errors.is_empty() {
-                let list: Vec<String> = w.errors.iter().map(|(k, v)| format!("{k} {v}")).collect();
-                writeln!(f, "web errors: {}", list.join(", "))?;
+                writeln!(f, "web errors: {}", list(&w.errors))?;
             }
         }
         Ok(())
     }
+}
+
+/// "a 2, b 1": counts by name, for the summary.
+fn list(counts: &BTreeMap<String, u64>) -> String {
+    let items: Vec<String> = counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    items.join(", ")
 }
 
 pub fn run(
@@ -179,7 +220,16 @@ fn run_sources(
                     shown = now;
                 }
             });
-            let result = web::crawl(
+            // The ticker must stop however the crawl ends, a panic included: the scope
+            // waits for it before it returns (or unwinds).
+            struct Stop<'a>(&'a AtomicBool);
+            impl Drop for Stop<'_> {
+                fn drop(&mut self) {
+                    self.0.store(true, Relaxed);
+                }
+            }
+            let _stop = Stop(&done);
+            web::crawl(
                 &cfg.sources.web,
                 &cfg.fetch,
                 &cfg.clean,
@@ -188,9 +238,7 @@ fn run_sources(
                 Box::new(move || {
                     tick.fetch_add(1, Relaxed);
                 }),
-            );
-            done.store(true, Relaxed);
-            result
+            )
         })
         .map_err(|e| match e {
             CrawlError::Store(s) => Error::Store(s),

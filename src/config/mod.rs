@@ -3,10 +3,12 @@
 //! Every table denies unknown keys, and every error names the file and, through the TOML
 //! parser's span, the line and key, so a typo in a cron job's config is found at once.
 
-use crate::clean::rules::{Rules, RulesConfig};
-use crate::clean::CleanConfig;
-use crate::sources::web::{FetchConfig, SiteConfig};
+mod spans;
+
+use crate::sources::web::{FetchConfig, Invalid, SiteConfig};
+use gleaner_clean::{CleanConfig, ConfigError as CleanConfigError};
 use serde::Deserialize;
+use spans::KeyPath;
 use std::path::{Path, PathBuf};
 
 /// The default config file, relative to the working directory.
@@ -95,55 +97,21 @@ impl LoadedConfig {
             source,
         })?;
         let mut config = parse(&text, path)?;
+        if let Some((key, message)) = problem(&config) {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line: spans::line_of(&text, &key),
+                key: key.dotted(),
+                message,
+            });
+        }
         let base = path.parent().unwrap_or(Path::new("."));
         config.store.path = base.join(&config.store.path);
         for src in &mut config.sources.files {
             for p in &mut src.paths {
                 *p = base.join(&*p);
             }
-            if src.paths.is_empty() {
-                return Err(invalid(
-                    path,
-                    &text,
-                    "paths",
-                    "a files source needs at least one path",
-                ));
-            }
         }
-        if let Err((key, message)) = config.fetch.check() {
-            return Err(invalid(path, &text, key, &message));
-        }
-        let mut names = std::collections::HashSet::new();
-        for site in &config.sources.web {
-            if let Err((key, message)) = site.check() {
-                return Err(invalid_in(path, &text, &site.name, key, &message));
-            }
-            if !names.insert(site.name.as_str()) {
-                return Err(invalid_in(
-                    path,
-                    &text,
-                    &site.name,
-                    "name",
-                    &format!("two web sources are named {:?}", site.name),
-                ));
-            }
-            check_rules(&site.rules, path, &text)?;
-        }
-        // Compile the rules now so a bad regex is a config error with a line number,
-        // not a failure halfway through a run.
-        check_rules(&config.clean.rules, path, &text)?;
-        check_selectors(
-            &config.clean.html.drop_selectors,
-            "drop_selectors",
-            path,
-            &text,
-        )?;
-        check_selectors(
-            &config.clean.html.keep_selectors,
-            "keep_selectors",
-            path,
-            &text,
-        )?;
         Ok(LoadedConfig {
             path: path.to_path_buf(),
             config,
@@ -159,83 +127,69 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     })
 }
 
-fn check_rules(rules: &RulesConfig, path: &Path, text: &str) -> Result<(), ConfigError> {
-    Rules::compile(rules).map(drop).map_err(|e| {
-        let key = format!("clean.rules.{}_patterns", e.which);
-        let line = line_of(text, &e.pattern);
-        ConfigError::Invalid {
-            path: path.to_path_buf(),
-            line,
-            key,
-            message: e.to_string(),
-        }
-    })
-}
-
-/// The extractor would skip a selector it can't parse; in a config that is a typo to
-/// report, with its line.
-fn check_selectors(
-    selectors: &std::collections::BTreeMap<String, Vec<String>>,
-    which: &str,
-    path: &Path,
-    text: &str,
-) -> Result<(), ConfigError> {
-    for (host, list) in selectors {
-        for sel in list {
-            if let Err(e) = scraper::Selector::parse(sel) {
-                return Err(ConfigError::Invalid {
-                    path: path.to_path_buf(),
-                    line: line_of(text, sel),
-                    key: format!("clean.html.{which}.\"{host}\""),
-                    message: format!("invalid CSS selector {sel:?}: {e}"),
-                });
-            }
+/// The first problem serde can't see (limits, URLs, regexes, selectors, names), with
+/// the path of the key at fault. Everything is checked here, when the config is loaded,
+/// so that a typo is an error naming its line, not a failure (or a panic) halfway
+/// through a run.
+fn problem(config: &Config) -> Option<(KeyPath, String)> {
+    let root = KeyPath::default();
+    let files = root.then("sources").then("files");
+    for (i, src) in config.sources.files.iter().enumerate() {
+        if src.paths.is_empty() {
+            let message = "a files source needs at least one path".to_string();
+            return Some((files.then(i).then("paths"), message));
         }
     }
-    Ok(())
-}
-
-fn invalid(path: &Path, text: &str, key: &str, message: &str) -> ConfigError {
-    ConfigError::Invalid {
-        path: path.to_path_buf(),
-        line: line_of(text, key),
-        key: key.to_string(),
-        message: message.to_string(),
+    if let Err(e) = config.fetch.check() {
+        return Some((at(&root.then("fetch"), &e), e.message));
     }
-}
-
-/// Like [`invalid`], for a key inside the `[[sources.web]]` table named `site`: the line
-/// is the key's first appearance after the site's name.
-fn invalid_in(path: &Path, text: &str, site: &str, key: &str, message: &str) -> ConfigError {
-    let name_line = |l: &str| {
-        let l = l.trim();
-        l.starts_with("name")
-            && l.split_once('=').is_some_and(|(k, v)| {
-                k.trim() == "name" && v.trim().trim_matches(|c| c == '"' || c == '\'') == site
-            })
+    let web = root.then("sources").then("web");
+    let mut names = std::collections::HashSet::new();
+    for (i, site) in config.sources.web.iter().enumerate() {
+        let here = web.then(i);
+        if let Err(e) = site.check() {
+            return Some((at(&here, &e), e.message));
+        }
+        if !names.insert(site.name.as_str()) {
+            let message = format!("two web sources are named {:?}", site.name);
+            return Some((here.then("name"), message));
+        }
+        if let Err(e) = site.rules.check() {
+            return Some((rule_at(&here.then("rules"), &e), e.to_string()));
+        }
+    }
+    let clean = root.then("clean");
+    let e = config.clean.check().err()?;
+    let key = match &e {
+        CleanConfigError::Rule(r) => rule_at(&clean.then("rules"), r),
+        CleanConfigError::Selector {
+            which, host, index, ..
+        } => clean
+            .then("html")
+            .then(*which)
+            .then(host.as_str())
+            .then(*index),
+        _ => clean,
     };
-    let lines: Vec<&str> = text.lines().collect();
-    let start = lines.iter().position(|l| name_line(l)).unwrap_or(0);
-    // The key's first line after the name, within the same table; else the name's line.
-    let line = lines[start..]
-        .iter()
-        .take_while(|l| !l.trim_start().starts_with("[[") || l.contains("sources.web.rules"))
-        .position(|l| l.trim_start().starts_with(key))
-        .map_or(start, |i| start + i)
-        + 1;
-    ConfigError::Invalid {
-        path: path.to_path_buf(),
-        line,
-        key: format!("sources.web.{key}"),
-        message: message.to_string(),
+    Some((key, e.to_string()))
+}
+
+/// Where a component's [`Invalid`] points, below the component's own path.
+fn at(base: &KeyPath, e: &Invalid) -> KeyPath {
+    let key = base.then(e.key);
+    match e.index {
+        Some(i) => key.then(i),
+        None => key,
     }
 }
 
-/// The 1-based line where `needle` first appears (1 if it doesn't, which only happens for
-/// values the parser normalised, e.g. escapes).
-fn line_of(text: &str, needle: &str) -> usize {
-    text.find(needle)
-        .map_or(1, |at| text[..at].matches('\n').count() + 1)
+/// Where a bad pattern of a rule set is: `drop_patterns` or `keep_patterns`, and its index.
+fn rule_at(rules: &KeyPath, e: &gleaner_clean::RuleError) -> KeyPath {
+    let list = rules.then(format!("{}_patterns", e.which).as_str());
+    match e.index {
+        Some(i) => list.then(i),
+        None => list,
+    }
 }
 
 #[cfg(test)]
@@ -318,6 +272,53 @@ mod tests {
         .unwrap();
         let msg = LoadedConfig::load(&p).unwrap_err().to_string();
         assert!(msg.contains("line 2") && msg.contains("div[["), "{msg}");
+    }
+
+    fn load_err(text: &str) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("g.toml");
+        std::fs::write(&p, text).unwrap();
+        LoadedConfig::load(&p).unwrap_err().to_string()
+    }
+
+    /// Values that would overflow the clock or a semaphore are config errors naming
+    /// the key's real line, never a panic later in the run.
+    #[test]
+    fn overflowing_values_name_their_line() {
+        let msg = load_err(
+            "# [fetch]\n# time_budget_secs = 60\n\n[store]\npath = 'x'\n\n[fetch]\ntime_budget_secs = 1e20\n",
+        );
+        assert!(
+            msg.contains("line 8") && msg.contains("`fetch.time_budget_secs`"),
+            "{msg}"
+        );
+        let msg = load_err("[fetch]\nconcurrency = 4\nbackoff_base_secs = 1e300\n");
+        assert!(
+            msg.contains("line 3") && msg.contains("backoff_base_secs"),
+            "{msg}"
+        );
+        let msg = load_err("[fetch]\nconcurrency = 18446744073709551615\n");
+        assert!(
+            msg.contains("line 2") && msg.contains("concurrency"),
+            "{msg}"
+        );
+        let msg =
+            load_err("[[sources.web]]\nname = 'a'\nseeds = ['https://a.org/']\ndelay_secs = inf\n");
+        assert!(
+            msg.contains("line 4") && msg.contains("delay_secs"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn a_bad_site_rule_names_its_line() {
+        let msg = load_err(
+            "[[sources.web]]\nname = 'a'\nseeds = ['https://a.org/']\n[sources.web.rules]\nkeep_patterns = [\n  'fine',\n  '(oops',\n]\n",
+        );
+        assert!(
+            msg.contains("line 7") && msg.contains("keep_patterns"),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Writing documents out: the seeds' `NNN_<hash16>.txt` files, JSON lines, Markdown.
 
-use crate::document::Document;
 use crate::store::{SourceRecord, Store, StoreError, StoredDocument};
 use chrono::{DateTime, Utc};
+use gleaner_clean::Document;
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -14,16 +14,13 @@ pub fn file_name(seq: u64, hash: &str, ext: &str) -> String {
 }
 
 /// How a document is rendered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Plain text, blocks separated by blank lines.
-    #[value(alias = "txt")]
     Text,
     /// Markdown with headings, lists and quotes.
-    #[value(alias = "md")]
     Markdown,
     /// One JSON object with text and metadata (one per line for many documents).
-    #[value(alias = "jsonl")]
     Json,
 }
 

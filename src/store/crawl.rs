@@ -76,6 +76,8 @@ pub enum UrlStatus {
     Skipped { reason: String },
     /// Every attempt failed; `class` as counted in the run summary.
     Failed { class: String, message: String },
+    /// Failed too often (or crashed the cleaner): never queued again until unparked.
+    Parked { reason: String },
 }
 
 /// One text a URL has had, from the time it was first seen with it.
@@ -115,6 +117,13 @@ pub struct UrlState {
     /// The page's `rel=canonical`, when it names another URL.
     #[serde(default)]
     pub canonical: Option<String>,
+    /// Visits in a row (one per run at most) that failed; reset by any answer.
+    #[serde(default)]
+    pub failures: u32,
+    /// The Content-Type of the last 2xx answer, when it was not a page (an image, a
+    /// PDF): such a URL is not requested again.
+    #[serde(default)]
+    pub not_a_page: Option<String>,
 }
 
 impl UrlState {
@@ -133,6 +142,41 @@ impl UrlState {
             versions: Vec::new(),
             links: Vec::new(),
             canonical: None,
+            failures: 0,
+            not_a_page: None,
+        }
+    }
+
+    pub fn is_parked(&self) -> bool {
+        matches!(self.status, UrlStatus::Parked { .. })
+    }
+
+    /// Records a failed visit: `Failed`, or `Parked` when this is the
+    /// `park_after`-th failure in a row or `park` says so at once. True when parked.
+    pub fn record_failure(
+        &mut self,
+        class: &str,
+        message: String,
+        park_after: u32,
+        park: bool,
+    ) -> bool {
+        self.failures = self.failures.saturating_add(1);
+        if park || self.failures >= park_after {
+            let runs = if self.failures == 1 {
+                String::new()
+            } else {
+                format!(" ({} runs in a row)", self.failures)
+            };
+            self.status = UrlStatus::Parked {
+                reason: format!("{class}: {message}{runs}"),
+            };
+            true
+        } else {
+            self.status = UrlStatus::Failed {
+                class: class.to_string(),
+                message,
+            };
+            false
         }
     }
 
@@ -222,6 +266,9 @@ pub trait CrawlStore: Send + Sync {
     /// The hosts with entries in the frontier.
     fn frontier_hosts(&self) -> Result<Vec<String>, StoreError>;
 
+    /// Entries in the frontier, per site.
+    fn pending_by_site(&self) -> Result<BTreeMap<String, u64>, StoreError>;
+
     /// Atomically: records the visited URL's `state`, marks `aliases` (where it
     /// redirected to, its canonical URL) as visited in the same epoch so they are not
     /// fetched again, removes the entry `key`, and enqueues `links` as
@@ -264,4 +311,16 @@ pub trait CrawlStore: Send + Sync {
 
     /// Every run, oldest first.
     fn runs(&self) -> Result<Vec<RunRecord>, StoreError>;
+
+    /// The parked URLs and their states, in URL order.
+    fn parked(&self) -> Box<dyn Iterator<Item = Result<(String, UrlState), StoreError>> + '_> {
+        Box::new(self.url_states().filter(|item| match item {
+            Ok((_, state)) => state.is_parked(),
+            Err(_) => true,
+        }))
+    }
+
+    /// Lets parked URLs be queued again: those of `urls`, or every one when None.
+    /// Returns how many were parked.
+    fn unpark(&self, urls: Option<&[String]>) -> Result<u64, StoreError>;
 }

@@ -78,8 +78,8 @@ pub trait Backend: Store + CrawlStore {}
 impl<T: Store + CrawlStore> Backend for T {}
 pub use hash::{content_hash, normalise, raw_hash};
 
-use crate::document::{Block, Document, InputKind, Metadata};
 use chrono::{DateTime, Utc};
+use gleaner_clean::{Block, Document, InputKind, Metadata};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -164,11 +164,7 @@ impl StoredDocument {
     }
 
     pub fn to_document(&self) -> Document {
-        Document {
-            kind: self.kind,
-            blocks: self.blocks.clone(),
-            metadata: self.metadata.clone(),
-        }
+        Document::new(self.kind, self.blocks.clone(), self.metadata.clone())
     }
 }
 

@@ -1,8 +1,8 @@
 //! The serialised records and their schema versions. Backend-neutral: bytes in, bytes out.
 
 use super::{SourceRecord, StoreError, StoreStats, StoredDocument};
-use crate::document::{Block, InputKind, Metadata};
 use chrono::{DateTime, Utc};
+use gleaner_clean::{Block, InputKind, Metadata};
 use serde::{Deserialize, Serialize};
 
 /// The schema version this build writes and the newest it reads.

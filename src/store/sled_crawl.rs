@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sled::transaction::TransactionalTree;
 use sled::Transactional;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
     serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
@@ -52,7 +52,10 @@ fn enqueue_in(
             Some(bytes) => {
                 let mut s: UrlState =
                     decode(&format!("urls/{}", e.url), &bytes).map_err(Abort::Abort)?;
-                if s.site == e.site && s.epoch == epoch {
+                // Parked until a user says otherwise; a known image or archive is not
+                // worth a request; and a URL is queued once per epoch.
+                if s.is_parked() || s.not_a_page.is_some() || (s.site == e.site && s.epoch == epoch)
+                {
                     continue;
                 }
                 s.site.clone_from(&e.site);
@@ -150,12 +153,7 @@ impl SledStore {
 
 impl CrawlStore for SledStore {
     fn begin_site(&self, site: &str) -> Result<SiteStart, StoreError> {
-        let mut pending = 0;
-        for item in self.frontier.iter() {
-            let (key, bytes) = item?;
-            let entry: FrontierEntry = decode(&format!("frontier/{key:?}"), &bytes)?;
-            pending += u64::from(entry.site == site);
-        }
+        let pending = self.pending_by_site()?.get(site).copied().unwrap_or(0);
         let epoch = match self.sites.get(site.as_bytes())? {
             Some(b) => super::record::decode_u64(&format!("sites/{site}"), &b)?,
             None => 0,
@@ -224,6 +222,16 @@ impl CrawlStore for SledStore {
             }
         }
         Ok(hosts)
+    }
+
+    fn pending_by_site(&self) -> Result<BTreeMap<String, u64>, StoreError> {
+        let mut by_site = BTreeMap::new();
+        for item in self.frontier.iter() {
+            let (key, bytes) = item?;
+            let entry: FrontierEntry = decode(&format!("frontier/{key:?}"), &bytes)?;
+            *by_site.entry(entry.site).or_insert(0) += 1;
+        }
+        Ok(by_site)
     }
 
     fn complete(
@@ -299,6 +307,34 @@ impl CrawlStore for SledStore {
     fn save_run(&self, run: &RunRecord) -> Result<(), StoreError> {
         self.runs.insert(run.id.to_be_bytes(), encode(run))?;
         Ok(())
+    }
+
+    fn unpark(&self, urls: Option<&[String]>) -> Result<u64, StoreError> {
+        let targets: Vec<String> = match urls {
+            Some(list) => list.to_vec(),
+            None => self
+                .parked()
+                .map(|item| item.map(|(url, _)| url))
+                .collect::<Result<_, _>>()?,
+        };
+        let mut n = 0;
+        for url in targets {
+            let Some(mut state) = self.url_state(&url)? else {
+                continue;
+            };
+            if !state.is_parked() {
+                continue;
+            }
+            state.status = UrlStatus::Failed {
+                class: "parked".into(),
+                message: "unparked by the user".into(),
+            };
+            state.failures = 0;
+            self.urls.insert(url.as_bytes(), encode(&state))?;
+            n += 1;
+        }
+        self.db.flush()?;
+        Ok(n)
     }
 
     fn runs(&self) -> Result<Vec<RunRecord>, StoreError> {

@@ -1,8 +1,8 @@
 //! Store behaviour, exercised through the sled backend and the `Store` trait.
 
 use super::*;
-use crate::document::{Block, Document, InputKind, Metadata};
 use chrono::TimeZone;
+use gleaner_clean::{Block, Document, InputKind, Metadata};
 use std::sync::{Arc, Barrier};
 use tempfile::TempDir;
 
@@ -13,11 +13,11 @@ fn at(secs: i64) -> DateTime<Utc> {
 }
 
 fn doc(text: &str) -> Document {
-    Document {
-        kind: InputKind::Text,
-        blocks: text.split("\n\n").map(Block::paragraph).collect(),
-        metadata: Metadata::default(),
-    }
+    Document::new(
+        InputKind::Text,
+        text.split("\n\n").map(Block::paragraph).collect(),
+        Metadata::default(),
+    )
 }
 
 fn put_at(store: &dyn Store, d: &Document, locator: &str, raw: &[u8], secs: i64) -> PutOutcome {

@@ -10,7 +10,7 @@ use std::time::Duration;
 fn robots_disallow_allow_override_and_wildcards() {
     let robots = "User-agent: *\nDisallow: /\n\n\
                   User-agent: gleaner\nDisallow: /private/\nAllow: /private/open\n\
-                  Disallow: /*.pdf$\nDisallow: /*?session=\n";
+                  Disallow: /*.cgi$\nDisallow: /*?session=\n";
     let site = Site::routes()
         .route("/robots.txt", Reply::text(robots))
         .route(
@@ -20,7 +20,7 @@ fn robots_disallow_allow_override_and_wildcards() {
                 &[
                     "/private/secret",
                     "/private/open",
-                    "/doc.pdf",
+                    "/run.cgi",
                     "/a?session=1",
                     "/public",
                 ],
@@ -34,7 +34,7 @@ fn robots_disallow_allow_override_and_wildcards() {
     let run = crawl.run_ok();
     assert_eq!(site.paths()[0], "/robots.txt", "robots.txt comes first");
     assert_eq!(site.hits("/robots.txt"), 1, "cached for the run");
-    for never in ["/private/secret", "/doc.pdf", "/a?session=1"] {
+    for never in ["/private/secret", "/run.cgi", "/a?session=1"] {
         assert_eq!(site.hits(never), 0, "{never} was requested");
     }
     assert_eq!(
@@ -395,6 +395,7 @@ fn scope_types_noindex_and_budget() {
                     "mailto:a@b.c",
                     "javascript:void(0)",
                     "/img.png",
+                    "/photo",
                     "/hidden",
                     "/noheader",
                     "/x/1",
@@ -402,6 +403,7 @@ fn scope_types_noindex_and_budget() {
             )),
         )
         .route("/img.png", Reply::ok("image/png", b"\x89PNG...."))
+        .route("/photo", Reply::ok("image/png", b"\x89PNG...."))
         .route(
             "/hidden",
             Reply::html(
@@ -430,6 +432,13 @@ fn scope_types_noindex_and_budget() {
         3,
         "image, meta noindex, header noindex: {run:?}"
     );
+    assert_eq!(count(&run, "not_stored_content_type"), 1, "{run:?}");
+    assert_eq!(
+        site.hits("/img.png"),
+        0,
+        "a link to a .png is not requested"
+    );
+    assert_eq!(count(&run, "links_not_pages"), 1, "{run:?}");
     let requested_pages = site
         .requests()
         .iter()

@@ -6,10 +6,8 @@ use std::collections::HashMap;
 
 fn clean_file(path: &std::path::Path, content_type: Option<&str>) -> Document {
     let bytes = std::fs::read(path).unwrap();
-    let hints = Hints {
-        content_type,
-        ..Hints::default()
-    };
+    let mut hints = Hints::default();
+    hints.content_type = content_type;
     Cleaner::new(&Default::default())
         .unwrap()
         .clean(&bytes, &hints)
@@ -84,10 +82,8 @@ fn pages() -> Vec<Page> {
             .unwrap();
             let html = std::fs::read(dir.join(format!("{id}.html"))).unwrap();
             let url = json["url"].as_str().map(str::to_string);
-            let hints = Hints {
-                url: url.as_deref(),
-                ..Hints::default()
-            };
+            let mut hints = Hints::default();
+            hints.url = url.as_deref();
             let doc = cleaner.clean(&html, &hints).unwrap();
             Page {
                 page_type: json["_internal"]["page_type"]["primary"]

@@ -35,7 +35,7 @@ proptest! {
     #[test]
     fn text_cleaning_is_deterministic_and_idempotent(lines in proptest::collection::vec(dump_line(), 0..60)) {
         let c = cleaner();
-        let hints = Hints { content_type: Some("text/plain"), ..Hints::default() };
+        let hints = Hints::default().with_content_type("text/plain");
         let input = lines.join("\n");
         let Ok(first) = c.clean(input.as_bytes(), &hints) else { return Ok(()); };
         let again = c.clean(input.as_bytes(), &hints).unwrap();

@@ -1,7 +1,7 @@
 //! The config of web sources: `[fetch]` (settings every site shares) and one
 //! `[[sources.web]]` table per site.
 
-use crate::clean::rules::RulesConfig;
+use gleaner_clean::RulesConfig;
 use serde::Deserialize;
 use std::time::Duration;
 
@@ -35,6 +35,9 @@ pub struct FetchConfig {
     pub time_budget_secs: f64,
     /// The run exits 1 when more than this share of fetched URLs failed.
     pub failure_threshold: f64,
+    /// A URL that failed this many runs in a row is parked: not requested again until
+    /// `gleaner unpark`. A URL whose page crashed the cleaner is parked at once.
+    pub park_after_failures: u32,
     /// Query parameters removed from every URL, besides utm_* and fbclid.
     pub tracking_params: Vec<String>,
 }
@@ -58,6 +61,7 @@ impl Default for FetchConfig {
             retry_after_cap_secs: 120.0,
             time_budget_secs: 3000.0,
             failure_threshold: 0.5,
+            park_after_failures: 3,
             tracking_params: vec![
                 "gclid".into(),
                 "mc_cid".into(),
@@ -89,45 +93,47 @@ impl FetchConfig {
         secs(self.time_budget_secs)
     }
 
-    /// Problems serde can't see: zero or negative limits.
-    pub fn check(&self) -> Result<(), (&'static str, String)> {
-        let positive = [
+    /// Problems serde can't see: limits that are zero, negative, not numbers, or so
+    /// large that the clock or a semaphore would overflow on them.
+    pub fn check(&self) -> Result<(), Invalid> {
+        for (key, v) in [
             ("connect_timeout_secs", self.connect_timeout_secs),
             ("response_timeout_secs", self.response_timeout_secs),
             ("read_stall_secs", self.read_stall_secs),
             ("time_budget_secs", self.time_budget_secs),
-        ];
-        for (key, v) in positive {
-            if !(v.is_finite() && v > 0.0) {
-                return Err((
-                    key,
-                    format!("must be a positive number of seconds, not {v}"),
-                ));
-            }
+        ] {
+            check_secs(key, v, false)?;
         }
-        let non_negative = [
+        for (key, v) in [
             ("backoff_base_secs", self.backoff_base_secs),
             ("retry_after_cap_secs", self.retry_after_cap_secs),
-        ];
-        for (key, v) in non_negative {
-            if !(v.is_finite() && v >= 0.0) {
-                return Err((key, format!("must be zero or more seconds, not {v}")));
-            }
+        ] {
+            check_secs(key, v, true)?;
         }
-        if self.concurrency == 0 {
-            return Err(("concurrency", "must be at least 1".into()));
-        }
-        if self.max_attempts == 0 {
-            return Err(("max_attempts", "must be at least 1".into()));
-        }
-        if self.max_body_bytes == 0 || self.max_decompressed_bytes == 0 {
-            return Err((
-                "max_body_bytes",
-                "body limits must be at least 1 byte".into(),
+        check_count("concurrency", self.concurrency as u64, MAX_CONCURRENCY)?;
+        check_count("max_attempts", u64::from(self.max_attempts), MAX_ATTEMPTS)?;
+        check_count(
+            "park_after_failures",
+            u64::from(self.park_after_failures),
+            u64::from(u32::MAX),
+        )?;
+        if self.max_redirects as u64 > MAX_REDIRECTS {
+            return Err(Invalid::new(
+                "max_redirects",
+                format!(
+                    "must be at most {MAX_REDIRECTS}, not {}",
+                    self.max_redirects
+                ),
             ));
         }
+        for (key, v) in [
+            ("max_body_bytes", self.max_body_bytes),
+            ("max_decompressed_bytes", self.max_decompressed_bytes),
+        ] {
+            check_count(key, v, u64::MAX)?;
+        }
         if !(0.0..=1.0).contains(&self.failure_threshold) {
-            return Err((
+            return Err(Invalid::new(
                 "failure_threshold",
                 format!(
                     "must be a share between 0 and 1, not {}",
@@ -137,6 +143,63 @@ impl FetchConfig {
         }
         Ok(())
     }
+}
+
+/// A config value serde accepted but gleaner can't run with: the key (and the position
+/// in its list, for list entries) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub key: &'static str,
+    pub index: Option<usize>,
+    pub message: String,
+}
+
+impl Invalid {
+    fn new(key: &'static str, message: String) -> Invalid {
+        Invalid {
+            key,
+            index: None,
+            message,
+        }
+    }
+}
+
+/// The longest wait, timeout or budget a config may ask for: a year. Anything longer
+/// is a slip of the keyboard (`1e20`), and would overflow the clock arithmetic.
+pub const MAX_SECS: f64 = 365.0 * 24.0 * 3600.0;
+/// Requests in flight, globally or per host: far past what one machine can use, well
+/// inside what a semaphore holds.
+pub const MAX_CONCURRENCY: u64 = 100_000;
+const MAX_ATTEMPTS: u64 = 100;
+const MAX_REDIRECTS: u64 = 100;
+
+fn check_secs(key: &'static str, v: f64, zero_ok: bool) -> Result<(), Invalid> {
+    let low_ok = if zero_ok { v >= 0.0 } else { v > 0.0 };
+    if !(v.is_finite() && low_ok) {
+        let what = if zero_ok {
+            "zero or more seconds"
+        } else {
+            "a positive number of seconds"
+        };
+        return Err(Invalid::new(key, format!("must be {what}, not {v}")));
+    }
+    if v > MAX_SECS {
+        return Err(Invalid::new(
+            key,
+            format!("must be at most {MAX_SECS} seconds (a year), not {v}"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_count(key: &'static str, v: u64, max: u64) -> Result<(), Invalid> {
+    if v == 0 {
+        return Err(Invalid::new(key, "must be at least 1".into()));
+    }
+    if v > max {
+        return Err(Invalid::new(key, format!("must be at most {max}, not {v}")));
+    }
+    Ok(())
 }
 
 /// One site to crawl (`[[sources.web]]`).
@@ -207,10 +270,11 @@ impl SiteConfig {
         secs(self.delay_secs)
     }
 
-    /// Problems serde can't see. Returns the key and the message.
-    pub fn check(&self) -> Result<(), (&'static str, String)> {
+    /// Problems serde can't see: no start URL, a URL or regex that does not parse, a
+    /// delay or concurrency out of range.
+    pub fn check(&self) -> Result<(), Invalid> {
         if self.seeds.is_empty() && self.sitemaps.is_empty() && self.feeds.is_empty() {
-            return Err((
+            return Err(Invalid::new(
                 "seeds",
                 format!("site {:?} needs seeds, sitemaps or feeds", self.name),
             ));
@@ -220,35 +284,37 @@ impl SiteConfig {
             ("sitemaps", &self.sitemaps),
             ("feeds", &self.feeds),
         ] {
-            for u in list {
-                match url::Url::parse(u) {
-                    Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => {}
-                    Ok(_) => return Err((key, format!("{u:?} is not an http(s) URL"))),
-                    Err(e) => return Err((key, format!("{u:?} is not a URL: {e}"))),
-                }
+            for (index, u) in list.iter().enumerate() {
+                let message = match url::Url::parse(u) {
+                    Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => continue,
+                    Ok(_) => format!("{u:?} is not an http(s) URL"),
+                    Err(e) => format!("{u:?} is not a URL: {e}"),
+                };
+                return Err(Invalid {
+                    key,
+                    index: Some(index),
+                    message,
+                });
             }
         }
         for (key, list) in [("include", &self.include), ("exclude", &self.exclude)] {
-            for p in list {
+            for (index, p) in list.iter().enumerate() {
                 if let Err(e) = regex::Regex::new(p) {
-                    return Err((key, format!("invalid regex {p:?}: {e}")));
+                    return Err(Invalid {
+                        key,
+                        index: Some(index),
+                        message: format!("invalid regex {p:?}: {e}"),
+                    });
                 }
             }
         }
-        if !(self.delay_secs.is_finite() && self.delay_secs >= 0.0) {
-            return Err((
-                "delay_secs",
-                format!("must be zero or more, not {}", self.delay_secs),
-            ));
-        }
-        if self.concurrency == 0 {
-            return Err(("concurrency", "must be at least 1".into()));
-        }
-        Ok(())
+        check_secs("delay_secs", self.delay_secs, true)?;
+        check_count("concurrency", self.concurrency as u64, MAX_CONCURRENCY)
     }
 }
 
-/// Seconds as a Duration; the callers checked the value is finite and not negative.
+/// Seconds as a Duration. The config was checked to hold finite values between 0 and
+/// [`MAX_SECS`]; a value set by other code is clamped there all the same.
 fn secs(v: f64) -> Duration {
-    Duration::try_from_secs_f64(v.max(0.0)).unwrap_or(Duration::MAX)
+    Duration::try_from_secs_f64(v.clamp(0.0, MAX_SECS)).unwrap_or(Duration::ZERO)
 }

@@ -138,6 +138,52 @@ pub fn header_noindex(value: &str, user_agent: &str) -> bool {
     })
 }
 
+/// What robots.txt lets us do on one host.
+pub enum Robots {
+    Rules(Box<texting_robots::Robot>),
+    /// No usable robots.txt (4xx, or unparsable): everything is allowed.
+    AllowAll,
+    /// robots.txt unreachable (5xx, network): RFC 9309 says assume complete disallow.
+    DisallowAll,
+}
+
+impl Robots {
+    pub fn allowed(&self, url: &url::Url) -> bool {
+        match self {
+            Robots::Rules(r) => r.allowed(url.as_str()),
+            Robots::AllowAll => true,
+            Robots::DisallowAll => false,
+        }
+    }
+
+    /// The `Crawl-delay` for our group, when it gives a usable one.
+    pub fn crawl_delay(&self) -> Option<std::time::Duration> {
+        match self {
+            Robots::Rules(r) => r
+                .delay
+                .and_then(|d| std::time::Duration::try_from_secs_f32(d).ok()),
+            _ => None,
+        }
+    }
+
+    pub fn sitemaps(&self) -> &[String] {
+        match self {
+            Robots::Rules(r) => &r.sitemaps,
+            _ => &[],
+        }
+    }
+}
+
+/// Parses a robots.txt body for the product token `agent` (longest-match Allow and
+/// Disallow, wildcards, Crawl-delay, Sitemap lines). A file that does not parse allows
+/// everything, as RFC 9309 says of an unusable one.
+pub fn robots(body: &[u8], agent: &str) -> Robots {
+    match texting_robots::Robot::new(agent, body) {
+        Ok(r) => Robots::Rules(Box::new(r)),
+        Err(_) => Robots::AllowAll,
+    }
+}
+
 /// The URLs a sitemap lists.
 #[derive(Debug, Default, PartialEq)]
 pub struct Sitemap {

@@ -1,47 +1,16 @@
 //! Per-host politeness (one request per delay, at most N in flight), robots.txt, and
 //! the redirect and retry loops around one exchange.
 
-use super::config::FetchConfig;
+use super::config::{FetchConfig, MAX_SECS};
+use super::discover::Robots;
 use super::http::{Http, HttpError, Response, Validators};
+use super::state::lock;
 use reqwest::header;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 use tokio::sync::{OnceCell, Semaphore};
 use tokio::time::Instant;
 use url::Url;
-
-/// What robots.txt lets us do on one host.
-pub enum Robots {
-    Rules(Box<texting_robots::Robot>),
-    /// No usable robots.txt (4xx, or unparsable): everything is allowed.
-    AllowAll,
-    /// robots.txt unreachable (5xx, network): RFC 9309 says assume complete disallow.
-    DisallowAll,
-}
-
-impl Robots {
-    pub fn allowed(&self, url: &Url) -> bool {
-        match self {
-            Robots::Rules(r) => r.allowed(url.as_str()),
-            Robots::AllowAll => true,
-            Robots::DisallowAll => false,
-        }
-    }
-
-    pub fn crawl_delay(&self) -> Option<Duration> {
-        match self {
-            Robots::Rules(r) => r.delay.and_then(|d| Duration::try_from_secs_f32(d).ok()),
-            _ => None,
-        }
-    }
-
-    pub fn sitemaps(&self) -> &[String] {
-        match self {
-            Robots::Rules(r) => &r.sitemaps,
-            _ => &[],
-        }
-    }
-}
 
 /// One host's politeness state, shared by every request to it in this run.
 pub struct Host {
@@ -54,7 +23,17 @@ pub struct Host {
 struct Gate {
     /// When the next request may start.
     next: Instant,
+    /// When the last one started, so that a delay raised after it (robots.txt's
+    /// Crawl-delay, read from the first request) still spaces the second from it.
+    last: Option<Instant>,
     delay: Duration,
+}
+
+/// `at + d`, saturating a year later: no delay, budget or Retry-After a config or a
+/// server gives can overflow the clock.
+pub fn later(at: Instant, d: Duration) -> Instant {
+    let max = Duration::from_secs_f64(MAX_SECS);
+    at.checked_add(d.min(max)).unwrap_or(at)
 }
 
 impl Host {
@@ -63,6 +42,7 @@ impl Host {
             slots: std::sync::Arc::new(Semaphore::new(concurrency)),
             gate: Mutex::new(Gate {
                 next: Instant::now(),
+                last: None,
                 delay,
             }),
             robots: OnceCell::new(),
@@ -73,9 +53,10 @@ impl Host {
     /// whatever the number in flight.
     pub async fn wait_turn(&self) {
         let at = {
-            let mut g = self.gate.lock().expect("gate lock");
+            let mut g = lock(&self.gate);
             let at = g.next.max(Instant::now());
-            g.next = at + g.delay;
+            g.next = later(at, g.delay);
+            g.last = Some(at);
             at
         };
         tokio::time::sleep_until(at).await;
@@ -83,13 +64,17 @@ impl Host {
 
     /// Holds every request to this host back until `until` (a Retry-After).
     fn back_off_until(&self, until: Instant) {
-        let mut g = self.gate.lock().expect("gate lock");
+        let mut g = lock(&self.gate);
         g.next = g.next.max(until);
     }
 
+    /// Raises the delay between requests, counted from the last request made.
     fn raise_delay(&self, delay: Duration) {
-        let mut g = self.gate.lock().expect("gate lock");
+        let mut g = lock(&self.gate);
         g.delay = g.delay.max(delay);
+        if let Some(last) = g.last {
+            g.next = g.next.max(later(last, g.delay));
+        }
     }
 
     /// robots.txt, fetched once per host per run (the first caller fetches, the others
@@ -187,7 +172,8 @@ impl Fetcher<'_> {
                 self.counts.requests.fetch_add(1, Relaxed);
                 // A request under way when the budget runs out gets a short grace to
                 // finish, so its answer is not thrown away and asked for again.
-                tokio::time::timeout_at(self.deadline + GRACE, self.http.get(url, validators))
+                let until = later(self.deadline, GRACE);
+                tokio::time::timeout_at(until, self.http.get(url, validators))
                     .await
                     .map_err(|_| FetchError::Deadline)?
             };
@@ -208,9 +194,9 @@ impl Fetcher<'_> {
                 None => backoff(self.cfg.backoff_base(), attempt),
             };
             tracing::debug!(%url, attempt, ?wait, "retrying");
-            host.back_off_until(Instant::now() + wait);
+            host.back_off_until(later(Instant::now(), wait));
             self.counts.retries.fetch_add(1, Relaxed);
-            attempt += 1;
+            attempt = attempt.saturating_add(1);
         }
     }
 
@@ -268,13 +254,12 @@ impl Fetcher<'_> {
             };
             match resp.status {
                 200..=299 => {
-                    return match texting_robots::Robot::new(
-                        robots_agent(&self.cfg.user_agent),
-                        &resp.body,
-                    ) {
-                        Ok(r) => Robots::Rules(Box::new(r)),
-                        Err(_) => Robots::AllowAll,
-                    }
+                    let agent = robots_agent(&self.cfg.user_agent).to_string();
+                    let body = resp.body;
+                    // Parsing a large robots.txt is CPU work: off the async threads.
+                    return super::state::blocking(move || super::discover::robots(&body, &agent))
+                        .await
+                        .unwrap_or(Robots::AllowAll);
                 }
                 301 | 302 | 303 | 307 | 308 => {
                     match resp.header(header::LOCATION).and_then(|l| url.join(l).ok()) {
@@ -305,10 +290,12 @@ impl Fetcher<'_> {
 /// How long requests in flight at the time budget may still take.
 const GRACE: Duration = Duration::from_secs(5);
 
-/// Exponential backoff with full jitter around the doubling: base·2^(n-1)·[0.5, 1.5).
+/// Exponential backoff with full jitter around the doubling: base·2^(n-1)·[0.5, 1.5),
+/// at most a year.
 fn backoff(base: Duration, attempt: u32) -> Duration {
-    let exp = base.saturating_mul(1u32 << (attempt - 1).min(16));
-    exp.mul_f64(0.5 + fastrand::f64())
+    let exp = base.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
+    let secs = exp.as_secs_f64() * (0.5 + fastrand::f64());
+    Duration::try_from_secs_f64(secs.min(MAX_SECS)).unwrap_or(Duration::ZERO)
 }
 
 /// Retry-After as seconds or an HTTP date.

@@ -146,7 +146,12 @@ impl Http {
                 });
             }
             let (wire, wire_bytes) = self.read_body(resp).await?;
-            let body = decode(&headers, wire, self.max_decoded)?;
+            // Decompressing is CPU work, up to `max_decoded` bytes: off the async threads.
+            let max = self.max_decoded;
+            let encoding = headers.get(header::CONTENT_ENCODING).cloned();
+            let body = super::state::blocking(move || decode(encoding.as_ref(), wire, max))
+                .await
+                .map_err(|e| HttpError::Other(e.to_string()))??;
             Ok(Response {
                 status,
                 headers,
@@ -169,8 +174,12 @@ impl Http {
                 decompressed: false,
             });
         }
-        let mut body =
-            Vec::with_capacity(declared.unwrap_or(16 * 1024).min(self.max_wire) as usize);
+        // A declared length is a hint, not a promise: reserve at most 1 MiB up front.
+        let hint = declared
+            .unwrap_or(16 * 1024)
+            .min(self.max_wire)
+            .min(1 << 20);
+        let mut body = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
         loop {
             let chunk: Option<Bytes> =
                 match tokio::time::timeout(self.read_stall, resp.chunk()).await {
@@ -187,7 +196,7 @@ impl Http {
                     Ok(Ok(c)) => c,
                 };
             let Some(chunk) = chunk else { break };
-            if body.len() as u64 + chunk.len() as u64 > self.max_wire {
+            if (body.len() as u64).saturating_add(chunk.len() as u64) > self.max_wire {
                 return Err(HttpError::TooLarge {
                     limit: self.max_wire,
                     decompressed: false,
@@ -228,9 +237,8 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 
 /// Undoes Content-Encoding, reading at most `max + 1` bytes out of the decoder so that a
 /// compression bomb costs `max` bytes of memory, not what it expands to.
-fn decode(headers: &HeaderMap, wire: Vec<u8>, max: u64) -> Result<Vec<u8>, HttpError> {
-    let encoding = headers
-        .get(header::CONTENT_ENCODING)
+fn decode(encoding: Option<&HeaderValue>, wire: Vec<u8>, max: u64) -> Result<Vec<u8>, HttpError> {
+    let encoding = encoding
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .trim()
@@ -258,9 +266,13 @@ fn decode(headers: &HeaderMap, wire: Vec<u8>, max: u64) -> Result<Vec<u8>, HttpE
         }
         other => return Err(fail(format!("unsupported encoding {other:?}"))),
     };
-    let mut out = Vec::with_capacity(wire.len().saturating_mul(4).min(max as usize));
+    let cap = wire
+        .len()
+        .saturating_mul(4)
+        .min(usize::try_from(max).unwrap_or(usize::MAX));
+    let mut out = Vec::with_capacity(cap.min(1 << 24));
     reader
-        .take(max + 1)
+        .take(max.saturating_add(1))
         .read_to_end(&mut out)
         .map_err(|e| fail(e.to_string()))?;
     if out.len() as u64 > max {
@@ -283,18 +295,13 @@ mod tests {
         e.finish().unwrap()
     }
 
-    fn headers(encoding: &str) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        h.insert(
-            header::CONTENT_ENCODING,
-            HeaderValue::from_str(encoding).unwrap(),
-        );
-        h
+    fn headers(encoding: &str) -> HeaderValue {
+        HeaderValue::from_str(encoding).unwrap()
     }
 
     #[test]
     fn gzip_is_undone() {
-        let body = decode(&headers("gzip"), gz(b"hello"), 100).unwrap();
+        let body = decode(Some(&headers("gzip")), gz(b"hello"), 100).unwrap();
         assert_eq!(body, b"hello");
     }
 
@@ -302,7 +309,7 @@ mod tests {
     fn a_bomb_stops_at_the_cap() {
         let bomb = gz(&vec![0u8; 10 * 1024 * 1024]);
         assert!(bomb.len() < 20 * 1024);
-        let err = decode(&headers("gzip"), bomb, 1024 * 1024).unwrap_err();
+        let err = decode(Some(&headers("gzip")), bomb, 1024 * 1024).unwrap_err();
         assert!(
             matches!(
                 err,
@@ -317,9 +324,9 @@ mod tests {
 
     #[test]
     fn garbage_is_a_decode_error() {
-        let err = decode(&headers("br"), b"not brotli at all".to_vec(), 100).unwrap_err();
+        let err = decode(Some(&headers("br")), b"not brotli at all".to_vec(), 100).unwrap_err();
         assert_eq!(err.class(), "decode");
-        let err = decode(&headers("compress"), b"x".to_vec(), 100).unwrap_err();
+        let err = decode(Some(&headers("compress")), b"x".to_vec(), 100).unwrap_err();
         assert!(err.to_string().contains("unsupported"), "{err}");
     }
 }

@@ -11,17 +11,25 @@ mod crawl;
 mod discover;
 mod host;
 mod http;
+mod page;
+mod state;
+#[cfg(test)]
+mod tests;
 mod url;
 mod visit;
 
-pub use config::{FetchConfig, SiteConfig};
-pub use crawl::{CrawlCounts, CrawlError};
-pub use discover::{feed, page_links, sitemap, PageLinks, Sitemap};
+pub use config::{FetchConfig, Invalid, SiteConfig, MAX_SECS};
+pub use discover::{feed, page_links, robots, sitemap, PageLinks, Robots, Sitemap};
+pub use state::{CrawlCounts, CrawlError, NotStored};
 pub use url::{normalise, Scope};
 
-use crate::clean::CleanConfig;
 use crate::store::Backend;
+use gleaner_clean::CleanConfig;
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
+
+/// The crawl runtime's threads, async workers and blocking threads alike.
+const THREAD_NAME: &str = "gleaner-crawl";
 
 /// Crawls every site until its frontier is drained, its page budget is spent or the
 /// run's time budget runs out. Blocks; runs its own async runtime on `threads` threads.
@@ -38,20 +46,23 @@ pub fn crawl(
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads.max(1))
+        .thread_name(THREAD_NAME)
         .enable_all()
         .build()
         .map_err(CrawlError::Runtime)?;
+    // Seeding is store work: done here, before any async task runs.
+    let (state, woken) = {
+        let _runtime = runtime.enter();
+        crawl::prepare(sites, fetch, clean, store, on_visit)?
+    };
     runtime.block_on(async {
-        let (state, woken) = crawl::prepare(sites, fetch, clean, store.clone(), on_visit)?;
         crawl::coordinate(state.clone(), woken).await?;
-        store.flush()?;
-        let mut counts = state.counts.lock().expect("counts lock").clone();
-        use std::sync::atomic::Ordering::Relaxed;
+        state.flush().await?;
+        state.count_left().await?;
+        let mut counts = state::lock(&state.counts).clone();
         counts.requests = state.requests.requests.load(Relaxed);
         counts.retries = state.requests.retries.load(Relaxed);
         counts.bytes = state.requests.bytes.load(Relaxed);
-        counts.stopped_by_budget = tokio::time::Instant::now() >= state.deadline;
-        counts.left = store.frontier_len()?;
         Ok(counts)
     })
 }

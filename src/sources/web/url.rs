@@ -11,8 +11,9 @@ use url::Url;
 ///
 /// Normal form: scheme and host lowercased (the url crate does this), default ports
 /// dropped (likewise), the fragment dropped, tracking parameters (`utm_*`, `fbclid` and
-/// the configured ones) removed, and an empty query removed. Parameter order is kept:
-/// some sites give it meaning.
+/// the configured ones) removed, and an empty query removed. The rest of the query is
+/// kept byte for byte, in order: `?a` stays `?a`, `/ , ; :` stay unencoded, so the URL
+/// stored is the one the server wrote (some servers tell `%2C` from `,`).
 pub fn normalise(raw: &str, base: Option<&Url>, tracking: &[String]) -> Option<Url> {
     let raw = raw.trim();
     if raw.is_empty() {
@@ -26,19 +27,56 @@ pub fn normalise(raw: &str, base: Option<&Url>, tracking: &[String]) -> Option<U
         return None;
     }
     url.set_fragment(None);
-    if url.query().is_some() {
-        let kept: Vec<(String, String)> = url
-            .query_pairs()
-            .filter(|(k, _)| !is_tracking(k, tracking))
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+    if let Some(query) = url.query() {
+        let pairs: Vec<&str> = query.split('&').collect();
+        let kept: Vec<&str> = pairs
+            .iter()
+            .copied()
+            .filter(|pair| !pair_is_tracking(pair, tracking))
             .collect();
-        if kept.is_empty() {
+        if kept.iter().all(|p| p.is_empty()) {
             url.set_query(None);
-        } else {
-            url.query_pairs_mut().clear().extend_pairs(kept);
+        } else if kept.len() < pairs.len() {
+            // The pieces were serialised by the URL parser already, so setting them
+            // again encodes nothing.
+            let query = kept.join("&");
+            url.set_query(Some(&query));
         }
     }
     Some(url)
+}
+
+/// Whether one `key=value` piece of a query is a tracking parameter, its key compared
+/// decoded (`utm%5Fsource` is `utm_source`).
+fn pair_is_tracking(pair: &str, extra: &[String]) -> bool {
+    url::form_urlencoded::parse(pair.as_bytes())
+        .next()
+        .is_some_and(|(k, _)| is_tracking(&k, extra))
+}
+
+/// File extensions of what is never a page: images, media, documents, archives, code.
+/// A link to one is not queued (its answer would not be cleaned anyway).
+const RESOURCE_EXTENSIONS: &[&str] = &[
+    "7z", "apk", "avi", "avif", "bin", "bmp", "bz2", "css", "csv", "dmg", "doc", "docx", "eot",
+    "epub", "exe", "flac", "flv", "gif", "gz", "heic", "ico", "iso", "jar", "jpeg", "jpg", "js",
+    "m4a", "m4v", "mkv", "mov", "mp3", "mp4", "mpeg", "mpg", "msi", "odp", "ods", "odt", "ogg",
+    "otf", "pdf", "png", "ppt", "pptx", "psd", "rar", "rss", "svg", "swf", "tar", "tgz", "tif",
+    "tiff", "ttf", "wav", "webm", "webp", "wmv", "woff", "woff2", "xls", "xlsx", "xz", "zip",
+    "zst",
+];
+
+/// Whether a URL's path ends in the extension of an image, a document, an archive...
+pub fn is_resource(url: &str) -> bool {
+    let Ok(u) = Url::parse(url) else {
+        return false;
+    };
+    let last = u.path().rsplit('/').next().unwrap_or("");
+    match last.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => RESOURCE_EXTENSIONS
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(ext)),
+        _ => false,
+    }
 }
 
 fn is_tracking(key: &str, extra: &[String]) -> bool {
@@ -123,6 +161,43 @@ mod tests {
             norm("https://example.com:8443/x").as_deref(),
             Some("https://example.com:8443/x")
         );
+    }
+
+    /// Only tracking parameters go; the rest of the query is the server's, unencoded.
+    #[test]
+    fn the_query_is_kept_as_written() {
+        for (raw, want) in [
+            ("http://h.org/p?a", "http://h.org/p?a"),
+            ("http://h.org/p?a&utm_source=x", "http://h.org/p?a"),
+            (
+                "http://h.org/p?x=1,2;3:4/5&fbclid=z",
+                "http://h.org/p?x=1,2;3:4/5",
+            ),
+            (
+                "http://h.org/p?q=a+b&utm%5Fmedium=m&z=%2C",
+                "http://h.org/p?q=a+b&z=%2C",
+            ),
+            ("http://h.org/p?utm_source=x", "http://h.org/p"),
+            ("http://h.org/p?", "http://h.org/p"),
+            ("http://h.org/p?b=2&a=1", "http://h.org/p?b=2&a=1"),
+        ] {
+            assert_eq!(norm(raw).as_deref(), Some(want), "{raw}");
+        }
+    }
+
+    #[test]
+    fn resources_are_told_by_their_extension() {
+        for (url, resource) in [
+            ("http://h.org/a/photo.JPG", true),
+            ("http://h.org/report.pdf?dl=1", true),
+            ("http://h.org/a/b.tar.gz", true),
+            ("http://h.org/a/page.html", false),
+            ("http://h.org/a/", false),
+            ("http://h.org/v1.2/notes", false),
+            ("http://h.org/.zip", false),
+        ] {
+            assert_eq!(is_resource(url), resource, "{url}");
+        }
     }
 
     #[test]

@@ -1,16 +1,25 @@
 //! What is done with one frontier entry: fetch it (redirects, retries, robots), then
-//! store a page's document and follow its links, or queue what a sitemap or feed lists.
+//! hand a page to [`page`](super::page), queue what a sitemap or feed lists, or record
+//! why there is nothing to keep. Every outcome ends in one store transaction that
+//! records the URL's state and removes its entry.
 
-use super::crawl::{Crawl, CrawlError, Site};
-use super::discover::{self, PageLinks};
+use super::discover;
 use super::host::FetchError;
 use super::http::{Response, Validators};
-use crate::clean::Hints;
+use super::state::{blocking, Crawl, CrawlError, NotStored, Site};
 use crate::store::crawl::{EntryKind, FrontierEntry, FrontierKey, NewEntry, UrlState, UrlStatus};
-use crate::store::{NewDocument, PutOutcome, SourceRef};
 use chrono::Utc;
-use reqwest::header;
 use url::Url;
+
+/// A visited URL's completion: its state, what it is also known as (redirect target,
+/// canonical), and the links it brought.
+pub(super) struct Done {
+    pub key: FrontierKey,
+    pub url: String,
+    pub state: UrlState,
+    pub aliases: Vec<String>,
+    pub links: Vec<NewEntry>,
+}
 
 /// Visits one entry. Only a store failure is an error; everything the network does is
 /// recorded in the URL's state and counted.
@@ -20,24 +29,47 @@ pub(super) async fn visit(
     entry: FrontierEntry,
     url: Url,
 ) -> Result<(), CrawlError> {
-    let site = &crawl.sites[&entry.site];
+    let Some(site) = crawl.sites.get(&entry.site) else {
+        return Ok(());
+    };
+    let page = entry.kind == EntryKind::Page;
+    let known = entry.url.clone();
     let mut state = crawl
-        .store
-        .url_state(&entry.url)?
+        .store(move |s| s.url_state(&known))
+        .await?
         .unwrap_or_else(|| UrlState::queued(&site.cfg.name, site.epoch, entry.depth));
+    let done = |state: UrlState, aliases: Vec<String>, links: Vec<NewEntry>| Done {
+        key: key.clone(),
+        url: entry.url.clone(),
+        state,
+        aliases,
+        links,
+    };
     if state.visited == site.epoch && state.epoch == site.epoch {
         // Reached this epoch as another URL's redirect target or canonical.
-        return complete(crawl, &key, &entry.url, &state, &[], &[]).await;
+        if page {
+            site.refund_page();
+        }
+        return complete(crawl, done(state, vec![], vec![])).await;
+    }
+    if page && state.not_a_page.is_some() {
+        // An image or archive, as its last answer said: no request, no page budget,
+        // no crawl delay spent on it. (Queued before that answer was known.)
+        site.refund_page();
+        crawl.count(|c| c.not_pages += 1);
+        return complete(crawl, done(state, vec![], vec![])).await;
     }
     state.epoch = site.epoch;
     state.visited = site.epoch;
     state.depth = entry.depth;
-    // Conditional only when we hold what the validators describe.
-    let validators =
-        (entry.kind == EntryKind::Page && state.current_hash().is_some()).then(|| Validators {
-            etag: state.etag.clone(),
-            last_modified: state.last_modified.clone(),
-        });
+    // Conditional whenever the last answer gave validators: stored or not (a noindex
+    // page, a listing kept only for its links), a 304 then costs no download, no
+    // cleaning, and its known links are followed again.
+    let validators = Some(Validators {
+        etag: state.etag.clone(),
+        last_modified: state.last_modified.clone(),
+    })
+    .filter(|v| page && (v.etag.is_some() || v.last_modified.is_some()));
     let hosts = |u: &Url| crawl.host(u, site);
     let in_scope = |u: &Url| match entry.kind {
         EntryKind::Page => site.scope.allows(u),
@@ -50,32 +82,16 @@ pub(super) async fn visit(
     (crawl.on_visit)();
     let (final_url, resp) = match fetched {
         Ok(ok) => ok,
-        Err(FetchError::Deadline) => return Ok(()), // the entry stays for the next run
-        Err(e) => {
-            let class = e.class();
-            match &e {
-                FetchError::Robots(_) => {
-                    crawl.count(|c| c.robots_skipped += 1);
-                    state.status = UrlStatus::Skipped {
-                        reason: e.to_string(),
-                    };
-                }
-                FetchError::OffScope(_) => {
-                    crawl.count(|c| c.not_stored += 1);
-                    state.status = UrlStatus::Skipped {
-                        reason: e.to_string(),
-                    };
-                }
-                _ => {
-                    tracing::warn!(url = %url, class, "failed: {e}");
-                    crawl.count(|c| c.fail(class));
-                    state.status = UrlStatus::Failed {
-                        class: class.to_string(),
-                        message: e.to_string(),
-                    };
-                }
+        Err(FetchError::Deadline) => {
+            // The entry stays for the next run.
+            if page {
+                site.refund_page();
             }
-            return complete(crawl, &key, &entry.url, &state, &[], &[]).await;
+            return Ok(());
+        }
+        Err(e) => {
+            not_fetched(crawl, site, &mut state, &entry, e);
+            return complete(crawl, done(state, vec![], vec![])).await;
         }
     };
     state.http_status = Some(resp.status);
@@ -85,213 +101,145 @@ pub(super) async fn visit(
     } else {
         vec![]
     };
-    match (resp.status, entry.kind) {
+    let outcome = match (resp.status, entry.kind) {
         (304, EntryKind::Page) => {
+            state.failures = 0;
             crawl.count(|c| c.unchanged += 1);
-            state.status = UrlStatus::Unchanged;
+            // A page not stored last time (noindex, cleaned to nothing) keeps its reason.
+            if matches!(state.status, UrlStatus::Stored | UrlStatus::Unchanged) {
+                state.status = UrlStatus::Unchanged;
+            }
             let links = follow_known(crawl, site, &entry, &state.links);
-            complete(crawl, &key, &entry.url, &state, &aliases, &links).await
+            done(state, aliases, links)
         }
         (200..=299, EntryKind::Page) => {
-            page(crawl, site, key, entry, state, final_url, resp, aliases).await
+            state.failures = 0;
+            let d = done(state, aliases, vec![]);
+            return super::page::page(crawl, site, d, &entry, final_url, resp).await;
         }
         (200..=299, kind) => {
-            let links = listing(crawl, site, &entry, kind, &resp.body);
+            state.failures = 0;
+            let links = listing(crawl, site, &entry, kind, resp.body).await?;
             state.status = UrlStatus::NotStored {
                 reason: format!("{kind:?} with {} entries", links.len()).to_lowercase(),
             };
-            complete(crawl, &key, &entry.url, &state, &aliases, &links).await
+            done(state, aliases, links)
         }
         (404 | 410, kind) => {
             // A missing sitemap or feed is a discovery miss, not a lost page.
             if kind == EntryKind::Page {
                 crawl.count(|c| c.gone += 1);
             }
+            state.failures = 0;
             state.status = UrlStatus::Gone;
-            complete(crawl, &key, &entry.url, &state, &aliases, &[]).await
+            done(state, aliases, vec![])
         }
-        (status, kind) => {
-            let class = match status {
-                429 => "http_429",
-                500..=599 => "http_5xx",
-                300..=399 => "redirect",
-                _ => "http_4xx",
-            };
-            if kind == EntryKind::Page || status >= 500 {
-                tracing::warn!(url = %url, status, "failed: HTTP {status}");
-                crawl.count(|c| c.fail(class));
-            }
-            state.status = UrlStatus::Failed {
-                class: class.into(),
-                message: format!("HTTP {status}"),
-            };
-            complete(crawl, &key, &entry.url, &state, &aliases, &[]).await
-        }
-    }
-}
-
-/// A 2xx page: clean it, store it, record its version, queue its links.
-#[allow(clippy::too_many_arguments)]
-async fn page(
-    crawl: &Crawl,
-    site: &Site,
-    key: FrontierKey,
-    entry: FrontierEntry,
-    mut state: UrlState,
-    final_url: Url,
-    resp: Response,
-    mut aliases: Vec<String>,
-) -> Result<(), CrawlError> {
-    crawl.count(|c| c.fetched += 1);
-    state.etag = resp.header(header::ETAG).map(str::to_string);
-    state.last_modified = resp.header(header::LAST_MODIFIED).map(str::to_string);
-    let content_type = resp.header(header::CONTENT_TYPE).map(str::to_string);
-    if !is_page_type(content_type.as_deref()) {
-        crawl.count(|c| c.not_stored += 1);
-        state.status = UrlStatus::NotStored {
-            reason: format!("content type {}", content_type.unwrap_or_default()),
-        };
-        return complete(crawl, &key, &entry.url, &state, &aliases, &[]).await;
-    }
-    let header_noindex = resp
-        .headers
-        .get_all("x-robots-tag")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| discover::header_noindex(v, &crawl.fetch.user_agent));
-    // Cleaning and storing are CPU and disk work: off the async threads.
-    let cleaner = site.cleaner.clone();
-    let body = resp.body;
-    let page_url = final_url.clone();
-    let (links, cleaned) = tokio::task::spawn_blocking(move || {
-        let is_html = content_type
-            .as_deref()
-            .is_none_or(|t| !t.starts_with("text/plain"));
-        let links = if is_html {
-            discover::page_links(&String::from_utf8_lossy(&body))
-        } else {
-            PageLinks::default()
-        };
-        let hints = Hints {
-            url: Some(page_url.as_str()),
-            content_type: content_type.as_deref(),
-            ..Hints::default()
-        };
-        let cleaned = cleaner.clean(&body, &hints).map(|doc| (doc, body));
-        (links, cleaned)
-    })
-    .await
-    .expect("cleaning task panicked");
-
-    let base = links
-        .base
-        .as_deref()
-        .and_then(|b| final_url.join(b).ok())
-        .unwrap_or_else(|| final_url.clone());
-    let mut next = Vec::new();
-    let mut outgoing = Vec::new();
-    for raw in &links.links {
-        if let Some(e) = crawl.entry_for(site, raw, Some(&base), entry.depth + 1, EntryKind::Page) {
-            if !outgoing.contains(&e.entry.url) {
-                outgoing.push(e.entry.url.clone());
-                next.push(e);
-            }
-        }
-    }
-    next.extend(
-        links
-            .feeds
-            .iter()
-            .filter_map(|f| crawl.entry_for(site, f, Some(&base), entry.depth, EntryKind::Feed)),
-    );
-    let follow = site.cfg.follow_links && !links.nofollow && entry.depth < site.cfg.max_depth;
-    if !follow {
-        next.retain(|e| {
-            e.entry.kind == EntryKind::Feed && site.cfg.follow_links && !links.nofollow
-        });
-    }
-    state.links = outgoing;
-    // rel=canonical names the page's identity when it stays on the site.
-    let canonical = links
-        .canonical
-        .as_deref()
-        .and_then(|c| super::url::normalise(c, Some(&base), &crawl.fetch.tracking_params))
-        .filter(|c| site.scope.allows(c) && *c != final_url);
-    state.canonical = canonical.as_ref().map(|c| c.to_string());
-    if let Some(c) = &canonical {
-        aliases.push(c.to_string());
-    }
-
-    if header_noindex || links.noindex {
-        crawl.count(|c| c.not_stored += 1);
-        state.status = UrlStatus::NotStored {
-            reason: "noindex".into(),
-        };
-        return complete(crawl, &key, &entry.url, &state, &aliases, &next).await;
-    }
-    let (document, raw) = match cleaned {
-        Ok(ok) => ok,
-        Err(e) => {
-            tracing::warn!(url = %final_url, "cannot clean: {e}");
-            crawl.count(|c| c.fail("clean"));
-            state.status = UrlStatus::Failed {
-                class: "clean".into(),
-                message: e.to_string(),
-            };
-            return complete(crawl, &key, &entry.url, &state, &aliases, &next).await;
+        (_, kind) => {
+            http_failure(crawl, &mut state, &entry.url, kind, &resp);
+            done(state, aliases, vec![])
         }
     };
-    if document.is_empty() {
-        crawl.count(|c| c.empty += 1);
-        state.status = UrlStatus::NotStored {
-            reason: "no main text".into(),
-        };
-        return complete(crawl, &key, &entry.url, &state, &aliases, &next).await;
-    }
-    let locator = canonical.as_ref().unwrap_or(&final_url).to_string();
-    state.status = UrlStatus::Stored;
-    // The document, the URL's state and its links commit together (see store_page).
-    let store = crawl.store.clone();
-    let (outcome, hosts, new_version) = tokio::task::spawn_blocking(move || {
-        let doc = NewDocument {
-            document: &document,
-            source: SourceRef {
-                locator,
-                seen_at: Utc::now(),
-            },
-            raw: &raw,
-            cleaner_version: crate::clean::CLEANER_VERSION,
-        };
-        store.store_page(doc, &key, &entry.url, &state, &aliases, &next)
-    })
-    .await
-    .expect("store task panicked")?;
-    crawl.wake(hosts);
-    crawl.after_put()?;
-    crawl.count(|c| {
-        match &outcome {
-            PutOutcome::New { .. } => c.new_documents += 1,
-            PutOutcome::Duplicate { .. } => c.duplicates += 1,
-        }
-        c.new_versions += u64::from(new_version);
-    });
-    Ok(())
+    complete(crawl, outcome).await
 }
 
-/// HTML, XHTML and plain text are pages; a missing Content-Type is left to the cleaner
-/// to sniff.
-fn is_page_type(content_type: Option<&str>) -> bool {
-    let Some(ct) = content_type else { return true };
-    let mime = ct
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    matches!(
-        mime.as_str(),
-        "text/html" | "application/xhtml+xml" | "text/plain" | ""
-    )
+/// A fetch that gave no response to keep: robots.txt said no, a redirect left the
+/// site, or every attempt failed.
+fn not_fetched(
+    crawl: &Crawl,
+    site: &Site,
+    state: &mut UrlState,
+    entry: &FrontierEntry,
+    e: FetchError,
+) {
+    match &e {
+        FetchError::Robots(_) => {
+            if entry.kind == EntryKind::Page {
+                site.refund_page();
+            }
+            crawl.count(|c| c.robots_skipped += 1);
+            state.status = UrlStatus::Skipped {
+                reason: e.to_string(),
+            };
+        }
+        FetchError::OffScope(_) => {
+            crawl.count(|c| c.not_stored(NotStored::OffScope));
+            state.status = UrlStatus::Skipped {
+                reason: e.to_string(),
+            };
+        }
+        _ => fail(crawl, state, &entry.url, e.class(), e.to_string(), false),
+    }
+}
+
+/// A status that is neither a page, a 304 nor a 404/410.
+fn http_failure(crawl: &Crawl, state: &mut UrlState, url: &str, kind: EntryKind, resp: &Response) {
+    let status = resp.status;
+    let class = match status {
+        429 => "http_429",
+        500..=599 => "http_5xx",
+        300..=399 => "redirect",
+        _ => "http_4xx",
+    };
+    if kind == EntryKind::Page || status >= 500 {
+        fail(crawl, state, url, class, format!("HTTP {status}"), false);
+    } else {
+        // A sitemap or feed that is not there: a discovery miss, not worth parking.
+        state.status = UrlStatus::Failed {
+            class: class.into(),
+            message: format!("HTTP {status}"),
+        };
+    }
+}
+
+/// Records and counts a failed visit; parks the URL when it failed too many runs in a
+/// row, or at once when `park_now` (the page crashed the cleaner).
+pub(super) fn fail(
+    crawl: &Crawl,
+    state: &mut UrlState,
+    url: &str,
+    class: &str,
+    message: String,
+    park_now: bool,
+) {
+    let parked = state.record_failure(class, message, crawl.fetch.park_after_failures, park_now);
+    if parked {
+        tracing::warn!(url, class, "parked: {:?}", state.status);
+    } else {
+        tracing::warn!(url, class, "failed: {:?}", state.status);
+    }
+    crawl.count(|c| {
+        c.fail(class);
+        c.parked += u64::from(parked);
+    });
+}
+
+/// A visit that panicked (a bug): its URL is parked with the panic's message and its
+/// entry completed, so the crawl goes on and the next run does not trip on it again.
+pub(super) async fn internal_error(
+    crawl: &Crawl,
+    key: FrontierKey,
+    entry: FrontierEntry,
+    message: String,
+) -> Result<(), CrawlError> {
+    tracing::error!(url = %entry.url, "internal error: {message}");
+    let Some(site) = crawl.sites.get(&entry.site) else {
+        return Ok(());
+    };
+    let known = entry.url.clone();
+    let mut state = crawl
+        .store(move |s| s.url_state(&known))
+        .await?
+        .unwrap_or_else(|| UrlState::queued(&site.cfg.name, site.epoch, entry.depth));
+    state.visited = site.epoch;
+    fail(crawl, &mut state, &entry.url, "internal", message, true);
+    let done = Done {
+        key,
+        url: entry.url,
+        state,
+        aliases: vec![],
+        links: vec![],
+    };
+    complete(crawl, done).await
 }
 
 /// The links a 304 page had last time, queued again.
@@ -304,57 +252,59 @@ fn follow_known(
     if !site.cfg.follow_links || entry.depth >= site.cfg.max_depth {
         return Vec::new();
     }
+    let depth = entry.depth.saturating_add(1);
     links
         .iter()
-        .filter_map(|l| crawl.entry_for(site, l, None, entry.depth + 1, EntryKind::Page))
+        .filter_map(|l| crawl.entry_for(site, l, None, depth, EntryKind::Page))
         .collect()
 }
 
-/// What a sitemap, sitemap index or feed lists, as entries.
-fn listing(
+/// What a sitemap, sitemap index or feed lists, as entries. Parsed on a blocking
+/// thread: a sitemap may hold 50,000 URLs, gzipped.
+async fn listing(
     crawl: &Crawl,
     site: &Site,
     entry: &FrontierEntry,
     kind: EntryKind,
-    body: &[u8],
-) -> Vec<NewEntry> {
+    body: Vec<u8>,
+) -> Result<Vec<NewEntry>, CrawlError> {
     let max = crawl.fetch.max_decompressed_bytes;
-    let base = Url::parse(&entry.url).ok();
-    let parsed = match kind {
-        EntryKind::Sitemap => discover::sitemap(body, max).map(|s| {
-            crawl.count(|c| c.sitemaps += 1);
+    let parsed = blocking(move || match kind {
+        EntryKind::Sitemap => discover::sitemap(&body, max).map(|s| {
             let pages = s.pages.into_iter().map(|u| (u, EntryKind::Page));
-            pages
-                .chain(s.sitemaps.into_iter().map(|u| (u, EntryKind::Sitemap)))
-                .collect::<Vec<_>>()
+            let sitemaps = s.sitemaps.into_iter().map(|u| (u, EntryKind::Sitemap));
+            pages.chain(sitemaps).collect::<Vec<_>>()
         }),
-        _ => discover::feed(body, max).map(|items| {
-            crawl.count(|c| c.feeds += 1);
-            items.into_iter().map(|u| (u, EntryKind::Page)).collect()
-        }),
-    };
+        _ => discover::feed(&body, max)
+            .map(|items| items.into_iter().map(|u| (u, EntryKind::Page)).collect()),
+    })
+    .await?;
     match parsed {
-        Ok(list) => list
-            .iter()
-            .filter_map(|(u, k)| crawl.entry_for(site, u, base.as_ref(), 0, *k))
-            .collect(),
+        Ok(list) => {
+            crawl.count(|c| match kind {
+                EntryKind::Sitemap => c.sitemaps += 1,
+                _ => c.feeds += 1,
+            });
+            let base = Url::parse(&entry.url).ok();
+            Ok(list
+                .iter()
+                .filter_map(|(u, k)| crawl.entry_for(site, u, base.as_ref(), 0, *k))
+                .collect())
+        }
         Err(e) => {
             tracing::warn!(url = %entry.url, "cannot read {kind:?}: {e}");
             crawl.count(|c| c.fail("discovery"));
-            Vec::new()
+            Ok(Vec::new())
         }
     }
 }
 
-async fn complete(
-    crawl: &Crawl,
-    key: &FrontierKey,
-    url: &str,
-    state: &UrlState,
-    aliases: &[String],
-    links: &[NewEntry],
-) -> Result<(), CrawlError> {
-    let hosts = crawl.store.complete(key, url, state, aliases, links)?;
+/// Records a visit's outcome in one store transaction and wakes the hosts its links
+/// were queued under.
+pub(super) async fn complete(crawl: &Crawl, d: Done) -> Result<(), CrawlError> {
+    let hosts = crawl
+        .store(move |s| s.complete(&d.key, &d.url, &d.state, &d.aliases, &d.links))
+        .await?;
     crawl.wake(hosts);
     Ok(())
 }

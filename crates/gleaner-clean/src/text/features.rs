@@ -5,7 +5,7 @@
 mod scan;
 
 use super::stopwords::{Stopwords, NLANGS};
-use crate::clean::push_lowercase;
+use crate::push_lowercase;
 use scan::Scan;
 
 /// How a line ends, which separates prose and headings from labels and fragments.

@@ -5,7 +5,7 @@
 //!
 //!     cargo run --release --example page_times -- DIR [--runs N]
 
-use gleaner::{Cleaner, Hints};
+use gleaner_clean::{Cleaner, Hints};
 use std::time::Instant;
 
 fn main() {

@@ -5,14 +5,18 @@ use serde::{Deserialize, Serialize};
 /// The structural role of one block of clean text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum BlockKind {
     /// A heading; `level` 1 is the page title, 2..=6 are subheadings.
     Heading {
         level: u8,
     },
     Paragraph,
+    /// One item of a list (or a definition list's term or definition).
     ListItem,
+    /// A block quote.
     Quote,
+    /// Preformatted text, line breaks kept.
     Code,
     /// One table row, cells separated by " | ".
     TableRow,
@@ -26,6 +30,15 @@ pub struct Block {
 }
 
 impl Block {
+    /// A block of `kind` holding `text`.
+    pub fn new(kind: BlockKind, text: impl Into<String>) -> Self {
+        Block {
+            kind,
+            text: text.into(),
+        }
+    }
+
+    /// A paragraph holding `text`.
     pub fn paragraph(text: impl Into<String>) -> Self {
         Block {
             kind: BlockKind::Paragraph,
@@ -33,6 +46,7 @@ impl Block {
         }
     }
 
+    /// A heading of `level` (1 for the title, 2..=6 below it) holding `text`.
     pub fn heading(level: u8, text: impl Into<String>) -> Self {
         Block {
             kind: BlockKind::Heading { level },
@@ -45,19 +59,29 @@ impl Block {
 /// the two overlap, so downstream tools can read either.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[non_exhaustive]
 pub struct Metadata {
+    /// The article's headline, without the site name a `<title>` often appends.
     pub title: Option<String>,
+    /// Authors in page order, as the page names them.
     pub authors: Vec<String>,
     /// Publication date as found (ISO 8601 when the page gives one).
     pub date: Option<String>,
+    /// Date of the last modification, kept apart from the publication date.
     pub date_modified: Option<String>,
+    /// The site's own name (`og:site_name`, the JSON-LD publisher).
     pub sitename: Option<String>,
+    /// The page's host, without `www.`.
     pub hostname: Option<String>,
     /// Canonical URL when the page declares one, else the URL it was fetched from.
     pub url: Option<String>,
+    /// Language code as declared (`<html lang>`, meta) or detected (ISO 639-1).
     pub language: Option<String>,
+    /// The page's summary (`og:description`, meta description).
     pub description: Option<String>,
+    /// Keywords and article tags.
     pub tags: Vec<String>,
+    /// The page's lead image URL (`og:image`, JSON-LD image).
     pub image: Option<String>,
     /// User comments, when the cleaner was asked for them (`--comments`): never part of
     /// the text. Kept with the metadata, like trafilatura's JSON keeps them beside it.
@@ -68,20 +92,35 @@ pub struct Metadata {
 /// The kind of input the cleaner recognised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum InputKind {
+    /// Markup, cleaned by the main-content extractor.
     Html,
+    /// A plain-text dump, cleaned line by line.
     Text,
 }
 
 /// A cleaned page: bytes in, this out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Document {
+    /// What the input was recognised as.
     pub kind: InputKind,
+    /// The main content, in page order.
     pub blocks: Vec<Block>,
     pub metadata: Metadata,
 }
 
 impl Document {
+    /// A document of `kind` made of `blocks`, described by `metadata`.
+    pub fn new(kind: InputKind, blocks: Vec<Block>, metadata: Metadata) -> Self {
+        Document {
+            kind,
+            blocks,
+            metadata,
+        }
+    }
+
     /// Plain text: blocks separated by a blank line, the way the seeds' cleaner output reads.
     pub fn text(&self) -> String {
         join_blocks(&self.blocks, |b| b.text.clone())
@@ -110,6 +149,7 @@ impl Document {
         join_blocks(&self.metadata.comments, |b| b.text.clone())
     }
 
+    /// No block holds any text: the page was all furniture.
     pub fn is_empty(&self) -> bool {
         self.blocks.iter().all(|b| b.text.trim().is_empty())
     }

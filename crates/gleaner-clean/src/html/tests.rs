@@ -1,3 +1,4 @@
+use super::metadata::{date_from_url, normalise_date};
 use super::*;
 use crate::document::BlockKind;
 

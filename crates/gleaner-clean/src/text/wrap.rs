@@ -8,7 +8,7 @@
 //! lines still kept, so cleaning stays idempotent.
 
 use super::features::{Ending, Line};
-use crate::clean::rules::Verdict;
+use crate::rules::Verdict;
 
 /// Lines of `idx` joined into units: `lines` are the units' features, and `of[k]` is the
 /// unit holding position `k` of `idx`. `None` when no line continues another, which is

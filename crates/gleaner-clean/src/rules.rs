@@ -1,15 +1,16 @@
 //! User-editable furniture rules: exact lines and regexes that drop or keep a line.
 //!
 //! They add to the classifier's judgement, they don't replace it: a line no rule names
-//! is left to the features. The built-in set ships as `config/furniture.toml`.
+//! is left to the features. The built-in set ships as `furniture.toml`.
 
-use crate::clean::{fold_mul, trim, trim_non_alnum};
+use crate::{fold_mul, trim, trim_non_alnum};
 use regex::RegexSet;
 use serde::Deserialize;
 
-/// The on-disk form of a rule set (`config/furniture.toml`, or `[clean.rules]` inline).
+/// The on-disk form of a rule set (`furniture.toml`, or `[clean.rules]` inline).
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct RulesConfig {
     /// Lines dropped when they equal one of these, ignoring case, surrounding
     /// punctuation and repeated whitespace.
@@ -27,12 +28,23 @@ impl RulesConfig {
         self.drop_patterns.extend(other.drop_patterns);
         self.keep_patterns.extend(other.keep_patterns);
     }
+
+    /// Checks that every pattern compiles, naming the first that does not.
+    pub fn check(&self) -> Result<(), RuleError> {
+        Rules::compile(self).map(drop)
+    }
 }
 
+/// A rule pattern that does not compile.
 #[derive(Debug, thiserror::Error)]
 #[error("invalid {which} pattern {pattern:?}: {source}")]
+#[non_exhaustive]
 pub struct RuleError {
+    /// `drop` or `keep`: which list of patterns.
     pub which: &'static str,
+    /// The pattern's position in its list; None when each compiles alone but the list
+    /// as a whole is too big.
+    pub index: Option<usize>,
     pub pattern: String,
     #[source]
     pub source: regex::Error,
@@ -66,15 +78,17 @@ impl Rules {
     pub fn compile(cfg: &RulesConfig) -> Result<Rules, RuleError> {
         let set = |which: &'static str, pats: &[String]| {
             // Compile one by one first so the error names the offending pattern.
-            for p in pats {
+            for (index, p) in pats.iter().enumerate() {
                 regex::Regex::new(p).map_err(|source| RuleError {
                     which,
+                    index: Some(index),
                     pattern: p.clone(),
                     source,
                 })?;
             }
             RegexSet::new(pats).map_err(|source| RuleError {
                 which,
+                index: None,
                 pattern: pats.join(" | "),
                 source,
             })
@@ -109,15 +123,17 @@ impl Rules {
 }
 
 /// Lowercased, whitespace collapsed, outer punctuation trimmed: "LEAVE A REPLY:" and
-/// "Leave a reply" are the same line to a rule.
-pub fn line_key(line: &str) -> String {
+/// "Leave a reply" are the same line to a rule. [`key_hash`] hashes it without building
+/// it; this is the spelled-out definition the tests check that against.
+#[cfg(test)]
+fn line_key(line: &str) -> String {
     let trimmed = trim_non_alnum(line);
     let mut out = String::with_capacity(trimmed.len());
     for word in trimmed.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
-        crate::clean::push_lowercase(&mut out, word);
+        crate::push_lowercase(&mut out, word);
     }
     out
 }

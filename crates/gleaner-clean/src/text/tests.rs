@@ -1,16 +1,16 @@
 //! Seed expectations and the cleaner's properties: no panics, determinism, idempotence.
 
 use super::*;
-use crate::clean::builtin_rules;
+use crate::builtin_rules;
 use crate::document::BlockKind;
 use proptest::prelude::*;
 
 const SEEDS: [&str; 5] = [
-    include_str!("../../../tests/fixtures/seeds/000_a8d5f339bfa87f12.txt"),
-    include_str!("../../../tests/fixtures/seeds/001_e354e611adafdd87.txt"),
-    include_str!("../../../tests/fixtures/seeds/002_25256884aafe3ea5.txt"),
-    include_str!("../../../tests/fixtures/seeds/003_b813a9d70c3b9a9d.txt"),
-    include_str!("../../../tests/fixtures/seeds/004_4eec89b09e86789f.txt"),
+    include_str!("../../../../tests/fixtures/seeds/000_a8d5f339bfa87f12.txt"),
+    include_str!("../../../../tests/fixtures/seeds/001_e354e611adafdd87.txt"),
+    include_str!("../../../../tests/fixtures/seeds/002_25256884aafe3ea5.txt"),
+    include_str!("../../../../tests/fixtures/seeds/003_b813a9d70c3b9a9d.txt"),
+    include_str!("../../../../tests/fixtures/seeds/004_4eec89b09e86789f.txt"),
 ];
 
 fn cleaner() -> TextCleaner {

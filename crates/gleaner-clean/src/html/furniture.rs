@@ -3,13 +3,13 @@
 //! Names are tokenised once per element and looked up in hash sets, never run through
 //! regexes: pages carry thousands of classed elements and this runs on each of them.
 
-use crate::clean::Fnv;
+use crate::Fnv;
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 
 type Set = HashSet<String, BuildHasherDefault<Fnv>>;
 
-/// The built-in furniture words (`[html]` of `config/furniture.toml`, compiled in): what
+/// The built-in furniture words (`[html]` of `furniture.toml`, compiled in): what
 /// class names, ids and aria-labels mark furniture, and which tokens protect a name.
 pub struct BuiltinWords {
     pub drop: Vec<String>,
@@ -29,8 +29,7 @@ pub fn builtin_words() -> &'static BuiltinWords {
             drop_words: Vec<String>,
             keep_words: Vec<String>,
         }
-        let file: File =
-            toml::from_str(crate::clean::BUILTIN_RULES).expect("config/furniture.toml is valid");
+        let file: File = toml::from_str(crate::BUILTIN_RULES).expect("furniture.toml is valid");
         BuiltinWords {
             drop: file.html.drop_words,
             keep: file.html.keep_words,

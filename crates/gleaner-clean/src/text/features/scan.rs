@@ -6,7 +6,7 @@
 
 use super::super::stopwords::{Stopwords, NLANGS};
 use super::{ascii_switches, switches, Legal};
-use crate::clean::{is_wide, push_lowercase, trim_non_alnum};
+use crate::{is_wide, push_lowercase, trim_non_alnum};
 
 /// What `Line::new` counts, char by char and word by word.
 #[cfg_attr(test, derive(Debug, PartialEq))]

@@ -4,7 +4,7 @@
 //! stride, which menus and footers do not.
 
 use super::features::Line;
-use crate::clean::Fnv;
+use crate::Fnv;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 

@@ -12,7 +12,7 @@ use super::items;
 use super::stopwords::NLANGS;
 use super::wrap;
 use super::TextOptions;
-use crate::clean::rules::Verdict;
+use crate::rules::Verdict;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Class {

@@ -11,9 +11,9 @@ mod stopwords;
 pub mod template;
 mod wrap;
 
-use crate::clean::rules::{key_hash, Rules, Verdict};
-use crate::clean::{text_lines, Seeded};
 use crate::document::Block;
+use crate::rules::{key_hash, Rules, Verdict};
+use crate::{text_lines, Seeded};
 use classify::Class;
 use features::{Ending, Line};
 use serde::Deserialize;
@@ -24,6 +24,7 @@ use template::Template;
 /// Tunables of the text cleaner, `[clean.text]` in the config.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct TextOptions {
     /// Learn per-batch site templates and drop lines recurring across a site's pages.
     pub templates: bool,

@@ -6,7 +6,7 @@
 //! siblings cost.
 
 use super::furniture::{furniture_role, Furniture};
-use crate::clean::is_wide;
+use crate::is_wide;
 use ego_tree::NodeRef;
 use scraper::{ElementRef, Node as HNode, Selector};
 

@@ -4,8 +4,8 @@
 //! each and [`TemplateLearner::finish`] once. A line counts once per page, however often
 //! the page repeats it.
 
-use crate::clean::rules::key_hash;
-use crate::clean::{text_lines, Seeded};
+use crate::rules::key_hash;
+use crate::{text_lines, Seeded};
 use std::collections::{HashMap, HashSet};
 
 /// Lines learned as furniture for one group of pages (one site or one directory).

@@ -19,8 +19,8 @@ mod score;
 #[cfg(test)]
 mod tests;
 
-use crate::clean::rules::{Rules, Verdict};
 use crate::document::{Block, BlockKind, Metadata};
+use crate::rules::{Rules, Verdict};
 use dom::{BuildOptions, Dom, COMMENT, SELF_DEAD};
 use furniture::Furniture;
 use render::Mode;
@@ -28,11 +28,10 @@ use scraper::{Html, Selector};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-pub use metadata::{date_from_url, normalise_date};
-
 /// `[clean.html]` in the config: how pages are stripped of furniture.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct HtmlOptions {
     /// Use the built-in furniture words (comments, share bars, related lists, cookie
     /// banners, ads, breadcrumbs...) in addition to `drop_words`.
@@ -90,21 +89,15 @@ pub struct HtmlExtractor {
     comments: bool,
 }
 
-/// Parses per-host selectors; a bad one is skipped with a warning (a config file's are
-/// checked with their line when it is loaded).
+/// Parses per-host selectors. [`crate::CleanConfig::check`] has refused any that do not
+/// parse before an extractor is built.
 fn compile_by_host(by_host: &BTreeMap<String, Vec<String>>) -> HashMap<String, Vec<Selector>> {
     by_host
         .iter()
         .map(|(host, sels)| {
             let sels = sels
                 .iter()
-                .filter_map(|s| match Selector::parse(s) {
-                    Ok(sel) => Some(sel),
-                    Err(e) => {
-                        tracing::warn!("ignoring invalid selector {s:?} for {host}: {e}");
-                        None
-                    }
-                })
+                .filter_map(|s| Selector::parse(s).ok())
                 .collect();
             (host.trim_start_matches("www.").to_ascii_lowercase(), sels)
         })

@@ -1,23 +1,52 @@
-//! The cleaner: page bytes in, [`Document`] out. Pure: no network, no store, no files.
+//! gleaner's cleaner: a web page's bytes in, the article's clean text and metadata out.
+//!
+//! Pure: no network, no store, no files. Build a [`Cleaner`] once from a
+//! [`CleanConfig`] and share it across threads; [`Cleaner::clean`] takes one page's bytes
+//! (HTML, or a plain-text dump saved by a scraper) and what the caller knows about them
+//! ([`Hints`]) and returns a [`Document`]: the main content as [`Block`]s (headings,
+//! paragraphs, list items, quotes, code, table rows) plus [`Metadata`] (title, authors,
+//! dates, site, URL, language...).
+//!
+//! ```no_run
+//! use gleaner_clean::{CleanConfig, Cleaner, Hints};
+//!
+//! let cleaner = Cleaner::new(&CleanConfig::default())?;
+//! let page = std::fs::read("page.html")?;
+//! let doc = cleaner.clean(&page, &Hints::default().with_url("https://example.org/a"))?;
+//! println!("{}\n\n{}", doc.metadata.title.as_deref().unwrap_or(""), doc.text());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! HTML goes through the main-content extractor (`html`), which keeps the page's
 //! structure; plain-text dumps, and HTML pages where no subtree holds enough prose, go
-//! through the line classifier (`text`). Both share one set of furniture rules.
+//! through the line classifier (`text`). Both share one set of furniture rules. Pages of
+//! one site cleaned in a batch can share a learned [`Template`] of their recurring lines
+//! ([`TemplateLearner`]).
+//!
+//! Nothing a page contains may panic here: byte offsets into input text are taken only
+//! at char boundaries, which the crate's clippy lints (`string_slice`,
+//! `indexing_slicing`) hold it to.
 
-pub mod decode;
+mod config;
+mod decode;
+mod document;
 mod hash;
-pub mod html;
-pub mod language;
-pub mod rules;
-pub mod text;
+mod html;
+mod language;
+mod rules;
+mod text;
 mod words;
 
-use crate::document::{Document, InputKind, Metadata};
-use html::{HtmlExtractor, HtmlOptions};
-use rules::{Rules, RulesConfig};
-use serde::Deserialize;
-use text::template::Template;
-use text::{TextCleaner, TextOptions};
+pub use config::{CleanConfig, ConfigError};
+pub use document::{Block, BlockKind, Document, InputKind, Metadata};
+pub use html::HtmlOptions;
+pub use rules::{RuleError, RulesConfig};
+pub use text::template::{Template, TemplateLearner};
+pub use text::TextOptions;
+
+use html::HtmlExtractor;
+use rules::Rules;
+use text::TextCleaner;
 
 pub(crate) use hash::{fold_mul, Fnv, Seeded};
 pub(crate) use words::{is_wide, push_lowercase, text_lines, trim, trim_non_alnum};
@@ -25,38 +54,13 @@ pub(crate) use words::{is_wide, push_lowercase, text_lines, trim, trim_non_alnum
 /// Bumped whenever cleaning output changes, so stored documents can be re-cleaned.
 pub const CLEANER_VERSION: &str = concat!("gleaner-", env!("CARGO_PKG_VERSION"), "+text.7+html.3");
 
-/// The built-in furniture rules, shipped readable in `config/furniture.toml`.
-pub const BUILTIN_RULES: &str = include_str!("../../config/furniture.toml");
-
-/// `[clean]` in the config.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct CleanConfig {
-    /// Use the built-in furniture rules (config/furniture.toml) in addition to yours.
-    pub builtin_rules: bool,
-    /// Inputs larger than this are refused rather than cleaned.
-    pub max_input_bytes: usize,
-    /// Extra rules, added to the built-in ones.
-    pub rules: RulesConfig,
-    pub text: TextOptions,
-    /// The HTML extractor's furniture words and per-host selectors.
-    pub html: HtmlOptions,
-}
-
-impl Default for CleanConfig {
-    fn default() -> Self {
-        CleanConfig {
-            builtin_rules: true,
-            max_input_bytes: 16 * 1024 * 1024,
-            rules: RulesConfig::default(),
-            text: TextOptions::default(),
-            html: HtmlOptions::default(),
-        }
-    }
-}
+/// The built-in furniture rules, shipped readable in `furniture.toml` beside this
+/// crate's sources.
+const BUILTIN_RULES: &str = include_str!("../furniture.toml");
 
 /// Why an input could not be cleaned.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CleanError {
     #[error("empty input")]
     Empty,
@@ -66,8 +70,10 @@ pub enum CleanError {
     TooLarge { size: usize, max: usize },
 }
 
-/// What the caller knows about the bytes, beyond the bytes.
+/// What the caller knows about the bytes, beyond the bytes. Build it with
+/// `Hints::default()` and the `with_*` methods.
 #[derive(Debug, Clone, Copy, Default)]
+#[non_exhaustive]
 pub struct Hints<'a> {
     /// Where the page came from; fills `metadata.url` / `hostname` when the page is silent.
     pub url: Option<&'a str>,
@@ -75,6 +81,26 @@ pub struct Hints<'a> {
     pub content_type: Option<&'a str>,
     /// Furniture learned from other pages of the same site in this batch.
     pub template: Option<&'a Template>,
+}
+
+impl<'a> Hints<'a> {
+    /// The URL the page was fetched from.
+    pub fn with_url(mut self, url: &'a str) -> Self {
+        self.url = Some(url);
+        self
+    }
+
+    /// The Content-Type the page was served with (`text/html; charset=...`).
+    pub fn with_content_type(mut self, content_type: &'a str) -> Self {
+        self.content_type = Some(content_type);
+        self
+    }
+
+    /// The template learned from the page's site (see [`TemplateLearner`]).
+    pub fn with_template(mut self, template: &'a Template) -> Self {
+        self.template = Some(template);
+        self
+    }
 }
 
 /// A configured cleaner. Build once, share across threads.
@@ -85,8 +111,10 @@ pub struct Cleaner {
 }
 
 impl Cleaner {
-    /// Compiles the built-in rules (unless turned off) plus the config's own.
-    pub fn new(cfg: &CleanConfig) -> Result<Cleaner, rules::RuleError> {
+    /// Compiles the built-in rules (unless turned off) plus the config's own, after
+    /// [`CleanConfig::check`].
+    pub fn new(cfg: &CleanConfig) -> Result<Cleaner, ConfigError> {
+        cfg.check()?;
         let mut all = if cfg.builtin_rules {
             builtin_rules()
         } else {
@@ -130,7 +158,7 @@ impl Cleaner {
         text: &str,
         hints: &Hints,
         mut metadata: Metadata,
-    ) -> (Vec<crate::document::Block>, Metadata) {
+    ) -> (Vec<Block>, Metadata) {
         let out = self.text.clean(text, hints.template);
         if metadata.title.is_none() {
             metadata.title = out.title;
@@ -190,15 +218,12 @@ fn with_language(mut doc: Document) -> Document {
 
 /// The built-in rule set. It is compiled into the binary, so a parse error here is a bug
 /// caught by the tests, not something a user can cause.
-pub fn builtin_rules() -> RulesConfig {
+fn builtin_rules() -> RulesConfig {
     // The file's `[html]` table holds the HTML extractor's words (see
     // `html::furniture::builtin_words`); the rest is a rule set.
-    let mut table: toml::Table =
-        toml::from_str(BUILTIN_RULES).expect("config/furniture.toml is valid");
+    let mut table: toml::Table = toml::from_str(BUILTIN_RULES).expect("furniture.toml is valid");
     table.remove("html");
-    table
-        .try_into()
-        .expect("config/furniture.toml's rules are valid")
+    table.try_into().expect("furniture.toml's rules are valid")
 }
 
 /// How many leading bytes [`sniff`] looks at.
@@ -338,7 +363,7 @@ mod tests {
         let h = Hints::default();
         let bytes = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/fuzz/text-utf16-double-bom.txt"
+            "/../../tests/fixtures/fuzz/text-utf16-double-bom.txt"
         ))
         .unwrap();
         let once = c.clean(&bytes, &h).unwrap().text();
