@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 /// `NNN_<first 16 hex digits of the hash>.<ext>`: seq zero-padded to three digits,
 /// wider past 999, exactly like the seeds in `shared/seeds`.
 pub fn file_name(seq: u64, hash: &str, ext: &str) -> String {
-    format!("{seq:03}_{}.{ext}", &hash[..hash.len().min(16)])
+    format!("{seq:03}_{}.{ext}", hash.get(..16).unwrap_or(hash))
 }
 
 /// How a document is rendered.

@@ -1,6 +1,8 @@
 //! Sources: where raw pages come from. Files, directories and stdin today; web sites and
 //! WARC archives later yield the same [`Input`]s.
 
+#![warn(clippy::string_slice, clippy::indexing_slicing)]
+
 pub mod files;
 pub mod web;
 
@@ -94,7 +96,7 @@ impl Input {
     /// without reading a whole page.
     pub fn read_prefix(&self, n: usize) -> Result<Vec<u8>, SourceError> {
         match &self.location {
-            Location::Memory { bytes, .. } => Ok(bytes[..bytes.len().min(n)].to_vec()),
+            Location::Memory { bytes, .. } => Ok(bytes.get(..n).unwrap_or(bytes).to_vec()),
             Location::File(path) => {
                 use std::io::Read;
                 let io = |source| SourceError::Io {

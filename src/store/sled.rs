@@ -193,7 +193,7 @@ fn open_db(dir: &Path) -> sled::Result<sled::Db> {
             .open()
         {
             Err(e) if is_sled_lock_error(&e) && attempt < ATTEMPTS => {
-                attempt += 1;
+                attempt = attempt.saturating_add(1);
                 std::thread::sleep(PAUSE);
             }
             result => return result,
@@ -273,6 +273,8 @@ pub(super) struct PutTrees<'t> {
 impl<'t> PutTrees<'t> {
     /// The first five trees of a transaction opened over [`SledStore::put_trees`] (and
     /// possibly more after them).
+    // Such a transaction hands back at least these five trees, in this order.
+    #[allow(clippy::indexing_slicing)]
     pub(super) fn of(t: &'t [TransactionalTree]) -> PutTrees<'t> {
         PutTrees {
             docs: &t[0],
@@ -348,7 +350,7 @@ pub(super) fn put_in(t: &PutTrees<'_>, p: &PreparedPut) -> Result<PutOutcome, Ab
         Some(bytes) => {
             let mut doc = record::decode_doc(&doc_key, &bytes).map_err(abort)?;
             let new_source = add_sighting(&mut doc, &p.source, &p.raw_hash);
-            counters.sources += u64::from(new_source);
+            counters.sources = counters.sources.saturating_add(u64::from(new_source));
             t.docs.insert(
                 hash.as_bytes(),
                 record::encode_doc(&doc, doc.seq).map_err(abort)?,
@@ -361,20 +363,27 @@ pub(super) fn put_in(t: &PutTrees<'_>, p: &PreparedPut) -> Result<PutOutcome, Ab
         }
         None => {
             let seq = counters.next_seq;
-            counters.next_seq += 1;
-            counters.documents += 1;
-            counters.sources += 1;
-            counters.text_bytes += p.text_bytes;
+            // A sequence number is never reused: a store whose counter is at the end
+            // of the range is refused rather than wrapped.
+            counters.next_seq = seq.checked_add(1).ok_or_else(|| {
+                abort(StoreError::Corrupt {
+                    key: "meta/counters".into(),
+                    reason: format!("next_seq {seq} is the last there is"),
+                })
+            })?;
+            counters.documents = counters.documents.saturating_add(1);
+            counters.sources = counters.sources.saturating_add(1);
+            counters.text_bytes = counters.text_bytes.saturating_add(p.text_bytes);
             if let Some(host) = &p.fresh.host {
                 let count = match t.hosts.get(host.as_bytes())? {
                     Some(b) => record::decode_u64(&format!("hosts/{host}"), &b).map_err(abort)?,
                     None => {
-                        counters.hosts += 1;
+                        counters.hosts = counters.hosts.saturating_add(1);
                         0
                     }
                 };
                 t.hosts
-                    .insert(host.as_bytes(), &(count + 1).to_be_bytes())?;
+                    .insert(host.as_bytes(), &count.saturating_add(1).to_be_bytes())?;
             }
             t.docs.insert(
                 hash.as_bytes(),
@@ -391,8 +400,10 @@ pub(super) fn put_in(t: &PutTrees<'_>, p: &PreparedPut) -> Result<PutOutcome, Ab
         // Another put may have stored the same raw since it was prepared.
         if t.raws.get(p.raw_hash.as_bytes())?.is_none() {
             t.raws.insert(p.raw_hash.as_bytes(), bytes.as_slice())?;
-            counters.raw_pages += 1;
-            counters.raw_bytes_compressed += bytes.len() as u64;
+            counters.raw_pages = counters.raw_pages.saturating_add(1);
+            counters.raw_bytes_compressed = counters
+                .raw_bytes_compressed
+                .saturating_add(bytes.len() as u64);
         }
     }
     t.meta.insert(

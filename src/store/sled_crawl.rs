@@ -25,7 +25,7 @@ fn encode<T: Serialize>(value: &T) -> Vec<u8> {
 }
 
 fn frontier_key(host: &str, id: u64) -> Vec<u8> {
-    let mut key = Vec::with_capacity(host.len() + 9);
+    let mut key = Vec::with_capacity(host.len().saturating_add(9));
     key.extend_from_slice(host.as_bytes());
     key.push(0);
     key.extend_from_slice(&id.to_be_bytes());
@@ -139,6 +139,9 @@ impl SledStore {
         };
         let mut trees: Vec<&sled::Tree> = self.put_trees().to_vec();
         trees.extend([&self.urls, &self.frontier]);
+        // The transaction hands back the trees in the order given: the put's five, then
+        // `urls` and `frontier`.
+        #[allow(clippy::indexing_slicing)]
         let (outcome, hosts) = trees[..].transaction(|t| {
             let outcome = put.map(|p| put_in(&PutTrees::of(t), p)).transpose()?;
             Ok((outcome, complete_in(&t[5], &t[6], &done)?))
@@ -165,7 +168,10 @@ impl CrawlStore for SledStore {
                 pending,
             });
         }
-        let epoch = epoch + 1;
+        let epoch = epoch.checked_add(1).ok_or_else(|| StoreError::Corrupt {
+            key: format!("sites/{site}"),
+            reason: format!("epoch {epoch} is the last there is"),
+        })?;
         self.sites.insert(site.as_bytes(), &epoch.to_be_bytes())?;
         Ok(SiteStart {
             epoch,
@@ -229,7 +235,8 @@ impl CrawlStore for SledStore {
         for item in self.frontier.iter() {
             let (key, bytes) = item?;
             let entry: FrontierEntry = decode(&format!("frontier/{key:?}"), &bytes)?;
-            *by_site.entry(entry.site).or_insert(0) += 1;
+            let n = by_site.entry(entry.site).or_insert(0u64);
+            *n = n.saturating_add(1);
         }
         Ok(by_site)
     }
@@ -289,7 +296,10 @@ impl CrawlStore for SledStore {
                 })?;
             }
         }
-        let id = last + 1;
+        let id = last.checked_add(1).ok_or_else(|| StoreError::Corrupt {
+            key: "runs".into(),
+            reason: format!("run id {last} is the last there is"),
+        })?;
         self.save_run(&RunRecord {
             v: 1,
             id,
@@ -317,7 +327,7 @@ impl CrawlStore for SledStore {
                 .map(|item| item.map(|(url, _)| url))
                 .collect::<Result<_, _>>()?,
         };
-        let mut n = 0;
+        let mut n: u64 = 0;
         for url in targets {
             let Some(mut state) = self.url_state(&url)? else {
                 continue;
@@ -331,7 +341,7 @@ impl CrawlStore for SledStore {
             };
             state.failures = 0;
             self.urls.insert(url.as_bytes(), encode(&state))?;
-            n += 1;
+            n = n.saturating_add(1);
         }
         self.db.flush()?;
         Ok(n)

@@ -11,10 +11,8 @@ const META_SCAN_BYTES: usize = 4096;
 /// Content-Type, a `<meta charset>` / http-equiv declaration (HTML only), then a guess.
 pub fn decode(bytes: &[u8], content_type: Option<&str>, html: bool) -> String {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
-        return enc
-            .decode_without_bom_handling(&bytes[bom_len..])
-            .0
-            .into_owned();
+        let rest = bytes.get(bom_len..).unwrap_or_default();
+        return enc.decode_without_bom_handling(rest).0.into_owned();
     }
     let declared = content_type
         .and_then(charset_from_content_type)
@@ -52,46 +50,47 @@ pub fn charset_from_content_type(ct: &str) -> Option<&'static Encoding> {
 /// Finds `charset=` inside a `<meta ...>` tag near the top of the page. Covers both
 /// `<meta charset="x">` and `<meta http-equiv="Content-Type" content="text/html; charset=x">`.
 fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
-    let head = &bytes[..bytes.len().min(META_SCAN_BYTES)];
+    let head = bytes.get(..META_SCAN_BYTES).unwrap_or(bytes);
     let lower = head.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(pos) = find(&lower[from..], b"<meta") {
-        let start = from + pos;
-        let end = find(&lower[start..], b">").map_or(lower.len(), |e| start + e);
-        let tag = &lower[start..end];
-        if let Some(cs) = find(tag, b"charset") {
-            let rest = &tag[cs + b"charset".len()..];
-            let rest = rest
-                .iter()
-                .position(|&b| b != b' ' && b != b'=' && b != b'"' && b != b'\'')
-                .map_or(&rest[rest.len()..], |i| &rest[i..]);
-            let len = rest
-                .iter()
-                .position(|&b| matches!(b, b'"' | b'\'' | b' ' | b';' | b'/' | b'>'))
-                .unwrap_or(rest.len());
-            if let Some(enc) = std::str::from_utf8(&rest[..len]).ok().and_then(label) {
-                // A meta tag can only be read if the page is ASCII-compatible so far, so
-                // a UTF-16 declaration there is a lie (the HTML spec says: use UTF-8).
-                return Some(
-                    if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
-                        encoding_rs::UTF_8
-                    } else {
-                        enc
-                    },
-                );
-            }
+    let mut rest = lower.as_slice();
+    while let Some(pos) = memchr::memmem::find(rest, b"<meta") {
+        let tag_on = rest.get(pos..).unwrap_or_default();
+        let end = memchr::memchr(b'>', tag_on).unwrap_or(tag_on.len());
+        let (tag, after) = tag_on.split_at(end);
+        if let Some(enc) = charset_in(tag) {
+            // A meta tag can only be read if the page is ASCII-compatible so far, so
+            // a UTF-16 declaration there is a lie (the HTML spec says: use UTF-8).
+            return Some(
+                if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+                    encoding_rs::UTF_8
+                } else {
+                    enc
+                },
+            );
         }
-        from = end;
+        rest = after;
     }
     None
 }
 
-fn label(name: &str) -> Option<&'static Encoding> {
-    Encoding::for_label(name.trim().as_bytes())
+/// The encoding named by `charset=...` in one lowercased `<meta ...` tag.
+fn charset_in(tag: &[u8]) -> Option<&'static Encoding> {
+    let at = memchr::memmem::find(tag, b"charset")?;
+    let rest = tag.get(at + b"charset".len()..)?;
+    let start = rest
+        .iter()
+        .position(|&b| b != b' ' && b != b'=' && b != b'"' && b != b'\'')
+        .unwrap_or(rest.len());
+    let value = rest.get(start..)?;
+    let len = value
+        .iter()
+        .position(|&b| matches!(b, b'"' | b'\'' | b' ' | b';' | b'/' | b'>'))
+        .unwrap_or(value.len());
+    std::str::from_utf8(value.get(..len)?).ok().and_then(label)
 }
 
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+fn label(name: &str) -> Option<&'static Encoding> {
+    Encoding::for_label(name.trim().as_bytes())
 }
 
 #[cfg(test)]

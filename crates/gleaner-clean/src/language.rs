@@ -12,7 +12,7 @@ pub fn detect(text: &str) -> Option<String> {
         .char_indices()
         .nth(SAMPLE_CHARS)
         .map_or(text.len(), |(i, _)| i);
-    let info = whatlang::detect(&text[..end])?;
+    let info = whatlang::detect(text.get(..end).unwrap_or(text))?;
     if !info.is_reliable() {
         return None;
     }

@@ -188,14 +188,20 @@ fn plain_key_hash(t: &str) -> Option<u64> {
     if !rest.is_empty() {
         // Padded with letters to pass the checks, then zeroed as `KeyHasher` pads.
         let mut last = [b'a'; 8];
-        last[..rest.len()].copy_from_slice(rest);
+        // The remainder of an 8-byte chunking is shorter than 8.
+        for (l, &r) in last.iter_mut().zip(rest) {
+            *l = r;
+        }
         h.chunk(lower(u64::from_le_bytes(last))? & (u64::MAX >> (64 - 8 * rest.len())));
     }
     if beyond_ascii {
         // Each char beyond ASCII must be its own key: no whitespace, lowercase already.
         let mut i = 0;
-        while let Some(p) = b[i..].iter().position(|&b| b >= 0xc0) {
-            let c = t[i + p..].chars().next().expect("a char starts here");
+        while let Some(p) = b.get(i..).and_then(|rest| rest.iter().position(|&b| b >= 0xc0)) {
+            // A byte of 0xc0 or more starts a char.
+            let Some(c) = t.get(i + p..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
             if c.is_whitespace() || !c.to_lowercase().eq([c]) {
                 return None;
             }
@@ -221,7 +227,10 @@ fn general_key_hash(t: &str) -> u64 {
         let (c, white) = if b.is_ascii() {
             (char::from(b), matches!(b, b'\t'..=b'\r' | b' '))
         } else {
-            let c = t[i..].chars().next().expect("a char starts here");
+            // `i` advances a whole char at a time, so it is a char boundary.
+            let Some(c) = t.get(i..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
             (c, c.is_whitespace())
         };
         i += c.len_utf8();

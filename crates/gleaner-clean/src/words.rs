@@ -15,7 +15,9 @@ pub(crate) fn push_lowercase(buf: &mut String, word: &str) {
     if word.is_ascii() {
         let start = buf.len();
         buf.push_str(word);
-        buf[start..].make_ascii_lowercase();
+        if let Some(pushed) = buf.get_mut(start..) {
+            pushed.make_ascii_lowercase();
+        }
     } else {
         buf.extend(word.chars().flat_map(char::to_lowercase));
     }
@@ -42,12 +44,9 @@ fn trim_non_alnum_slow(s: &str) -> &str {
     let stop = |b: &u8| !b.is_ascii() || b.is_ascii_alphanumeric();
     let b = s.as_bytes();
     let start = b.iter().position(stop).unwrap_or(b.len());
-    let end = b[start..]
-        .iter()
-        .rposition(stop)
-        .map_or(start, |p| start + p + 1);
+    let end = b.iter().rposition(stop).map_or(start, |p| p + 1);
     // Only ASCII was skipped, so both ends are char boundaries.
-    let t = &s[start..end];
+    let t = s.get(start..end).unwrap_or_default();
     match (t.as_bytes().first(), t.as_bytes().last()) {
         (Some(&f), Some(&l)) if !f.is_ascii() || !l.is_ascii() => {
             t.trim_matches(|c: char| !c.is_alphanumeric())
@@ -77,9 +76,12 @@ pub(crate) fn text_lines(text: &str) -> impl Iterator<Item = &str> {
         if rest.is_empty() {
             return None;
         }
-        let (line, next) = match find_newline(rest.as_bytes()) {
+        let (line, next) = match memchr::memchr(b'\n', rest.as_bytes()) {
             // A newline is ASCII, so both sides of it are char boundaries.
-            Some(n) => (&rest[..n], &rest[n + 1..]),
+            Some(n) => (
+                rest.get(..n).unwrap_or_default(),
+                rest.get(n + 1..).unwrap_or_default(),
+            ),
             None => (rest, ""),
         };
         rest = next;
@@ -89,26 +91,6 @@ pub(crate) fn text_lines(text: &str) -> impl Iterator<Item = &str> {
             return Some(line);
         }
     })
-}
-
-/// The first `\n` in `b`, eight bytes at a time.
-fn find_newline(b: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let mut chunks = b.chunks_exact(8);
-    for (n, c) in (&mut chunks).enumerate() {
-        let x = u64::from_le_bytes(c.try_into().expect("eight bytes")) ^ (b'\n' as u64 * ONES);
-        // The lowest byte flagged is exactly the first zero byte of `x`.
-        let zero = x.wrapping_sub(ONES) & !x & (0x80 * ONES);
-        if zero != 0 {
-            return Some(n * 8 + zero.trailing_zeros() as usize / 8);
-        }
-    }
-    let done = b.len() - chunks.remainder().len();
-    chunks
-        .remainder()
-        .iter()
-        .position(|&c| c == b'\n')
-        .map(|p| done + p)
 }
 
 #[cfg(test)]

@@ -383,6 +383,7 @@ fn scan_xml(xml: &[u8], mut f: impl FnMut(XmlEvent<'_>)) -> Result<(), DiscoverE
 }
 
 #[cfg(test)]
+#[allow(clippy::string_slice, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
 

@@ -312,6 +312,7 @@ fn retry_after(resp: &Response) -> Option<Duration> {
 }
 
 #[cfg(test)]
+#[allow(clippy::string_slice, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
 

@@ -6,15 +6,23 @@
 //! bounded HTTP exchange (redirects and retries) → clean → store → links back into the
 //! frontier. `crawl` runs it for every configured site and returns the counts.
 
+// Arithmetic on what a config, a server's headers or a page gave is checked or
+// saturating in these modules (a Retry-After of 10^19 seconds, a 1e20 budget).
+#[warn(clippy::arithmetic_side_effects)]
 mod config;
 mod crawl;
+#[warn(clippy::arithmetic_side_effects)]
 mod discover;
+#[warn(clippy::arithmetic_side_effects)]
 mod host;
+#[warn(clippy::arithmetic_side_effects)]
 mod http;
 mod page;
 mod state;
 #[cfg(test)]
+#[allow(clippy::string_slice, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests;
+#[warn(clippy::arithmetic_side_effects)]
 mod url;
 mod visit;
 

@@ -426,6 +426,9 @@ impl<'a> Dom<'a> {
     }
 
     /// Sums subtree statistics child-to-parent, in one reverse pass.
+    // Arena indices: `i` runs below the arena's length, and a node's `parent` is an
+    // earlier node's index (u32::MAX for the root, which has none).
+    #[allow(clippy::indexing_slicing)]
     fn aggregate(&mut self) {
         for i in (1..self.nodes.len()).rev() {
             let n = &mut self.nodes[i];
@@ -450,6 +453,9 @@ impl<'a> Dom<'a> {
     /// page wrapper, an ASP.NET `<form>` around the whole body. Furniture that holds the
     /// page's headline or article marker and a large share of its text, or most of its
     /// prose, stays.
+    // Arena indices: `i` runs below the arena's length, and a node's `parent` is an
+    // earlier node's index (u32::MAX for the root, which has none).
+    #[allow(clippy::indexing_slicing)]
     fn resolve(&mut self) {
         let total = self.nodes.get(self.body).map_or(0, |b| b.text).max(1) as f32;
         let prose = self.nodes.get(self.body).map_or(0, |b| b.prose).max(1) as f32;

@@ -93,8 +93,9 @@ impl Furniture {
         for w in drop {
             let w = w.trim().to_ascii_lowercase().replace('_', "-");
             if let Some(p) = w.strip_suffix('*') {
-                if let Some(&b) = p.as_bytes().first() {
-                    f.prefixes[b as usize].push(p.to_string());
+                let first = p.as_bytes().first().copied();
+                if let Some(list) = first.and_then(|b| f.prefixes.get_mut(usize::from(b))) {
+                    list.push(p.to_string());
                 }
             } else if let Some(w) = w.strip_prefix('=') {
                 f.names.insert(w.to_string());
@@ -128,9 +129,10 @@ impl Furniture {
             if self.keep.contains(tok) {
                 content = true;
             } else if self.tokens.contains(tok)
-                || self
-                    .prefixes
-                    .get(usize::from(tok.as_bytes()[0]))
+                || tok
+                    .as_bytes()
+                    .first()
+                    .and_then(|&b| self.prefixes.get(usize::from(b)))
                     .is_some_and(|ps| ps.iter().any(|p| tok.starts_with(p.as_str())))
             {
                 furniture = true;

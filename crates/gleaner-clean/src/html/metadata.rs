@@ -184,11 +184,14 @@ pub fn normalise_date(s: &str) -> Option<String> {
     if s.is_empty() {
         return None;
     }
-    let b = s.as_bytes();
-    if b.len() >= 10 && b[4] == b'-' && b[7] == b'-' {
-        if let Ok(d) = NaiveDate::parse_from_str(&s[..10], "%Y-%m-%d") {
-            return Some(d.format("%Y-%m-%d").to_string());
-        }
+    // An ISO date opens the string: "2024-03-05", "2024-03-05T10:00:00Z". `get` refuses
+    // a cut inside a multi-byte char, which a page's own "date" may well hold.
+    let iso = s.get(..10).filter(|head| {
+        let b = head.as_bytes();
+        b.get(4) == Some(&b'-') && b.get(7) == Some(&b'-')
+    });
+    if let Some(d) = iso.and_then(|head| NaiveDate::parse_from_str(head, "%Y-%m-%d").ok()) {
+        return Some(d.format("%Y-%m-%d").to_string());
     }
     let head: String = s.split('T').next().unwrap_or(s).replace(',', "");
     let head = clean_space(&head);
@@ -203,13 +206,15 @@ pub fn normalise_date(s: &str) -> Option<String> {
     Some(s.to_string())
 }
 
-/// `/2024/03/05/slug` → 2024-03-05.
+/// `/2024/03/05/slug` → 2024-03-05. The day may run into the slug (`/05-slug`).
 pub fn date_from_url(url: &str) -> Option<String> {
     let parts: Vec<&str> = url.split('/').collect();
     parts.windows(3).find_map(|w| {
-        let (y, m, d) = (w[0], w[1], w[2]);
-        let d = &d[..d.len().min(2)];
-        if y.len() == 4 && m.len() == 2 && d.len() == 2 && y.starts_with(['1', '2']) {
+        let [y, m, d] = w else { return None };
+        // The day's two bytes, when they are two ASCII digits (a cut inside a
+        // multi-byte char of a raw non-ASCII path gives None).
+        let d = d.get(..2).filter(|d| d.bytes().all(|b| b.is_ascii_digit()))?;
+        if y.len() == 4 && m.len() == 2 && y.starts_with(['1', '2']) {
             NaiveDate::parse_from_str(&format!("{y}-{m}-{d}"), "%Y-%m-%d")
                 .ok()
                 .map(|d| d.format("%Y-%m-%d").to_string())

@@ -187,7 +187,7 @@ impl HtmlExtractor {
         let end = dom.nodes.get(dom.body).map_or(0, |b| b.end as usize);
         let mut i = dom.body;
         while i < end {
-            let n = &dom.nodes[i];
+            let Some(n) = dom.nodes.get(i) else { break };
             if n.flags & SELF_DEAD == 0 {
                 i += 1;
                 continue;

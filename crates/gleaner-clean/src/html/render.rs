@@ -69,7 +69,10 @@ impl Out {
         }
         // Spaces are not counted: a space between two links would make their line look
         // less link-bound than it is.
-        let n = self.buf[start..]
+        let n = self
+            .buf
+            .get(start..)
+            .unwrap_or_default()
             .chars()
             .filter(|c| !c.is_whitespace())
             .count() as u32;
@@ -118,13 +121,16 @@ pub fn render(dom: &Dom, root: usize, mode: Mode) -> Vec<Rendered> {
         link: 0,
         chars: 0,
     };
+    let Some(top) = dom.nodes.get(root) else {
+        return Vec::new();
+    };
     let mut stack: Vec<Open> = vec![Open {
-        end: dom.nodes[root].end,
+        end: top.end,
         kind: BlockKind::Paragraph,
         flushes: true,
         pre: false,
     }];
-    let end = dom.nodes[root].end as usize;
+    let end = top.end as usize;
     let mut i = root + 1;
     loop {
         while stack.len() > 1 && stack.last().is_some_and(|o| o.end as usize <= i) {
@@ -135,10 +141,9 @@ pub fn render(dom: &Dom, root: usize, mode: Mode) -> Vec<Rendered> {
                 out.buf.push(' ');
             }
         }
-        if i >= end {
+        let Some(n) = dom.nodes.get(i).filter(|_| i < end) else {
             break;
-        }
-        let n = &dom.nodes[i];
+        };
         if skip(n.flags) {
             i = n.end as usize;
             continue;
@@ -204,6 +209,7 @@ pub fn render(dom: &Dom, root: usize, mode: Mode) -> Vec<Rendered> {
         }
         i += 1;
     }
-    out.flush(stack[0].kind);
+    // The bottom of the stack, the root's, is never popped.
+    out.flush(stack.first().map_or(BlockKind::Paragraph, |o| o.kind));
     out.blocks
 }

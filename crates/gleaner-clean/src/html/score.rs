@@ -45,6 +45,9 @@ pub struct Choice {
 }
 
 /// Good and bad characters of one node's owned text.
+// Arena indices: `i` runs over the arena, and the score arrays have its length; a
+// node's parent comes before it.
+#[allow(clippy::indexing_slicing)]
 fn judge(dom: &Dom, i: usize, p: &Params) -> (f32, f32) {
     let n = &dom.nodes[i];
     let t = n.own_text;
@@ -62,6 +65,9 @@ fn judge(dom: &Dom, i: usize, p: &Params) -> (f32, f32) {
     }
 }
 
+// Arena indices: `i` runs over the arena, and the score arrays have its length; a
+// node's parent comes before it.
+#[allow(clippy::indexing_slicing)]
 pub fn choose(dom: &Dom, p: &Params) -> Option<Choice> {
     let n = dom.nodes.len();
     let mut score = vec![0f32; n];

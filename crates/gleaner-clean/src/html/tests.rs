@@ -196,6 +196,41 @@ fn metadata_from_json_ld_meta_time_and_url() {
     assert_eq!(date_from_url("https://ex.com/2019/13/45/x"), None);
 }
 
+/// Found by hand: a published_time with a multi-byte char across its tenth byte
+/// panicked the date parser (a byte slice of the page's own text).
+#[test]
+fn a_date_with_a_multibyte_char_at_its_tenth_byte_is_kept_as_given() {
+    for date in ["2024-03-0é5T10:00:00Z", "2024-03-é", "2024-0é", "２０２４-03-05"] {
+        assert_eq!(normalise_date(date).as_deref(), Some(date));
+    }
+    let page = r#"<html><head><meta property="article:published_time" content="2024-03-0é5T10:00:00Z">
+        </head><body><p>x</p></body></html>"#;
+    let m = ex().extract(page, None).metadata;
+    assert_eq!(m.date.as_deref(), Some("2024-03-0é5T10:00:00Z"));
+}
+
+/// Found by hand: a canonical URL with a raw non-ASCII path, on a page with no date,
+/// panicked the URL-path date reader (a day cut inside a multi-byte char).
+#[test]
+fn a_raw_non_ascii_canonical_path_gives_no_date() {
+    for url in [
+        "https://ex.org/2024/03/1é-straße",
+        "https://ex.org/2024/03/é",
+        "https://ex.org/2024/03/é5/x",
+        "https://ex.org/２０２４/03/05/x",
+    ] {
+        assert_eq!(date_from_url(url), None, "{url}");
+    }
+    assert_eq!(
+        date_from_url("https://ex.org/2024/03/05-straße").as_deref(),
+        Some("2024-03-05")
+    );
+    let page = r#"<html><head><link rel="canonical" href="https://ex.org/2024/03/1é-straße">
+        </head><body><p>x</p></body></html>"#;
+    let m = ex().extract(page, None).metadata;
+    assert_eq!(m.date, None);
+}
+
 #[test]
 fn hostile_pages_complete() {
     let e = ex();

@@ -24,6 +24,10 @@ pub enum Class {
 
 /// The stopword list that fits the lines best, or `None` when no list covers enough of
 /// the words to mean anything (another language, or no prose at all).
+// Positions: `k` runs below `idx.len()`, the length of every per-position array (`cls`,
+// `initial`, `snapshot`, `runlen`, `item`); `idx[k]` is a position of `lines`, whose
+// length `hard` shares.
+#[allow(clippy::indexing_slicing)]
 pub fn language(lines: &[Line], idx: &[usize]) -> Option<usize> {
     let mut hits = [0u32; NLANGS];
     let mut words = 0u32;
@@ -44,6 +48,10 @@ pub fn language(lines: &[Line], idx: &[usize]) -> Option<usize> {
 /// One pass over `idx` (indices into `lines`, in page order). Returns the final class of
 /// each; the caller keeps the `Good` ones. Hard-wrapped lines are judged as the
 /// paragraph they make up (see `wrap`).
+// Positions: `k` runs below `idx.len()`, the length of every per-position array (`cls`,
+// `initial`, `snapshot`, `runlen`, `item`); `idx[k]` is a position of `lines`, whose
+// length `hard` shares.
+#[allow(clippy::indexing_slicing)]
 pub fn pass(
     lines: &[Line],
     hard: &[Option<Verdict>],
@@ -60,6 +68,10 @@ pub fn pass(
     }
 }
 
+// Positions: `k` runs below `idx.len()`, the length of every per-position array (`cls`,
+// `initial`, `snapshot`, `runlen`, `item`); `idx[k]` is a position of `lines`, whose
+// length `hard` shares.
+#[allow(clippy::indexing_slicing)]
 fn pass_lines(
     lines: &[Line],
     hard: &[Option<Verdict>],
@@ -199,6 +211,10 @@ const MIN_ARTICLE_CHARS: u32 = 1500;
 /// article, since a hundred comments easily outweigh it. Earlier, it is more likely a teaser's comment count or a
 /// forum thread's own heading. A heading the page repeats under several posts
 /// ("4 Comments" under each answer) is per post.
+// Positions: `k` runs below `idx.len()`, the length of every per-position array (`cls`,
+// `initial`, `snapshot`, `runlen`, `item`); `idx[k]` is a position of `lines`, whose
+// length `hard` shares.
+#[allow(clippy::indexing_slicing)]
 fn cut_after_article(lines: &[Line], idx: &[usize], cls: &mut [Class]) {
     let headers = idx
         .iter()
@@ -234,6 +250,10 @@ fn cut_after_article(lines: &[Line], idx: &[usize], cls: &mut [Class]) {
 /// outside it are dropped (teasers, comments, footers); inside it, lines that are merely
 /// short or unsure are kept, since list items, table cells and captions of an article
 /// look just like menu items on their own.
+// Positions: `k` runs below `idx.len()`, the length of every per-position array (`cls`,
+// `initial`, `snapshot`, `runlen`, `item`); `idx[k]` is a position of `lines`, whose
+// length `hard` shares.
+#[allow(clippy::indexing_slicing)]
 fn region(
     lines: &[Line],
     hard: &[Option<Verdict>],
@@ -346,6 +366,10 @@ fn region(
 
 /// Whether good prose follows line `k` directly. Only directly: a heading with anything
 /// in between is more often the last item of a menu than a heading.
+// Positions: `k` runs below `idx.len()`, the length of every per-position array (`cls`,
+// `initial`, `snapshot`, `runlen`, `item`); `idx[k]` is a position of `lines`, whose
+// length `hard` shares.
+#[allow(clippy::indexing_slicing)]
 fn heads_prose(cls: &[Class], initial: &[Class], k: usize) -> bool {
     // Prose, not another rescued heading: menus would otherwise chain.
     cls.get(k + 1) == Some(&Class::Good) && initial.get(k + 1) != Some(&Class::Short)
@@ -353,6 +377,10 @@ fn heads_prose(cls: &[Class], initial: &[Class], k: usize) -> bool {
 
 /// The nearest class before (`back`) or after `k` that is good or bad, or near-good when
 /// `near` is set; the page edges count as bad.
+// Positions: `k` runs below `idx.len()`, the length of every per-position array (`cls`,
+// `initial`, `snapshot`, `runlen`, `item`); `idx[k]` is a position of `lines`, whose
+// length `hard` shares.
+#[allow(clippy::indexing_slicing)]
 fn neighbour(cls: &[Class], k: usize, near: bool, back: bool) -> Class {
     let hit = |c: &Class| matches!(c, Class::Good | Class::Bad) || (near && *c == Class::NearGood);
     let found = if back {
@@ -367,6 +395,10 @@ fn neighbour(cls: &[Class], k: usize, near: bool, back: bool) -> Class {
 /// the "More on these topics" blurbs under an article. Each card may read like prose, but
 /// prose does not come chopped into separator-delimited one-liners. The short lines just
 /// before the run are its heading ("Go deeper") and go with it.
+// Positions: `k` runs below `idx.len()`, the length of every per-position array (`cls`,
+// `initial`, `snapshot`, `runlen`, `item`); `idx[k]` is a position of `lines`, whose
+// length `hard` shares.
+#[allow(clippy::indexing_slicing)]
 fn demote_card_lists(lines: &[Line], idx: &[usize], cls: &mut [Class]) {
     let sep = |k: usize| lines[idx[k]].separator;
     let n = idx.len();

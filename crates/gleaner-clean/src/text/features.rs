@@ -127,7 +127,9 @@ impl<'a> Line<'a> {
     /// Share of words that are stopwords of `lang`.
     pub fn stop_density(&self, lang: Option<usize>) -> f32 {
         match lang {
-            Some(l) if self.words > 0 => f32::from(self.stops[l]) / self.words as f32,
+            Some(l) if self.words > 0 => {
+                f32::from(self.stops.get(l).copied().unwrap_or(0)) / self.words as f32
+            }
             _ => 0.0,
         }
     }
@@ -157,6 +159,8 @@ impl<'a> Line<'a> {
 
 /// The bytes `after_article`'s phrases can open with, as a bit set (a slice's `contains`
 /// would call memchr for every line).
+// Built by const evaluation, where an index out of bounds fails the build.
+#[allow(clippy::indexing_slicing)]
 const OPENERS: u128 = {
     let s = b"0123456789CJKLMPRTWYcjklmprtwy";
     let (mut set, mut i) = (0u128, 0);
@@ -249,7 +253,7 @@ fn after_article(text: &str, buf: &mut String) -> Option<After> {
         return counted.then_some(After::Comments);
     }
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-    let rest = t[digits..].strip_prefix(' ').filter(|_| digits > 0)?;
+    let rest = t.get(digits..)?.strip_prefix(' ').filter(|_| digits > 0)?;
     let counted = [
         "comments",
         "comment",

@@ -28,7 +28,7 @@ pub fn spans(lines: &[Line], idx: &[usize]) -> Vec<bool> {
         }
     };
     for (k, &i) in idx.iter().enumerate() {
-        let l = &lines[i];
+        let Some(l) = lines.get(i) else { continue };
         // A label is short; separators and bare numbers are card and pager furniture,
         // but a price is an item's.
         if (l.letters < 2 && !l.price) || l.words > 8 {
@@ -52,7 +52,7 @@ pub fn spans(lines: &[Line], idx: &[usize]) -> Vec<bool> {
     }
     let mut item = vec![false; idx.len()];
     for (s, e) in found {
-        for x in &mut item[s..e] {
+        for x in item.get_mut(s..e).unwrap_or_default() {
             *x = true;
         }
     }

@@ -184,9 +184,9 @@ impl TextCleaner {
         let opens_with_headline = opens_with_headline(&lines, &kept);
         let blocks = kept
             .iter()
+            .filter_map(|&i| lines.get(i))
             .enumerate()
-            .map(|(n, &i)| {
-                let l = &lines[i];
+            .map(|(n, l)| {
                 if n == 0 && opens_with_headline {
                     Block::heading(1, l.text)
                 } else if l.heading_like() && l.ending != Ending::Colon && l.words <= 12 {
@@ -198,8 +198,9 @@ impl TextCleaner {
             .collect();
         TextOutput {
             blocks,
-            title: title.map(|i| lines[i].text.to_string()),
-            language: classify::language(&lines, &kept).map(|l| stopwords::LANGS[l]),
+            title: title.and_then(|i| lines.get(i)).map(|l| l.text.to_string()),
+            language: classify::language(&lines, &kept)
+                .and_then(|l| stopwords::LANGS.get(l).copied()),
         }
     }
 }
@@ -218,9 +219,9 @@ fn find_title(lines: &[Line], kept: &[usize]) -> Option<usize> {
         if core.len() < 3 {
             return None;
         }
-        let core = &core[core.len().saturating_sub(6)..];
+        let core = core.get(core.len().saturating_sub(6)..).unwrap_or(core);
         (i + 1..lines.len().min(i + 12)).find(|&j| {
-            let cand = tokens(lines[j].text);
+            let cand = lines.get(j).map(|l| tokens(l.text)).unwrap_or_default();
             cand.len() > core.len() && cand.windows(core.len()).any(|w| w == core)
         })
     });
@@ -230,13 +231,14 @@ fn find_title(lines: &[Line], kept: &[usize]) -> Option<usize> {
     if opens_with_headline(lines, kept) {
         return Some(first);
     }
-    (first > 0 && lines[first - 1].headline_like()).then(|| first - 1)
+    let before = first.checked_sub(1)?;
+    lines.get(before)?.headline_like().then_some(before)
 }
 
 /// The kept text starts with a headline followed by prose.
 fn opens_with_headline(lines: &[Line], kept: &[usize]) -> bool {
-    kept.first().is_some_and(|&i| lines[i].headline_like())
-        && kept.get(1).is_some_and(|&j| !lines[j].heading_like())
+    let line = |k: usize| kept.get(k).and_then(|&i| lines.get(i));
+    line(0).is_some_and(Line::headline_like) && line(1).is_some_and(|l| !l.heading_like())
 }
 
 /// Lowercased alphanumeric words, so "Leaders'" and "Leaders’" compare equal.

@@ -91,6 +91,8 @@ fn slot_of(key: u64, len: usize) -> usize {
 }
 
 impl Stopwords {
+    // Slot indices are masked with `SLOTS - 1` on a table of `SLOTS` slots.
+    #[allow(clippy::indexing_slicing)]
     pub fn new() -> Self {
         let mut slots = Box::new([Slot::default(); SLOTS]);
         for (i, list) in LISTS.iter().enumerate() {
@@ -123,6 +125,8 @@ impl Stopwords {
     /// (as a little-endian `u64`): a caller with the word in a zeroed buffer saves the
     /// packing.
     #[inline]
+    // Slot indices are masked with `SLOTS - 1` on a table of `SLOTS` slots.
+    #[allow(clippy::indexing_slicing)]
     pub fn mask_packed(&self, key: u64, len: usize) -> u8 {
         if len > MAX_LEN {
             return 0;

@@ -46,6 +46,9 @@ fn alone(l: &Line, hard: Option<Verdict>) -> bool {
 }
 
 /// The units of `idx`, or `None` when every line stands alone.
+// `k` runs over the positions of `idx`, whose entries are positions of `lines`; `hard`
+// has one entry per line.
+#[allow(clippy::indexing_slicing)]
 pub fn units<'a>(lines: &[Line<'a>], hard: &[Option<Verdict>], idx: &[usize]) -> Option<Units<'a>> {
     let joined = |k: usize| {
         let (p, n) = (idx[k - 1], idx[k]);

@@ -47,6 +47,8 @@ const WHITE: u8 = 16;
 const HIGH: u8 = 32;
 
 /// What the Unicode tables say of each ASCII char, as `LETTER | UPPER | ...` bits.
+// Built by const evaluation, where an index out of bounds fails the build.
+#[allow(clippy::indexing_slicing)]
 static CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut b = 0;
@@ -74,6 +76,8 @@ static CLASS: [u8; 256] = {
 
 /// Per stopword mask, what it adds to `Scan::stops`: one add of eight lanes rather than
 /// a loop over the mask's bits.
+// Built by const evaluation, where an index out of bounds fails the build.
+#[allow(clippy::indexing_slicing)]
 static STOP_COUNTS: [[u16; NLANGS]; 1 << NLANGS] = {
     let mut t = [[0u16; NLANGS]; 1 << NLANGS];
     let mut m = 0;
@@ -87,6 +91,13 @@ static STOP_COUNTS: [[u16; NLANGS]; 1 << NLANGS] = {
     }
     t
 };
+
+/// The class bits of byte `b`.
+#[inline]
+fn class(b: u8) -> u8 {
+    // The table has an entry for every byte value: this never falls back.
+    CLASS.get(usize::from(b)).copied().unwrap_or(0)
+}
 
 const FNV_PRIME: u64 = 0x0100_0000_01b3;
 
@@ -116,7 +127,7 @@ impl Scan {
         let bytes = text.as_bytes();
         let mut i = 0;
         while let Some(&b) = bytes.get(i) {
-            let class = CLASS[usize::from(b)];
+            let class = class(b);
             if class & WHITE != 0 {
                 s.stop_space = s.stop && b == b' ';
                 (s.stop, s.numeric) = (false, false);
@@ -134,13 +145,16 @@ impl Scan {
                 end = s.general_word(text, end);
                 if end == i {
                     // Not a word: whitespace beyond ASCII.
-                    let c = text[i..].chars().next().expect("a char starts here");
+                    // `i` is where a char starts: every step above moves a whole char.
+                    let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                        break;
+                    };
                     s.char(c);
                     i += c.len_utf8();
                     continue;
                 }
             }
-            s.word(&text[i..end], ascii, sw, buf);
+            s.word(text.get(i..end).unwrap_or_default(), ascii, sw, buf);
             i = end;
         }
         s
@@ -151,23 +165,22 @@ impl Scan {
     /// meanwhile, so that they stay in registers.
     fn ascii_word(&mut self, bytes: &[u8], i: usize) -> usize {
         // Inside a word no char follows a space: only its first can open a sentence.
-        if CLASS[usize::from(bytes[i])] & UPPER != 0 && self.stop_space {
+        if bytes.get(i).is_some_and(|&b| class(b) & UPPER != 0) && self.stop_space {
             self.inner_stops += 1;
         }
         let (mut letters, mut digits, mut shape) = (self.letters, self.digits, self.shape);
         let mut currency = false;
         // Whether the char before `bytes[j]` is numeric.
         let numeric_before = |j: usize| {
-            if j == i {
-                self.numeric
-            } else {
-                CLASS[usize::from(bytes[j - 1])] & DIGIT != 0
+            match j.checked_sub(1).and_then(|k| bytes.get(k)) {
+                Some(&b) if j > i => class(b) & DIGIT != 0,
+                _ => self.numeric,
             }
         };
         let mut j = i;
         // Letters first: they are most of the bytes.
         while let Some(&b) = bytes.get(j) {
-            let c = CLASS[usize::from(b)];
+            let c = class(b);
             if c & LETTER != 0 {
                 shape = (shape ^ u64::from(b | 0x20)).wrapping_mul(FNV_PRIME);
                 letters += 1;
@@ -185,7 +198,10 @@ impl Scan {
             j += 1;
         }
         // At least the first byte was taken: it is ASCII and no whitespace.
-        let last = CLASS[usize::from(bytes[j - 1])];
+        let last = j
+            .checked_sub(1)
+            .and_then(|k| bytes.get(k))
+            .map_or(0, |&b| class(b));
         (self.letters, self.digits, self.shape) = (letters, digits, shape);
         self.currency |= currency;
         self.numeric = last & DIGIT != 0;
@@ -198,7 +214,7 @@ impl Scan {
     /// and returns where it stopped.
     fn general_word(&mut self, text: &str, i: usize) -> usize {
         let mut j = i;
-        for c in text[i..].chars() {
+        for c in text.get(i..).unwrap_or_default().chars() {
             if c.is_whitespace() {
                 break;
             }
@@ -269,15 +285,18 @@ impl Scan {
                 *l = b.to_ascii_lowercase();
             }
             // Zero-padded: its first eight bytes are the stopword table's key.
-            let key = u64::from_le_bytes(stack[..8].try_into().expect("eight bytes"));
-            (&stack[..w.len()], sw.mask_packed(key, w.len()))
+            let (head, _) = stack.split_first_chunk::<8>().unwrap_or((&[0; 8], &[]));
+            let key = u64::from_le_bytes(*head);
+            let lower = stack.get(..w.len()).unwrap_or_default();
+            (lower, sw.mask_packed(key, w.len()))
         } else {
             buf.clear();
             push_lowercase(buf, w);
             (buf.as_bytes(), sw.mask(buf.as_bytes()))
         };
         if mask != 0 {
-            for (s, n) in self.stops.iter_mut().zip(&STOP_COUNTS[usize::from(mask)]) {
+            let counts = STOP_COUNTS.get(usize::from(mask)).unwrap_or(&[0; NLANGS]);
+            for (s, n) in self.stops.iter_mut().zip(counts) {
                 *s += n;
             }
         } else if lower == b"copyright" {
@@ -302,11 +321,11 @@ mod tests {
             if !c.is_whitespace() {
                 start = start.or(Some(i));
             } else if let Some(st) = start.take() {
-                s.word(&text[st..i], false, sw, buf);
+                s.word(text.get(st..i).unwrap_or_default(), false, sw, buf);
             }
         }
         if let Some(st) = start {
-            s.word(&text[st..], false, sw, buf);
+            s.word(text.get(st..).unwrap_or_default(), false, sw, buf);
         }
         s
     }
