@@ -60,10 +60,27 @@ pub enum CleanFailure {
     Internal(String),
 }
 
+/// What the pipeline asks of a cleaner: [`Cleaner`] itself, or a stand-in (the tests
+/// use one that panics on a marked page, to show the panic stays that page's).
+pub trait PageCleaner: Send + Sync {
+    fn clean(&self, bytes: &[u8], hints: &Hints) -> Result<Document, CleanError>;
+    /// The lines a page contributes to site-template learning.
+    fn template_lines(&self, bytes: &[u8], hints: &Hints) -> Result<String, CleanError>;
+}
+
+impl PageCleaner for Cleaner {
+    fn clean(&self, bytes: &[u8], hints: &Hints) -> Result<Document, CleanError> {
+        Cleaner::clean(self, bytes, hints)
+    }
+    fn template_lines(&self, bytes: &[u8], hints: &Hints) -> Result<String, CleanError> {
+        Cleaner::template_lines(self, bytes, hints)
+    }
+}
+
 /// Cleans one page, containing a panic as that page's failure. Every caller that
 /// cleans many pages in one process (batches, the crawler) goes through here.
 pub fn clean_contained(
-    cleaner: &Cleaner,
+    cleaner: &dyn PageCleaner,
     bytes: &[u8],
     hints: &Hints,
 ) -> Result<Document, CleanFailure> {
@@ -91,7 +108,7 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 /// is read.
 pub fn run<E>(
     inputs: &[Input],
-    cleaner: &Cleaner,
+    cleaner: &dyn PageCleaner,
     opts: &Options,
     mut sink: impl FnMut(Outcome) -> Result<(), E>,
 ) -> Result<(), E> {
@@ -121,7 +138,7 @@ pub fn run<E>(
 
 fn clean_one(
     input: &Input,
-    cleaner: &Cleaner,
+    cleaner: &dyn PageCleaner,
     template: Option<&Template>,
     opts: &Options,
 ) -> Outcome {
@@ -162,7 +179,11 @@ fn strip_prefix(msg: &str, locator: &str) -> String {
 
 /// First pass: per group of at least three text pages, the lines they share. Only text
 /// dumps take part; HTML pages lose their furniture by structure instead.
-fn learn_templates(inputs: &[Input], cleaner: &Cleaner, max: u64) -> HashMap<String, Template> {
+fn learn_templates(
+    inputs: &[Input],
+    cleaner: &dyn PageCleaner,
+    max: u64,
+) -> HashMap<String, Template> {
     let mut sizes: HashMap<&str, usize> = HashMap::new();
     for input in inputs {
         *sizes.entry(input.group.as_str()).or_default() += 1;
@@ -234,5 +255,79 @@ impl std::fmt::Display for Summary {
             write!(f, " ({} internal errors)", self.internal_errors)?;
         }
         write!(f, ", in {:.2}s", self.elapsed.as_secs_f64())
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::sources::Location;
+
+    /// A cleaner with a bug: it panics on pages that hold `PANIC-ME`, and cleans the
+    /// others as the real one does.
+    pub(crate) struct Panicky(pub Cleaner);
+
+    impl PageCleaner for Panicky {
+        fn clean(&self, bytes: &[u8], hints: &Hints) -> Result<Document, CleanError> {
+            if bytes.windows(8).any(|w| w == b"PANIC-ME") {
+                panic!("a bug met on a marked page");
+            }
+            self.0.clean(bytes, hints)
+        }
+        fn template_lines(&self, bytes: &[u8], hints: &Hints) -> Result<String, CleanError> {
+            self.0.template_lines(bytes, hints)
+        }
+    }
+
+    fn input(name: &str, text: &str) -> Input {
+        Input {
+            location: Location::Memory {
+                name: name.into(),
+                bytes: Arc::new(text.as_bytes().to_vec()),
+            },
+            group: "g".into(),
+            url: None,
+            content_type: Some("text/plain".into()),
+        }
+    }
+
+    /// A panic while cleaning one input is that input's failure, named and marked
+    /// internal; the inputs after it are cleaned as usual, in order.
+    #[test]
+    fn a_panic_fails_its_input_only() {
+        let cleaner = Panicky(Cleaner::new(&Default::default()).unwrap());
+        let prose = "The council agreed on Tuesday, after a long debate, to repair the \
+                     old bridge before winter, and the work starts next month.";
+        let inputs = vec![
+            input("a", prose),
+            input("b", &format!("{prose} PANIC-ME")),
+            input("c", prose),
+        ];
+        let opts = Options {
+            jobs: 2,
+            templates: true,
+            max_input_bytes: 1 << 20,
+        };
+        let mut seen = Vec::new();
+        run(&inputs, &cleaner, &opts, |o| -> Result<(), ()> {
+            seen.push(o);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen.len(), 3);
+        assert!(matches!(&seen[0], Outcome::Cleaned(c) if c.input.locator() == "a"));
+        match &seen[1] {
+            Outcome::Failed {
+                locator,
+                reason,
+                internal,
+            } => {
+                assert_eq!(locator, "b");
+                assert!(*internal);
+                assert!(reason.starts_with("internal error: a bug met"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(&seen[2], Outcome::Cleaned(c) if c.input.locator() == "c"));
     }
 }

@@ -42,7 +42,11 @@ pub(crate) fn is_hash_prefix(s: &str) -> bool {
 }
 
 #[cfg(test)]
-#[allow(clippy::string_slice, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+#[allow(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
 mod tests {
     use super::*;
 

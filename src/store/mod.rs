@@ -60,18 +60,30 @@
 //! agreeing with the documents. Every put completed before the last [`Store::flush`] is
 //! there; puts after it are there if sled's background flush (every 500 ms) reached them.
 
-#![warn(clippy::string_slice, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+#![warn(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
 
 pub mod crawl;
 #[cfg(test)]
-#[allow(clippy::string_slice, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+#[allow(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
 mod crawl_tests;
 mod hash;
 mod record;
 mod sled;
 mod sled_crawl;
 #[cfg(test)]
-#[allow(clippy::string_slice, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+#[allow(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
 mod tests;
 
 pub use self::sled::SledStore;

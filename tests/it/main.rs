@@ -8,6 +8,7 @@ mod fetch;
 mod helpers;
 mod html;
 mod incremental;
+mod panics;
 mod properties;
 mod seeds;
 mod site;

@@ -197,7 +197,10 @@ fn plain_key_hash(t: &str) -> Option<u64> {
     if beyond_ascii {
         // Each char beyond ASCII must be its own key: no whitespace, lowercase already.
         let mut i = 0;
-        while let Some(p) = b.get(i..).and_then(|rest| rest.iter().position(|&b| b >= 0xc0)) {
+        while let Some(p) = b
+            .get(i..)
+            .and_then(|rest| rest.iter().position(|&b| b >= 0xc0))
+        {
             // A byte of 0xc0 or more starts a char.
             let Some(c) = t.get(i + p..).and_then(|rest| rest.chars().next()) else {
                 break;

@@ -7,6 +7,7 @@ use super::config::{FetchConfig, SiteConfig};
 use super::http::Http;
 use super::state::{Crawl, CrawlError, Site};
 use super::visit;
+use crate::pipeline::PageCleaner;
 use crate::store::crawl::{EntryKind, FrontierEntry, FrontierKey, NewEntry};
 use crate::store::Backend;
 use gleaner_clean::{CleanConfig, Cleaner};
@@ -80,8 +81,15 @@ impl Visits {
     ) -> Result<(), CrawlError> {
         match done {
             Ok((id, result)) => {
-                self.entries.remove(&id);
-                result
+                let entry = self.entries.remove(&id);
+                match (result, entry) {
+                    // A bug met while visiting one URL (a panic on a blocking thread)
+                    // fails that URL; only the store failing ends the crawl.
+                    (Err(CrawlError::Internal(message)), Some((key, entry))) => {
+                        visit::internal_error(crawl, key, entry, message).await
+                    }
+                    (result, _) => result,
+                }
             }
             Err(e) => {
                 let entry = self.entries.remove(&e.id());
@@ -209,14 +217,14 @@ pub(super) async fn coordinate(
 pub(super) fn prepare(
     sites: &[SiteConfig],
     fetch: &FetchConfig,
-    clean: &CleanConfig,
+    cleaners: Cleaners<'_>,
     store: Arc<dyn Backend>,
     on_visit: Box<dyn Fn() + Send + Sync>,
 ) -> Result<(Arc<Crawl>, mpsc::UnboundedReceiver<String>), CrawlError> {
     let (wake, woken) = mpsc::unbounded_channel();
     let mut runtime_sites = HashMap::new();
     for cfg in sites {
-        let site = start_site(cfg, fetch, clean, store.as_ref())?;
+        let site = start_site(cfg, fetch, cleaners(cfg)?, store.as_ref())?;
         runtime_sites.insert(cfg.name.clone(), site);
     }
     let deadline = super::host::later(Instant::now(), fetch.time_budget());
@@ -232,27 +240,41 @@ pub(super) fn prepare(
     Ok((Arc::new(crawl), woken))
 }
 
-/// One site's cleaner and scope, and its epoch: resumed when entries were left,
+/// Builds each site's cleaner from its config: the `[clean]` table plus the site's
+/// own rules (a stand-in in the tests).
+pub(super) type Cleaners<'a> = &'a dyn Fn(&SiteConfig) -> Result<Arc<dyn PageCleaner>, CrawlError>;
+
+/// The cleaner `[clean]` and a site's own rules make.
+pub(super) fn site_cleaner(
+    clean: &CleanConfig,
+    cfg: &SiteConfig,
+) -> Result<Arc<dyn PageCleaner>, CrawlError> {
+    let mut site_clean = clean.clone();
+    site_clean.rules.extend(cfg.rules.clone());
+    let cleaner = Cleaner::new(&site_clean).map_err(|e| CrawlError::Rules {
+        site: cfg.name.clone(),
+        message: e.to_string(),
+    })?;
+    Ok(Arc::new(cleaner))
+}
+
+/// One site's scope, and its epoch: resumed when entries were left,
 /// otherwise a new one, seeded.
 fn start_site(
     cfg: &SiteConfig,
     fetch: &FetchConfig,
-    clean: &CleanConfig,
+    cleaner: Arc<dyn PageCleaner>,
     store: &dyn Backend,
 ) -> Result<Site, CrawlError> {
-    let rules_error = |message: String| CrawlError::Rules {
+    let scope = super::url::Scope::new(cfg).map_err(|e| CrawlError::Rules {
         site: cfg.name.clone(),
-        message,
-    };
-    let mut site_clean = clean.clone();
-    site_clean.rules.extend(cfg.rules.clone());
-    let cleaner = Cleaner::new(&site_clean).map_err(|e| rules_error(e.to_string()))?;
-    let scope = super::url::Scope::new(cfg).map_err(|e| rules_error(e.to_string()))?;
+        message: e.to_string(),
+    })?;
     let start = store.begin_site(&cfg.name)?;
     let site = Site {
         cfg: cfg.clone(),
         scope,
-        cleaner: Arc::new(cleaner),
+        cleaner,
         epoch: start.epoch,
         pages: AtomicU64::new(0),
     };

@@ -383,7 +383,11 @@ fn scan_xml(xml: &[u8], mut f: impl FnMut(XmlEvent<'_>)) -> Result<(), DiscoverE
 }
 
 #[cfg(test)]
-#[allow(clippy::string_slice, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+#[allow(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
 mod tests {
     use super::*;
 

@@ -285,7 +285,11 @@ fn decode(encoding: Option<&HeaderValue>, wire: Vec<u8>, max: u64) -> Result<Vec
 }
 
 #[cfg(test)]
-#[allow(clippy::string_slice, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+#[allow(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
 mod tests {
     use super::*;
     use std::io::Write;

@@ -20,7 +20,11 @@ mod http;
 mod page;
 mod state;
 #[cfg(test)]
-#[allow(clippy::string_slice, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+#[allow(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
 mod tests;
 #[warn(clippy::arithmetic_side_effects)]
 mod url;
@@ -49,6 +53,19 @@ pub fn crawl(
     threads: usize,
     on_visit: Box<dyn Fn() + Send + Sync>,
 ) -> Result<CrawlCounts, CrawlError> {
+    let cleaners = |cfg: &SiteConfig| crawl::site_cleaner(clean, cfg);
+    crawl_with(sites, fetch, &cleaners, store, threads, on_visit)
+}
+
+/// [`crawl`], with each site's cleaner made by `cleaners`.
+fn crawl_with(
+    sites: &[SiteConfig],
+    fetch: &FetchConfig,
+    cleaners: crawl::Cleaners<'_>,
+    store: Arc<dyn Backend>,
+    threads: usize,
+    on_visit: Box<dyn Fn() + Send + Sync>,
+) -> Result<CrawlCounts, CrawlError> {
     if sites.is_empty() {
         return Ok(CrawlCounts::default());
     }
@@ -61,7 +78,7 @@ pub fn crawl(
     // Seeding is store work: done here, before any async task runs.
     let (state, woken) = {
         let _runtime = runtime.enter();
-        crawl::prepare(sites, fetch, clean, store, on_visit)?
+        crawl::prepare(sites, fetch, cleaners, store, on_visit)?
     };
     runtime.block_on(async {
         crawl::coordinate(state.clone(), woken).await?;

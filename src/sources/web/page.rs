@@ -115,16 +115,19 @@ async fn read(
             .as_deref()
             .is_none_or(|t| !t.starts_with("text/plain"));
         let links = if is_html {
-            discover::page_links(&String::from_utf8_lossy(&body))
+            // The tokenizer is html5ever's; a panic in it fails this page alone.
+            let html = String::from_utf8_lossy(&body);
+            crate::pipeline::contain(|| discover::page_links(&html))
+                .map_err(|e| CrawlError::Internal(e.to_string()))?
         } else {
             PageLinks::default()
         };
         let mut hints = Hints::default().with_url(&url);
         hints.content_type = content_type.as_deref();
-        let cleaned = clean_contained(&cleaner, &body, &hints).map(|doc| (doc, body));
-        (links, cleaned)
+        let cleaned = clean_contained(cleaner.as_ref(), &body, &hints).map(|doc| (doc, body));
+        Ok((links, cleaned))
     })
-    .await
+    .await?
 }
 
 /// The entries the page's links and feeds make (the links it may follow), and every

@@ -6,9 +6,9 @@ use super::config::{FetchConfig, SiteConfig};
 use super::host::{Fetcher, Host, RequestCounts};
 use super::http::{Http, HttpError};
 use super::url::{host_key, is_resource, normalise, Scope};
+use crate::pipeline::PageCleaner;
 use crate::store::crawl::{EntryKind, FrontierEntry, FrontierKey, NewEntry};
 use crate::store::{Backend, StoreError};
-use gleaner_clean::Cleaner;
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -135,7 +135,7 @@ pub enum CrawlError {
 pub struct Site {
     pub cfg: SiteConfig,
     pub scope: Scope,
-    pub cleaner: Arc<Cleaner>,
+    pub cleaner: Arc<dyn PageCleaner>,
     pub epoch: u64,
     /// Page requests made (or reserved by a visit under way) this run, against
     /// `max_pages`.

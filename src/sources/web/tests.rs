@@ -7,13 +7,16 @@
 mod site;
 
 use super::state::on_blocking_thread;
-use super::{crawl, FetchConfig, SiteConfig};
+use super::{crawl, crawl_with, FetchConfig, SiteConfig};
+use crate::pipeline::tests::Panicky;
+use crate::pipeline::PageCleaner;
 use crate::store::crawl::*;
 use crate::store::{
     Backend, CrawlStore, NewDocument, PutOutcome, SledStore, Store, StoreError, StoreStats,
     StoredDocument,
 };
 use chrono::{DateTime, Utc};
+use gleaner_clean::Cleaner;
 use site::{Reply, Site};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -196,4 +199,63 @@ fn store_calls_stay_off_the_async_workers() {
         0,
         "store calls made on an async worker thread"
     );
+}
+
+/// A page that panics the cleaner fails alone: the crawl stores the others and ends with
+/// its counts; the URL is parked with the panic's message, so the next run does not
+/// trip on it again.
+#[test]
+fn a_page_that_panics_the_cleaner_is_parked_and_the_crawl_goes_on() {
+    let web = Site::routes()
+        .route("/robots.txt", Reply::text("User-agent: *\nAllow: /\n"))
+        .route(
+            "/",
+            Reply::html(article(
+                0,
+                "<a href=/a>a</a> <a href=/bug>b</a> <a href=/c>c</a>",
+            )),
+        )
+        .route("/a", Reply::html(article(1, "")))
+        .route("/bug", Reply::html(article(2, "PANIC-ME")))
+        .route("/c", Reply::html(article(3, "")))
+        .start();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(SledStore::open(dir.path()).unwrap());
+    let site: SiteConfig = toml::from_str(&format!(
+        "name = 's'\nseeds = ['{}']\ndelay_secs = 0\ndiscover_sitemaps = false",
+        web.url("/")
+    ))
+    .unwrap();
+    let cleaners = |_: &SiteConfig| -> Result<Arc<dyn PageCleaner>, super::CrawlError> {
+        Ok(Arc::new(Panicky(
+            Cleaner::new(&Default::default()).unwrap(),
+        )))
+    };
+    let run = |store: &Arc<SledStore>| {
+        let backend: Arc<dyn Backend> = store.clone();
+        crawl_with(
+            &[site.clone()],
+            &FetchConfig::default(),
+            &cleaners,
+            backend,
+            2,
+            Box::new(|| {}),
+        )
+        .unwrap()
+    };
+    let counts = run(&store);
+    assert_eq!(counts.new_documents, 3, "{counts:?}");
+    assert_eq!(counts.errors.get("internal"), Some(&1), "{counts:?}");
+    assert_eq!(counts.parked, 1, "{counts:?}");
+    let state = store.url_state(&web.url("/bug")).unwrap().unwrap();
+    match &state.status {
+        UrlStatus::Parked { reason } => assert!(reason.contains("a bug met"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.parked().count(), 1);
+    // The next run starts a new epoch from the seed and does not ask for it again.
+    let again = run(&store);
+    assert_eq!(again.failed, 0, "{again:?}");
+    assert_eq!(web.hits("/bug"), 1);
+    assert_eq!(web.hits("/a"), 2);
 }

@@ -140,7 +140,11 @@ impl Scope {
 }
 
 #[cfg(test)]
-#[allow(clippy::string_slice, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+#[allow(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
 mod tests {
     use super::*;
 

@@ -213,7 +213,9 @@ pub fn date_from_url(url: &str) -> Option<String> {
         let [y, m, d] = w else { return None };
         // The day's two bytes, when they are two ASCII digits (a cut inside a
         // multi-byte char of a raw non-ASCII path gives None).
-        let d = d.get(..2).filter(|d| d.bytes().all(|b| b.is_ascii_digit()))?;
+        let d = d
+            .get(..2)
+            .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))?;
         if y.len() == 4 && m.len() == 2 && y.starts_with(['1', '2']) {
             NaiveDate::parse_from_str(&format!("{y}-{m}-{d}"), "%Y-%m-%d")
                 .ok()

@@ -200,7 +200,12 @@ fn metadata_from_json_ld_meta_time_and_url() {
 /// panicked the date parser (a byte slice of the page's own text).
 #[test]
 fn a_date_with_a_multibyte_char_at_its_tenth_byte_is_kept_as_given() {
-    for date in ["2024-03-0é5T10:00:00Z", "2024-03-é", "2024-0é", "２０２４-03-05"] {
+    for date in [
+        "2024-03-0é5T10:00:00Z",
+        "2024-03-é",
+        "2024-0é",
+        "２０２４-03-05",
+    ] {
         assert_eq!(normalise_date(date).as_deref(), Some(date));
     }
     let page = r#"<html><head><meta property="article:published_time" content="2024-03-0é5T10:00:00Z">

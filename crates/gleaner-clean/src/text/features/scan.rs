@@ -171,11 +171,9 @@ impl Scan {
         let (mut letters, mut digits, mut shape) = (self.letters, self.digits, self.shape);
         let mut currency = false;
         // Whether the char before `bytes[j]` is numeric.
-        let numeric_before = |j: usize| {
-            match j.checked_sub(1).and_then(|k| bytes.get(k)) {
-                Some(&b) if j > i => class(b) & DIGIT != 0,
-                _ => self.numeric,
-            }
+        let numeric_before = |j: usize| match j.checked_sub(1).and_then(|k| bytes.get(k)) {
+            Some(&b) if j > i => class(b) & DIGIT != 0,
+            _ => self.numeric,
         };
         let mut j = i;
         // Letters first: they are most of the bytes.
