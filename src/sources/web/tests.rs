@@ -234,7 +234,7 @@ fn a_page_that_panics_the_cleaner_is_parked_and_the_crawl_goes_on() {
     let run = |store: &Arc<SledStore>| {
         let backend: Arc<dyn Backend> = store.clone();
         crawl_with(
-            &[site.clone()],
+            std::slice::from_ref(&site),
             &FetchConfig::default(),
             &cleaners,
             backend,
