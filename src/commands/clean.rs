@@ -1,7 +1,7 @@
 //! `gleaner clean`: files, directories or stdin → clean text on stdout, in files, in a store.
 
 use super::{tally, Error, Progress, StoreWriter};
-use crate::export::{self, file_name, write_atomic, Format};
+use crate::export::{self, file_name, write_atomic, Durability, Format};
 use crate::pipeline::{self, Summary};
 use crate::sources::files;
 use crate::store::{content_hash, PutOutcome, SledStore, Store};
@@ -98,7 +98,7 @@ pub fn clean(
                     file_name(seq, &hash, args.format.extension())
                 }
             };
-            write_atomic(&dir.join(name), body.as_bytes())?;
+            write_atomic(&dir.join(name), body.as_bytes(), Durability::Renamed)?;
         } else if to_stdout {
             writeln!(stdout, "{body}").map_err(|source| Error::Output {
                 path: "<stdout>".into(),

@@ -131,9 +131,26 @@ pub enum ExportError {
     },
 }
 
+/// How hard a written file is pushed to the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// fsynced before the rename that publishes it, and its directory after: a power
+    /// cut leaves the old file or the new one. What `gleaner export` writes.
+    Synced,
+    /// Renamed into place without an fsync: a reader never sees half a file, but a
+    /// power cut may lose the newest ones. `gleaner clean --out-dir` writes so, since
+    /// one fsync per page would double a batch's time and the store is its durable
+    /// record.
+    Renamed,
+}
+
 /// Writes `contents` to `path` through a temporary file and a rename, so a reader (or a
 /// crash) never sees half a file.
-pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), ExportError> {
+pub fn write_atomic(
+    path: &Path,
+    contents: &[u8],
+    durability: Durability,
+) -> Result<(), ExportError> {
     let err = |source| ExportError::Write {
         path: path.to_path_buf(),
         source,
@@ -141,14 +158,33 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), ExportError> {
     let tmp = path.with_extension("tmp~");
     let mut f = std::fs::File::create(&tmp).map_err(err)?;
     f.write_all(contents).map_err(err)?;
-    f.write_all(if contents.ends_with(b"\n") || contents.is_empty() {
-        b""
-    } else {
-        b"\n"
-    })
-    .map_err(err)?;
+    if !(contents.ends_with(b"\n") || contents.is_empty()) {
+        f.write_all(b"\n").map_err(err)?;
+    }
+    if durability == Durability::Synced {
+        f.sync_all().map_err(err)?;
+    }
     drop(f);
-    std::fs::rename(&tmp, path).map_err(err)
+    publish(&tmp, path, durability)
+}
+
+/// Renames a finished temporary file into place; when `Synced`, fsyncs the directory
+/// that holds it (where the platform allows opening one).
+fn publish(tmp: &Path, path: &Path, durability: Durability) -> Result<(), ExportError> {
+    std::fs::rename(tmp, path).map_err(|source| ExportError::Write {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if durability == Durability::Renamed {
+        return Ok(());
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Ok(d) = std::fs::File::open(dir) {
+            // Best effort: some filesystems refuse to sync a directory.
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
 }
 
 /// Where an export goes.
@@ -183,7 +219,7 @@ pub fn export(store: &dyn Store, format: Format, dest: Destination) -> Result<u6
                     .map_err(|e| e.into_error())
                     .and_then(|f| f.sync_all())
                     .map_err(write_err(&tmp))?;
-                std::fs::rename(&tmp, &path).map_err(write_err(&path))?;
+                publish(&tmp, &path, Durability::Synced)?;
                 return Ok(n);
             }
             let mut n = 0;
@@ -191,7 +227,7 @@ pub fn export(store: &dyn Store, format: Format, dest: Destination) -> Result<u6
                 let stored = stored?;
                 let body = render(&stored.to_document(), Some(&stored), format);
                 let name = file_name(stored.seq, &stored.hash, format.extension());
-                write_atomic(&dir.join(name), body.as_bytes())?;
+                write_atomic(&dir.join(name), body.as_bytes(), Durability::Synced)?;
                 n += 1;
             }
             Ok(n)
