@@ -5,7 +5,7 @@
 //! one reverse pass, and nothing recurses, so 10,000-deep nesting costs what 10,000
 //! siblings cost.
 
-use super::furniture::{furniture_role, Furniture};
+use super::furniture::{furniture_role, Furniture, Judge};
 use crate::is_wide;
 use ego_tree::NodeRef;
 use scraper::{ElementRef, Node as HNode, Selector};
@@ -279,6 +279,30 @@ fn spaces_words(node: NodeRef<'_, HNode>) -> bool {
     inline(node.prev_sibling()) && inline(node.next_sibling())
 }
 
+/// Adds a text node, counting its text towards its owner. Whitespace between two
+/// inline things separates words (`<b>a</b> <i>b</i>`, or React's
+/// `a<!-- --> <!-- -->b`) and is kept as an empty text node; between blocks it is
+/// indentation, and dropped.
+fn push_text<'a>(nodes: &mut Vec<Node<'a>>, it: &Item<'a>, t: &str) {
+    let (chars, punct) = measure(t);
+    if chars == 0 && !spaces_words(it.node) {
+        return;
+    }
+    let in_link = it.flags & IN_LINK != 0;
+    if let Some(o) = nodes.get_mut(it.owner as usize) {
+        o.own_text += chars;
+        o.own_punct += punct;
+        if in_link {
+            o.own_link += chars;
+        }
+    }
+    let idx = nodes.len() as u32;
+    let mut n = Node::new(it.node, Tag::Text, it.flags & IN_LINK, it.parent, idx);
+    n.text = chars;
+    n.link = if in_link { chars } else { 0 };
+    nodes.push(n);
+}
+
 pub struct BuildOptions<'s> {
     pub furniture: &'s Furniture,
     /// Per-host selectors whose matches are dropped.
@@ -287,16 +311,90 @@ pub struct BuildOptions<'s> {
     pub keep: &'s [Selector],
 }
 
+/// A node waiting to be flattened, with what it inherits from where it sits.
+struct Item<'a> {
+    node: NodeRef<'a, HNode>,
+    parent: u32,
+    depth: u32,
+    /// `IN_LINK`, when inside an `<a>`.
+    flags: u8,
+    /// The node whose `own_text` this node's text counts towards.
+    owner: u32,
+    in_article: bool,
+}
+
+/// Decides what an element is: its tag, its flags (furniture, marker, link...), and
+/// whether what it holds is inside the article. `None` for elements skipped whole.
+struct Elements<'s, 'a> {
+    opts: &'s BuildOptions<'s>,
+    judge: Judge<'s, 'a>,
+    names: Vec<&'a str>,
+}
+
+impl<'s, 'a> Elements<'s, 'a> {
+    fn judge(&mut self, el: &'a scraper::node::Element, it: &Item<'a>) -> Option<(Tag, u8, bool)> {
+        let name = el.name();
+        if hard_skip(name) || it.depth > MAX_DEPTH || any_match(self.opts.drop, it.node) {
+            return None;
+        }
+        let mut flags = it.flags & IN_LINK;
+        match name {
+            "a" => flags |= IN_LINK,
+            "article" | "main" => flags |= MARKER,
+            "h1" => flags |= H1,
+            "nav" | "footer" | "noscript" => flags |= FURNITURE,
+            "header" | "aside" if !it.in_article => flags |= FURNITURE,
+            "form" => flags |= FORM,
+            _ => {}
+        }
+        let at = Attrs::of(el);
+        if matches!(at.itemprop, Some("articleBody" | "text" | "mainEntity"))
+            || at.role == Some("main")
+        {
+            flags |= MARKER;
+        }
+        if at.role.is_some_and(furniture_role) || at.is_hidden() {
+            flags |= FURNITURE;
+        }
+        if !matches!(name, "html" | "body" | "article" | "main" | "a") {
+            flags |= self.by_names(&at);
+        }
+        if any_match(self.opts.keep, it.node) {
+            flags = (flags | MARKER) & !FURNITURE;
+        }
+        let in_article = it.in_article || flags & MARKER != 0;
+        Some((tag_of(name), flags, in_article))
+    }
+
+    /// What the class names, id and aria-label say: a content container (`MARKER`), or
+    /// furniture and comments by their words.
+    fn by_names(&mut self, at: &Attrs<'a>) -> u8 {
+        self.names.clear();
+        let classes = at.class.into_iter().flat_map(str::split_ascii_whitespace);
+        self.names.extend(classes);
+        self.names.extend(at.id);
+        let content = self
+            .names
+            .iter()
+            .any(|n| CONTENT_NAMES.iter().any(|c| n.eq_ignore_ascii_case(c)));
+        if content {
+            return MARKER;
+        }
+        self.names.extend(at.aria_label);
+        let v = self.judge.verdict(self.names.iter().copied());
+        let mut flags = 0;
+        if v.furniture {
+            flags |= FURNITURE;
+        }
+        if v.comment {
+            flags |= COMMENT;
+        }
+        flags
+    }
+}
+
 impl<'a> Dom<'a> {
     pub fn build(root: NodeRef<'a, HNode>, opts: &BuildOptions) -> Dom<'a> {
-        struct Item<'a> {
-            node: NodeRef<'a, HNode>,
-            parent: u32,
-            depth: u32,
-            flags: u8,
-            owner: u32,
-            in_article: bool,
-        }
         let mut nodes: Vec<Node<'a>> = Vec::new();
         let mut body = 0;
         let mut stack = vec![Item {
@@ -307,92 +405,28 @@ impl<'a> Dom<'a> {
             owner: 0,
             in_article: false,
         }];
-        let mut names: Vec<&str> = Vec::new();
-        let mut judge = opts.furniture.judge();
+        let mut elements = Elements {
+            opts,
+            judge: opts.furniture.judge(),
+            names: Vec::new(),
+        };
         while let Some(it) = stack.pop() {
             let idx = nodes.len() as u32;
-            let inherited = it.flags & IN_LINK;
             let (tag, flags, in_article) = match it.node.value() {
                 HNode::Text(t) => {
-                    let (chars, punct) = measure(t);
-                    // Whitespace between two inline things separates words:
-                    // `<b>a</b> <i>b</i>`, or React's `a<!-- --> <!-- -->b`, and is kept
-                    // as an empty text node. Between blocks it is indentation.
-                    if chars == 0 && !spaces_words(it.node) {
-                        continue;
-                    }
-                    if let Some(o) = nodes.get_mut(it.owner as usize) {
-                        o.own_text += chars;
-                        o.own_punct += punct;
-                        if inherited & IN_LINK != 0 {
-                            o.own_link += chars;
-                        }
-                    }
-                    nodes.push(Node::new(it.node, Tag::Text, inherited, it.parent, idx));
-                    let n = nodes.last_mut().unwrap();
-                    n.text = chars;
-                    n.link = if inherited & IN_LINK != 0 { chars } else { 0 };
+                    push_text(&mut nodes, &it, t);
                     continue;
                 }
                 HNode::Document | HNode::Fragment => (Tag::Block, 0, false),
-                HNode::Element(el) => {
-                    let name = el.name();
-                    if hard_skip(name) || it.depth > MAX_DEPTH {
-                        continue;
-                    }
-                    if any_match(opts.drop, it.node) {
-                        continue;
-                    }
-                    let tag = tag_of(name);
-                    let mut flags = inherited;
-                    let mut in_article = it.in_article;
-                    match name {
-                        "a" => flags |= IN_LINK,
-                        "article" | "main" => flags |= MARKER,
-                        "h1" => flags |= H1,
-                        "body" => body = idx as usize,
-                        "nav" | "footer" | "noscript" => flags |= FURNITURE,
-                        "header" | "aside" if !in_article => flags |= FURNITURE,
-                        "form" => flags |= FORM,
-                        _ => {}
-                    }
-                    let at = Attrs::of(el);
-                    if matches!(at.itemprop, Some("articleBody" | "text" | "mainEntity"))
-                        || at.role == Some("main")
-                    {
-                        flags |= MARKER;
-                    }
-                    if at.role.is_some_and(furniture_role) || at.is_hidden() {
-                        flags |= FURNITURE;
-                    }
-                    if !matches!(name, "html" | "body" | "article" | "main" | "a") {
-                        names.clear();
-                        names.extend(at.class.into_iter().flat_map(str::split_ascii_whitespace));
-                        names.extend(at.id);
-                        if names
-                            .iter()
-                            .any(|n| CONTENT_NAMES.iter().any(|c| n.eq_ignore_ascii_case(c)))
-                        {
-                            flags |= MARKER;
-                        } else {
-                            names.extend(at.aria_label);
-                            let v = judge.verdict(names.iter().copied());
-                            if v.furniture {
-                                flags |= FURNITURE;
-                            }
-                            if v.comment {
-                                flags |= COMMENT;
-                            }
+                HNode::Element(el) => match elements.judge(el, &it) {
+                    Some(judged) => {
+                        if el.name() == "body" {
+                            body = idx as usize;
                         }
+                        judged
                     }
-                    if any_match(opts.keep, it.node) {
-                        flags = (flags | MARKER) & !FURNITURE;
-                    }
-                    if flags & MARKER != 0 {
-                        in_article = true;
-                    }
-                    (tag, flags, in_article)
-                }
+                    None => continue,
+                },
                 _ => continue,
             };
             if tag == Tag::Br {
@@ -411,7 +445,7 @@ impl<'a> Dom<'a> {
                 stack.push(Item {
                     node: c,
                     parent: idx,
-                    depth: it.depth + 1,
+                    depth: it.depth.saturating_add(1),
                     flags: flags & IN_LINK,
                     owner,
                     in_article,

@@ -260,144 +260,212 @@ fn strip_site(title: &str, site: Option<&str>, h1: Option<&str>) -> String {
     title.to_string()
 }
 
-pub fn extract(doc: &Html, url: Option<&str>) -> Metadata {
-    let f = collect(doc);
-    let meta = |keys: &[&str]| -> Option<String> {
+/// Everything one scan of the page found, with the JSON-LD flattened and its main item
+/// (the article, else the page's main object) picked: each field's precedence is a
+/// method below.
+struct Sources {
+    found: Found,
+    objs: Vec<LdObject>,
+    /// Index in `objs` of the main item.
+    main: Option<usize>,
+}
+
+type LdObject = serde_json::Map<String, Value>;
+
+impl Sources {
+    fn new(doc: &Html) -> Sources {
+        let found = collect(doc);
+        let mut objs = Vec::new();
+        for v in &found.ld {
+            ld_objects(v, &mut objs);
+        }
+        let main = objs
+            .iter()
+            .position(|o| {
+                types(o)
+                    .iter()
+                    .any(|t| t.ends_with("Article") || t.ends_with("Posting"))
+            })
+            .or_else(|| {
+                objs.iter()
+                    .position(|o| types(o).iter().any(|t| is_main_type(t)))
+            });
+        Sources { found, objs, main }
+    }
+
+    /// The first of `keys` a `<meta>` gives.
+    fn meta(&self, keys: &[&str]) -> Option<String> {
         keys.iter().find_map(|k| {
-            f.metas
+            self.found
+                .metas
                 .iter()
                 .find(|(mk, _)| mk == k)
                 .map(|(_, v)| v.clone())
         })
-    };
-    let metas = |key: &str| -> Vec<String> {
-        f.metas
-            .iter()
+    }
+
+    /// Every `<meta>` value of `key`.
+    fn metas(&self, key: &str) -> Vec<String> {
+        let metas = self.found.metas.iter();
+        metas
             .filter(|(k, _)| k == key)
             .map(|(_, v)| v.clone())
             .collect()
-    };
-    let mut objs = Vec::new();
-    for v in &f.ld {
-        ld_objects(v, &mut objs);
     }
-    let main = objs
-        .iter()
-        .find(|o| {
-            types(o)
-                .iter()
-                .any(|t| t.ends_with("Article") || t.ends_with("Posting"))
-        })
-        .or_else(|| {
-            objs.iter()
-                .find(|o| types(o).iter().any(|t| is_main_type(t)))
-        });
-    let ld = |key: &str| main.and_then(|o| ld_str(o.get(key), "name"));
-    let site = meta(&["og:site_name", "application-name"]).or_else(|| {
-        main.and_then(|o| ld_str(o.get("publisher"), "name"))
-            .or_else(|| {
-                objs.iter()
-                    .find(|o| types(o).contains(&"WebSite"))
-                    .and_then(|o| ld_str(o.get("name"), "name"))
-            })
-    });
-    let title = meta(&["og:title", "twitter:title"])
-        .map(|t| strip_site(&t, site.as_deref(), f.h1.as_deref()))
-        .or_else(|| ld("headline"))
-        .or_else(|| {
-            f.title
-                .as_deref()
-                .map(|t| strip_site(t, site.as_deref(), f.h1.as_deref()))
-        })
-        .or_else(|| f.h1.clone())
-        .filter(|t| !t.is_empty());
 
-    let mut authors = main.map(|o| ld_names(o.get("author"))).unwrap_or_default();
-    if authors.is_empty() {
-        authors = meta(&[
-            "author",
-            "article:author",
-            "dc.creator",
-            "parsely-author",
-            "sailthru.author",
-        ])
-        .filter(|a| !a.starts_with("http"))
-        .into_iter()
-        .collect();
+    fn main(&self) -> Option<&LdObject> {
+        self.main.and_then(|i| self.objs.get(i))
     }
-    if authors.is_empty() {
-        authors = f.rel_author.iter().take(3).cloned().collect();
+
+    /// A field of the main JSON-LD item, as a string (an object's `name`).
+    fn ld(&self, key: &str) -> Option<String> {
+        self.main().and_then(|o| ld_str(o.get(key), "name"))
     }
-    if authors.is_empty() {
-        if let Some(b) = &f.byline {
-            let b = b
-                .trim_start_matches("By ")
-                .trim_start_matches("by ")
-                .trim_start_matches("BY ");
-            if !b.is_empty() && b.split_whitespace().count() <= 6 {
-                authors.push(b.to_string());
+
+    fn site(&self) -> Option<String> {
+        self.meta(&["og:site_name", "application-name"])
+            .or_else(|| {
+                self.main()
+                    .and_then(|o| ld_str(o.get("publisher"), "name"))
+                    .or_else(|| {
+                        self.objs
+                            .iter()
+                            .find(|o| types(o).contains(&"WebSite"))
+                            .and_then(|o| ld_str(o.get("name"), "name"))
+                    })
+            })
+    }
+
+    fn title(&self, site: Option<&str>) -> Option<String> {
+        let h1 = self.found.h1.as_deref();
+        self.meta(&["og:title", "twitter:title"])
+            .map(|t| strip_site(&t, site, h1))
+            .or_else(|| self.ld("headline"))
+            .or_else(|| self.found.title.as_deref().map(|t| strip_site(t, site, h1)))
+            .or_else(|| self.found.h1.clone())
+            .filter(|t| !t.is_empty())
+    }
+
+    /// JSON-LD authors, else the author meta tags, else `rel=author` links, else a
+    /// byline element.
+    fn authors(&self) -> Vec<String> {
+        let mut authors = self
+            .main()
+            .map(|o| ld_names(o.get("author")))
+            .unwrap_or_default();
+        if authors.is_empty() {
+            let keys = [
+                "author",
+                "article:author",
+                "dc.creator",
+                "parsely-author",
+                "sailthru.author",
+            ];
+            authors = self
+                .meta(&keys)
+                .filter(|a| !a.starts_with("http"))
+                .into_iter()
+                .collect();
+        }
+        if authors.is_empty() {
+            authors = self.found.rel_author.iter().take(3).cloned().collect();
+        }
+        if authors.is_empty() {
+            if let Some(b) = &self.found.byline {
+                let b = b
+                    .trim_start_matches("By ")
+                    .trim_start_matches("by ")
+                    .trim_start_matches("BY ");
+                if !b.is_empty() && b.split_whitespace().count() <= 6 {
+                    authors.push(b.to_string());
+                }
             }
         }
+        authors.dedup();
+        authors
     }
-    authors.dedup();
 
-    let date = ld("datePublished")
-        .or_else(|| {
-            meta(&[
-                "article:published_time",
-                "og:published_time",
-                "datepublished",
-                "date",
-                "pubdate",
-                "publish-date",
-                "publish_date",
-                "dc.date",
-                "dc.date.issued",
-                "sailthru.date",
-                "parsely-pub-date",
-            ])
-        })
-        .or_else(|| f.times.first().cloned())
-        .or_else(|| ld("dateCreated"))
-        .and_then(|d| normalise_date(&d))
-        .or_else(|| url.and_then(date_from_url))
-        .or_else(|| f.canonical.as_deref().and_then(date_from_url));
-    let date_modified = ld("dateModified")
-        .or_else(|| {
-            meta(&[
-                "article:modified_time",
-                "og:updated_time",
-                "datemodified",
-                "last-modified",
-            ])
-        })
-        .and_then(|d| normalise_date(&d));
+    /// The publication date: JSON-LD, meta tags, `<time>`, then the URL's path.
+    fn date(&self, url: Option<&str>) -> Option<String> {
+        let keys = [
+            "article:published_time",
+            "og:published_time",
+            "datepublished",
+            "date",
+            "pubdate",
+            "publish-date",
+            "publish_date",
+            "dc.date",
+            "dc.date.issued",
+            "sailthru.date",
+            "parsely-pub-date",
+        ];
+        self.ld("datePublished")
+            .or_else(|| self.meta(&keys))
+            .or_else(|| self.found.times.first().cloned())
+            .or_else(|| self.ld("dateCreated"))
+            .and_then(|d| normalise_date(&d))
+            .or_else(|| url.and_then(date_from_url))
+            .or_else(|| self.found.canonical.as_deref().and_then(date_from_url))
+    }
 
-    let canonical = f
-        .canonical
-        .clone()
-        .or_else(|| meta(&["og:url"]))
-        .filter(|u| u.starts_with("http"));
-    let mut tags = metas("article:tag");
-    if tags.is_empty() {
-        if let Some(k) = main.and_then(|o| o.get("keywords")) {
-            match k {
-                Value::String(s) => tags = s.split(',').map(clean_space).collect(),
-                Value::Array(a) => {
+    fn date_modified(&self) -> Option<String> {
+        let keys = [
+            "article:modified_time",
+            "og:updated_time",
+            "datemodified",
+            "last-modified",
+        ];
+        self.ld("dateModified")
+            .or_else(|| self.meta(&keys))
+            .and_then(|d| normalise_date(&d))
+    }
+
+    fn canonical(&self) -> Option<String> {
+        self.found
+            .canonical
+            .clone()
+            .or_else(|| self.meta(&["og:url"]))
+            .filter(|u| u.starts_with("http"))
+    }
+
+    /// `article:tag` metas, else the JSON-LD keywords (a list, or a comma-separated
+    /// string).
+    fn tags(&self) -> Vec<String> {
+        let mut tags = self.metas("article:tag");
+        if tags.is_empty() {
+            match self.main().and_then(|o| o.get("keywords")) {
+                Some(Value::String(s)) => tags = s.split(',').map(clean_space).collect(),
+                Some(Value::Array(a)) => {
                     tags = a.iter().filter_map(|x| ld_str(Some(x), "name")).collect()
                 }
                 _ => {}
             }
         }
+        tags.retain(|t| !t.is_empty());
+        tags.dedup();
+        tags
     }
-    tags.retain(|t| !t.is_empty());
-    tags.dedup();
+
+    fn language(&self) -> Option<String> {
+        self.found
+            .lang
+            .clone()
+            .filter(|l| !l.is_empty())
+            .or_else(|| self.meta(&["og:locale", "content-language", "language"]))
+            .or_else(|| self.ld("inLanguage"))
+    }
+}
+
+pub fn extract(doc: &Html, url: Option<&str>) -> Metadata {
+    let s = Sources::new(doc);
+    let site = s.site();
+    let canonical = s.canonical();
     Metadata {
-        title,
-        authors,
-        date,
-        date_modified,
-        sitename: site,
+        title: s.title(site.as_deref()),
+        authors: s.authors(),
+        date: s.date(url),
+        date_modified: s.date_modified(),
         hostname: canonical
             .as_deref()
             .and_then(|u| url::Url::parse(u).ok())
@@ -406,17 +474,15 @@ pub fn extract(doc: &Html, url: Option<&str>) -> Metadata {
                     .map(|h| h.trim_start_matches("www.").to_string())
             }),
         url: canonical,
-        language: f
-            .lang
-            .clone()
-            .filter(|l| !l.is_empty())
-            .or_else(|| meta(&["og:locale", "content-language", "language"]))
-            .or_else(|| ld("inLanguage")),
-        description: meta(&["og:description", "description", "twitter:description"])
-            .or_else(|| ld("description")),
-        tags,
-        image: meta(&["og:image", "og:image:url", "twitter:image"])
-            .or_else(|| main.and_then(|o| ld_str(o.get("image"), "url"))),
+        sitename: site,
+        language: s.language(),
+        description: s
+            .meta(&["og:description", "description", "twitter:description"])
+            .or_else(|| s.ld("description")),
+        tags: s.tags(),
+        image: s
+            .meta(&["og:image", "og:image:url", "twitter:image"])
+            .or_else(|| s.main().and_then(|o| ld_str(o.get("image"), "url"))),
         comments: Vec::new(),
     }
 }
