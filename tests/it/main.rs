@@ -8,6 +8,7 @@ mod fetch;
 mod helpers;
 mod html;
 mod incremental;
+mod lean;
 mod panics;
 mod properties;
 mod seeds;

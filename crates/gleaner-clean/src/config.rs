@@ -42,16 +42,21 @@ impl Default for CleanConfig {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
+    /// A drop or keep pattern that is not a valid regex.
     #[error(transparent)]
     Rule(#[from] RuleError),
+    /// A per-host CSS selector that does not parse.
     #[error("invalid CSS selector {selector:?} for {host}: {message}")]
     Selector {
         /// `drop_selectors` or `keep_selectors`.
         which: &'static str,
+        /// The host whose list holds it.
         host: String,
         /// Position of the selector in the host's list.
         index: usize,
+        /// The selector as written.
         selector: String,
+        /// What the CSS parser said.
         message: String,
     },
 }

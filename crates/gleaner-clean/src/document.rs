@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 pub enum BlockKind {
     /// A heading; `level` 1 is the page title, 2..=6 are subheadings.
     Heading {
+        /// 1 to 6, as `<h1>`..`<h6>`.
         level: u8,
     },
+    /// A paragraph of prose.
     Paragraph,
     /// One item of a list (or a definition list's term or definition).
     ListItem,
@@ -25,7 +27,9 @@ pub enum BlockKind {
 /// One block of clean text: a paragraph, a heading, a list item...
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Block {
+    /// What the block is.
     pub kind: BlockKind,
+    /// Its text: whitespace collapsed, except in code, where line breaks are kept.
     pub text: String,
 }
 
@@ -108,6 +112,7 @@ pub struct Document {
     pub kind: InputKind,
     /// The main content, in page order.
     pub blocks: Vec<Block>,
+    /// What the page says about itself.
     pub metadata: Metadata,
 }
 

@@ -27,6 +27,8 @@
 //! at char boundaries, which the crate's clippy lints (`string_slice`,
 //! `indexing_slicing`) hold it to.
 
+#![warn(missing_docs)]
+
 mod config;
 mod decode;
 mod document;
@@ -62,12 +64,20 @@ const BUILTIN_RULES: &str = include_str!("../furniture.toml");
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CleanError {
+    /// Nothing but whitespace.
     #[error("empty input")]
     Empty,
+    /// Control bytes make up a visible share of the start: an image, an archive...
     #[error("binary data, not text or HTML")]
     Binary,
+    /// Larger than [`CleanConfig::max_input_bytes`].
     #[error("input is {size} bytes, over the {max}-byte limit")]
-    TooLarge { size: usize, max: usize },
+    TooLarge {
+        /// The input's size in bytes.
+        size: usize,
+        /// The configured limit.
+        max: usize,
+    },
 }
 
 /// What the caller knows about the bytes, beyond the bytes. Build it with

@@ -45,7 +45,9 @@ pub struct RuleError {
     /// The pattern's position in its list; None when each compiles alone but the list
     /// as a whole is too big.
     pub index: Option<usize>,
+    /// The pattern as written (the whole list, joined, when `index` is None).
     pub pattern: String,
+    /// What the regex compiler said.
     #[source]
     pub source: regex::Error,
 }

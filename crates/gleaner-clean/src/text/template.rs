@@ -17,16 +17,20 @@ pub struct Template {
 }
 
 impl Template {
+    /// Whether `line` is one of the template's (case, repeated whitespace and outer
+    /// punctuation aside).
     pub fn contains(&self, line: &str) -> bool {
         self.contains_key(key_hash(line))
     }
     /// Whether the template holds the line with this `rules::key_hash`.
-    pub fn contains_key(&self, key: u64) -> bool {
+    pub(crate) fn contains_key(&self, key: u64) -> bool {
         !self.lines.is_empty() && self.lines.contains(&key)
     }
+    /// How many lines were learned.
     pub fn len(&self) -> usize {
         self.lines.len()
     }
+    /// No line was learned: the pages shared nothing (or were too few).
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty()
     }
@@ -71,6 +75,8 @@ impl TemplateLearner {
         }
     }
 
+    /// Counts the lines of one page of the group (its text, or for HTML what
+    /// [`Cleaner::template_lines`](crate::Cleaner::template_lines) gives).
     pub fn observe(&mut self, text: &str) {
         self.pages += 1;
         // The page's distinct lines, sorted and deduplicated in a buffer kept from page
@@ -85,10 +91,12 @@ impl TemplateLearner {
         }
     }
 
+    /// Pages observed so far.
     pub fn pages(&self) -> usize {
         self.pages
     }
 
+    /// The lines seen in enough of the pages: the group's template.
     pub fn finish(self) -> Template {
         let by_share = (self.share * self.pages as f64).ceil() as usize;
         let min = self.min_pages.max(by_share) as u32;
