@@ -207,3 +207,45 @@ fn a_second_process_is_told_who_holds_the_store() {
     );
     assert!(msg.contains(&std::process::id().to_string()), "{msg}");
 }
+
+/// A URL that failed `park_after` visits in a row is parked: never queued again, in
+/// this epoch or the next, until unparked; a known non-page is not queued either.
+#[test]
+fn parked_urls_and_known_non_pages_are_not_queued_until_unparked() {
+    let (_d, store) = open();
+    store.begin_site("s").unwrap();
+    let a = page("h.org", "/a", "s", 0);
+    let img = page("h.org", "/img", "s", 0);
+    store.enqueue(1, &[a.clone(), img.clone()]).unwrap();
+    for (key, entry) in drain(&store, "h.org") {
+        let mut state = UrlState::queued("s", 1, 0);
+        if entry.url.ends_with("/a") {
+            assert!(!state.record_failure("http_5xx", "HTTP 500".into(), 2, false));
+            assert!(state.record_failure("http_5xx", "HTTP 500".into(), 2, false));
+            assert_eq!(state.failures, 2);
+        } else {
+            state.not_a_page = Some("image/png".into());
+        }
+        store.complete(&key, &entry.url, &state, &[], &[]).unwrap();
+    }
+    let parked: Vec<String> = store.parked().map(|p| p.unwrap().0).collect();
+    assert_eq!(parked, ["http://h.org/a"]);
+    match store.url_state("http://h.org/a").unwrap().unwrap().status {
+        UrlStatus::Parked { reason } => assert_eq!(reason, "http_5xx: HTTP 500 (2 runs in a row)"),
+        other => panic!("{other:?}"),
+    }
+    // A new epoch: neither is queued again.
+    assert_eq!(
+        store.enqueue(2, &[a.clone(), img.clone()]).unwrap().len(),
+        0
+    );
+    assert!(drain(&store, "h.org").is_empty());
+    assert_eq!(store.unpark(None).unwrap(), 1);
+    assert_eq!(store.parked().count(), 0);
+    assert_eq!(store.enqueue(2, &[a, img]).unwrap(), ["h.org"]);
+    let left: Vec<String> = drain(&store, "h.org")
+        .into_iter()
+        .map(|(_, e)| e.url)
+        .collect();
+    assert_eq!(left, ["http://h.org/a"]);
+}

@@ -7,7 +7,15 @@ use std::process::Command;
 fn the_cleaner_crate_compiles_no_runtime_network_store_or_cli() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
-        .args(["tree", "-p", "gleaner-clean", "-e", "normal", "--prefix", "none"])
+        .args([
+            "tree",
+            "-p",
+            "gleaner-clean",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+        ])
         .args(["--locked", "--offline"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
@@ -38,6 +46,9 @@ fn the_cleaner_crate_compiles_no_runtime_network_store_or_cli() {
         "tracing-subscriber",
         "rayon",
     ] {
-        assert!(!crates.contains(&banned), "{banned} in the cleaner's tree:\n{tree}");
+        assert!(
+            !crates.contains(&banned),
+            "{banned} in the cleaner's tree:\n{tree}"
+        );
     }
 }
