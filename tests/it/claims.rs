@@ -198,9 +198,9 @@ fn retry_after_holds_back_the_hosts_other_requests() {
         }
         page(&r.path)
     });
-    // Requests spaced 0.3 s apart, up to 4 in flight: the other pages are already
+    // Requests spaced 0.5 s apart, up to 4 in flight: the other pages are already
     // waiting for their turn when the 503 comes.
-    let crawl = Crawl::new(&[site.url("/")], "delay_secs = 0.3\nconcurrency = 4", "");
+    let crawl = Crawl::new(&[site.url("/")], "delay_secs = 0.5\nconcurrency = 4", "");
     let run = crawl.run_ok();
     let held = first.lock().unwrap().clone().expect("a page was requested");
     let requests = page_requests(&site);
