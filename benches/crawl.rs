@@ -500,23 +500,20 @@ fn spider(bin: &PathBuf, url: &str, dir: &Path, concurrency: u64, cap: Option<u6
 /// Waits for the child (killing it after `timeout`); returns its exit code and peak RSS.
 /// wait4 reports the peak of that very process, unlike polling /proc, which can miss a
 /// late spike, or RUSAGE_CHILDREN, which keeps the largest child seen so far.
-#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+#[cfg(target_os = "linux")]
 fn wait_with_peak_rss(mut child: Child, timeout: Duration) -> (Option<i32>, Option<f64>) {
-    extern "C" {
-        // struct rusage on 64-bit Linux: two timevals (2 x i64 each), then 14 longs,
-        // ru_maxrss (KiB) first. Declared by hand to keep the libc crate out of Cargo.lock.
-        fn wait4(pid: i32, status: *mut i32, options: i32, rusage: *mut [i64; 18]) -> i32;
-    }
-    const WNOHANG: i32 = 1;
-    let pid = child.id() as i32;
+    let pid = child.id() as libc::pid_t;
     let end = Instant::now() + timeout;
-    let (mut status, mut usage) = (0i32, [0i64; 18]);
+    let mut status: libc::c_int = 0;
+    // SAFETY: struct rusage is plain integers, for which all zeroes is a valid value.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     loop {
-        // SAFETY: our own unreaped child; both out-pointers are live and large enough.
-        let r = unsafe { wait4(pid, &mut status, WNOHANG, &mut usage) };
+        // SAFETY: our own unreaped child; both out-pointers are live and of their types.
+        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
         if r == pid {
-            let code = (status & 0x7f == 0).then_some((status >> 8) & 0xff);
-            return (code, Some(usage[4] as f64 / 1024.0));
+            let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+            // ru_maxrss is in KiB on Linux.
+            return (code, Some(usage.ru_maxrss as f64 / 1024.0));
         }
         if r < 0 {
             return (None, None);
@@ -528,7 +525,7 @@ fn wait_with_peak_rss(mut child: Child, timeout: Duration) -> (Option<i32>, Opti
     }
 }
 
-#[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
+#[cfg(not(target_os = "linux"))]
 fn wait_with_peak_rss(mut child: Child, _timeout: Duration) -> (Option<i32>, Option<f64>) {
     (child.wait().ok().and_then(|s| s.code()), None)
 }

@@ -3,7 +3,7 @@
 
 use crate::helpers::{output, s, tmp};
 use gleaner::store::crawl::{RunRecord, UrlState};
-use gleaner::store::{CrawlStore, SledStore, Store, StoredDocument};
+use gleaner::store::{CrawlStore, SledStore, Store, StoreError, StoredDocument};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -61,8 +61,23 @@ impl Crawl {
         self.last_run()
     }
 
+    /// Opens the store in this process. A lock still held by this very process (the
+    /// store the last call dropped, whose sled threads let go of its files a moment
+    /// later, slower on a loaded machine) is waited out for up to 10 s; one held by a
+    /// `gleaner` child is an error at once.
     pub fn open(&self) -> SledStore {
-        SledStore::open(&self.store).expect("store opens")
+        let ours = format!("pid {},", std::process::id());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            match SledStore::open(&self.store) {
+                Err(StoreError::Locked {
+                    holder: Some(h), ..
+                }) if h.starts_with(&ours) && Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                result => return result.expect("store opens"),
+            }
+        }
     }
 
     pub fn last_run(&self) -> RunRecord {

@@ -1,5 +1,6 @@
 //! Integration tests: one binary, shared helpers in `helpers`.
 
+mod claims;
 mod cli;
 mod crash;
 mod crawl;
@@ -9,8 +10,10 @@ mod helpers;
 mod html;
 mod incremental;
 mod lean;
+mod logs;
 mod panics;
 mod properties;
+mod recrawl;
 mod seeds;
 mod site;
 mod store;

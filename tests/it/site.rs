@@ -99,6 +99,19 @@ impl Reply {
     pub fn gzip(content_type: &str, body: impl AsRef<[u8]>) -> Reply {
         Reply::ok(content_type, gzip(body.as_ref())).header("Content-Encoding", "gzip")
     }
+    /// `body` compressed on the wire with `Content-Encoding: encoding`: `gzip`, `br`,
+    /// `zstd` or `deflate` (the zlib format, which is what HTTP means by it).
+    pub fn encoded(content_type: &str, encoding: &str, body: impl AsRef<[u8]>) -> Reply {
+        let body = body.as_ref();
+        let wire = match encoding {
+            "gzip" => gzip(body),
+            "br" => brotli(body),
+            "zstd" => zstd::encode_all(body, 3).expect("zstd to memory"),
+            "deflate" => deflate(body),
+            other => panic!("no encoder for Content-Encoding {other:?}"),
+        };
+        Reply::ok(content_type, wire).header("Content-Encoding", encoding)
+    }
     /// A `.gz` file (a gzipped sitemap): the gzip is the content, not a transfer coding.
     pub fn gz_file(content: impl AsRef<[u8]>) -> Reply {
         Reply::ok("application/gzip", gzip(content.as_ref()))
@@ -519,19 +532,10 @@ fn pause(s: &Shared, d: Duration) -> bool {
     false
 }
 
-/// SO_LINGER 0, so that the close sends RST instead of FIN. Declared by hand (std has
-/// no stable setter) so the tests need no libc or socket2 dependency.
+/// SO_LINGER 0, so that the close sends RST instead of FIN (std has no setter for it).
+/// The RST goes out when the connection thread drops its stream and its clone.
 fn linger_zero(w: &TcpStream) {
-    #[cfg(target_os = "linux")]
-    {
-        extern "C" {
-            fn setsockopt(fd: i32, level: i32, name: i32, value: *const [i32; 2], len: u32) -> i32;
-        }
-        let (fd, sol_socket, so_linger) = (std::os::fd::AsRawFd::as_raw_fd(w), 1, 13);
-        // SAFETY: an open socket and a live `struct linger { l_onoff: 1, l_linger: 0 }`.
-        unsafe { setsockopt(fd, sol_socket, so_linger, &[1, 0], 8) };
-    }
-    // The RST goes out when the connection thread drops its stream and its clone.
+    let _ = socket2::SockRef::from(w).set_linger(Some(Duration::ZERO));
 }
 
 fn reason(code: u16) -> &'static str {
@@ -547,6 +551,19 @@ pub fn gzip(data: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     e.write_all(data).expect("gzip to memory");
     e.finish().expect("gzip to memory")
+}
+
+pub fn brotli(data: &[u8]) -> Vec<u8> {
+    let mut e = brotli::CompressorWriter::new(Vec::new(), 4096, 5, 22);
+    e.write_all(data).expect("brotli to memory");
+    e.into_inner()
+}
+
+/// zlib-wrapped deflate: HTTP's `deflate` coding (RFC 9110, 8.4.1.2).
+pub fn deflate(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).expect("deflate to memory");
+    e.finish().expect("deflate to memory")
 }
 
 /// Gzip of `size` zero bytes without compressing `size` bytes: a full flush resets the

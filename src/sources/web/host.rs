@@ -27,6 +27,9 @@ struct Gate {
     /// Crawl-delay, read from the first request) still spaces the second from it.
     last: Option<Instant>,
     delay: Duration,
+    /// No request starts before this (a Retry-After or a retry's backoff), not even one
+    /// whose turn was given before the hold was set.
+    hold: Instant,
 }
 
 /// `at + d`, saturating a year later: no delay, budget or Retry-After a config or a
@@ -44,28 +47,37 @@ impl Host {
                 next: Instant::now(),
                 last: None,
                 delay,
+                hold: Instant::now(),
             }),
             robots: OnceCell::new(),
         }
     }
 
     /// Waits for this host's next request slot: requests start at least `delay` apart,
-    /// whatever the number in flight.
+    /// whatever the number in flight. A hold set while waiting (another request's
+    /// Retry-After) sends the request back for a turn after it.
     pub async fn wait_turn(&self) {
-        let at = {
-            let mut g = lock(&self.gate);
-            let at = g.next.max(Instant::now());
-            g.next = later(at, g.delay);
-            g.last = Some(at);
-            at
-        };
-        tokio::time::sleep_until(at).await;
+        loop {
+            let at = {
+                let mut g = lock(&self.gate);
+                let at = g.next.max(Instant::now());
+                g.next = later(at, g.delay);
+                g.last = Some(at);
+                at
+            };
+            tokio::time::sleep_until(at).await;
+            if lock(&self.gate).hold <= Instant::now() {
+                return;
+            }
+        }
     }
 
-    /// Holds every request to this host back until `until` (a Retry-After).
+    /// Holds every request to this host back until `until` (a Retry-After), those
+    /// already waiting for their turn included.
     fn back_off_until(&self, until: Instant) {
         let mut g = lock(&self.gate);
         g.next = g.next.max(until);
+        g.hold = g.hold.max(until);
     }
 
     /// Raises the delay between requests, counted from the last request made.

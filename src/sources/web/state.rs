@@ -356,6 +356,11 @@ impl Crawl {
         let host = host.to_string();
         // One blocking call scans past any number of blocked entries.
         self.store(move |store| {
+            // Whether a site has spent its page budget is read once per scan: a visit
+            // giving its page back mid-scan (robots.txt said no) must not let a later
+            // entry be returned past an earlier one just skipped as blocked, which would
+            // leave that one behind the worker's cursor, unvisited while budget remains.
+            let mut exhausted: HashMap<String, bool> = HashMap::new();
             let mut after = after;
             loop {
                 let Some((key, entry)) = store.next_entry(&host, after.as_ref())? else {
@@ -364,7 +369,10 @@ impl Crawl {
                 let blocked = match crawl.sites.get(&entry.site) {
                     // A site removed from the config: its entries wait (harmlessly) forever.
                     None => true,
-                    Some(site) => entry.kind == EntryKind::Page && site.exhausted(),
+                    Some(_) if entry.kind != EntryKind::Page => false,
+                    Some(site) => *exhausted
+                        .entry(entry.site.clone())
+                        .or_insert_with(|| site.exhausted()),
                 };
                 if !blocked {
                     return Ok(Some((key, entry)));
