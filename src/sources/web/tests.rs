@@ -156,6 +156,15 @@ fn article(n: usize, links: &str) -> String {
     format!("<html><body><article><h1>Story {n}</h1><p>{para} {n}</p><p>{para}</p></article>{links}</body></html>")
 }
 
+/// A site seeded at `web`'s front page, without politeness delays.
+fn seeded_at(web: &Site) -> SiteConfig {
+    toml::from_str(&format!(
+        "name = 's'\nseeds = ['{}']\ndelay_secs = 0\ndiscover_sitemaps = false",
+        web.url("/")
+    ))
+    .unwrap()
+}
+
 #[test]
 fn store_calls_stay_off_the_async_workers() {
     let web = Site::routes()
@@ -176,11 +185,7 @@ fn store_calls_stay_off_the_async_workers() {
         calls: AtomicU64::new(0),
         on_workers: AtomicU64::new(0),
     });
-    let site: SiteConfig = toml::from_str(&format!(
-        "name = 's'\nseeds = ['{}']\ndelay_secs = 0\ndiscover_sitemaps = false",
-        web.url("/")
-    ))
-    .unwrap();
+    let site = seeded_at(&web);
     let backend: Arc<dyn Backend> = store.clone();
     let counts = crawl(
         &[site],
@@ -221,11 +226,7 @@ fn a_page_that_panics_the_cleaner_is_parked_and_the_crawl_goes_on() {
         .start();
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(SledStore::open(dir.path()).unwrap());
-    let site: SiteConfig = toml::from_str(&format!(
-        "name = 's'\nseeds = ['{}']\ndelay_secs = 0\ndiscover_sitemaps = false",
-        web.url("/")
-    ))
-    .unwrap();
+    let site = seeded_at(&web);
     let cleaners = |_: &SiteConfig| -> Result<Arc<dyn PageCleaner>, super::CrawlError> {
         Ok(Arc::new(Panicky(
             Cleaner::new(&Default::default()).unwrap(),
