@@ -8,6 +8,7 @@ mod fetch;
 mod helpers;
 mod html;
 mod incremental;
+mod mutations;
 mod properties;
 mod seeds;
 mod site;
