@@ -12,7 +12,7 @@
 mod common;
 
 use arbitrary::Arbitrary;
-use common::{attr_value, text_content, Href, Text};
+use common::{attr_value, text_content, DateText, Href, Text};
 use gleaner_clean::{CleanConfig, Cleaner, Hints};
 use libfuzzer_sys::fuzz_target;
 use std::collections::BTreeMap;
@@ -96,13 +96,20 @@ enum Mutation {
         content: Text,
         place: Place,
     },
+    /// A date `<meta>`: the keys the metadata code reads dates from.
+    DateMeta {
+        key: DateKey,
+        attr: MetaAttr,
+        content: DateText,
+        place: Place,
+    },
     Canonical {
         href: Href,
         rel: Rel,
         place: Place,
     },
     Time {
-        datetime: Text,
+        datetime: DateText,
         text: Text,
         place: Place,
     },
@@ -170,6 +177,7 @@ enum Json {
     UInt(u64),
     Float(f64),
     Str(Text),
+    Date(DateText),
     Type(TypeName),
     Arr(Vec<Json>),
     Obj(Vec<(Key, Json)>),
@@ -288,6 +296,47 @@ impl MetaKey {
 }
 
 #[derive(Arbitrary, Debug)]
+enum DateKey {
+    ArticlePublishedTime,
+    ArticleModifiedTime,
+    OgPublishedTime,
+    OgUpdatedTime,
+    Date,
+    PubDate,
+    PublishDate,
+    PublishUnderscoreDate,
+    DcDate,
+    DcDateIssued,
+    DatePublished,
+    DateModified,
+    LastModified,
+    ParselyPubDate,
+    SailthruDate,
+}
+
+impl DateKey {
+    fn name(&self) -> &'static str {
+        match self {
+            DateKey::ArticlePublishedTime => "article:published_time",
+            DateKey::ArticleModifiedTime => "article:modified_time",
+            DateKey::OgPublishedTime => "og:published_time",
+            DateKey::OgUpdatedTime => "og:updated_time",
+            DateKey::Date => "date",
+            DateKey::PubDate => "pubdate",
+            DateKey::PublishDate => "publish-date",
+            DateKey::PublishUnderscoreDate => "publish_date",
+            DateKey::DcDate => "DC.date",
+            DateKey::DcDateIssued => "dc.date.issued",
+            DateKey::DatePublished => "datePublished",
+            DateKey::DateModified => "dateModified",
+            DateKey::LastModified => "last-modified",
+            DateKey::ParselyPubDate => "parsely-pub-date",
+            DateKey::SailthruDate => "sailthru.date",
+        }
+    }
+}
+
+#[derive(Arbitrary, Debug)]
 enum MetaAttr {
     Property,
     Name,
@@ -381,6 +430,7 @@ impl Json {
             // NaN and infinities have no JSON spelling: they become null.
             Json::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
             Json::Str(t) => Value::String(t.render()),
+            Json::Date(d) => Value::String(d.render()),
             Json::Type(t) => Value::String(
                 match t {
                     TypeName::Article => "Article",
@@ -542,6 +592,20 @@ fn ld_script(ld: &Json, wrap: &LdWrap, type_attr: &LdTypeAttr, truncate: Option<
     format!("<script type=\"{t}\">{json}</script>")
 }
 
+fn meta(attr: &MetaAttr, key: &str, content: &str) -> String {
+    let a = match attr {
+        MetaAttr::Property => "property",
+        MetaAttr::Name => "name",
+        MetaAttr::Itemprop => "itemprop",
+        MetaAttr::HttpEquiv => "http-equiv",
+    };
+    format!(
+        "<meta {a}=\"{}\" content=\"{}\">",
+        attr_value(key),
+        attr_value(content)
+    )
+}
+
 fn apply(page: &mut Page, m: &Mutation) {
     match m {
         Mutation::JsonLd {
@@ -556,20 +620,13 @@ fn apply(page: &mut Page, m: &Mutation) {
             attr,
             content,
             place,
-        } => {
-            let a = match attr {
-                MetaAttr::Property => "property",
-                MetaAttr::Name => "name",
-                MetaAttr::Itemprop => "itemprop",
-                MetaAttr::HttpEquiv => "http-equiv",
-            };
-            let html = format!(
-                "<meta {a}=\"{}\" content=\"{}\">",
-                attr_value(key.name()),
-                attr_value(&content.render())
-            );
-            page.insert(*place, &html);
-        }
+        } => page.insert(*place, &meta(attr, key.name(), &content.render())),
+        Mutation::DateMeta {
+            key,
+            attr,
+            content,
+            place,
+        } => page.insert(*place, &meta(attr, key.name(), &content.render())),
         Mutation::Canonical { href, rel, place } => {
             let rel = match rel {
                 Rel::Canonical => "canonical",

@@ -112,6 +112,46 @@ impl DateLike {
     }
 }
 
+/// A date with an odd character among its first bytes (where code reading dates
+/// slices: bytes 4, 7 and 10 of an ISO date): what a page's date holds when its CMS
+/// mangled it, in one step of the generator.
+#[derive(Arbitrary, Debug, Clone)]
+pub struct OddDate {
+    pub date: DateLike,
+    pub at: u8,
+    pub odd: Odd,
+}
+
+impl OddDate {
+    pub fn render(&self) -> String {
+        let mut s = self.date.render();
+        let mut at = usize::from(self.at % 12).min(s.len());
+        while !s.is_char_boundary(at) {
+            at -= 1;
+        }
+        s.insert(at, self.odd.char());
+        s
+    }
+}
+
+/// A date as pages write them: well-formed, bent at the start, or any text.
+#[derive(Arbitrary, Debug, Clone)]
+pub enum DateText {
+    Date(DateLike),
+    Odd(OddDate),
+    Text(Text),
+}
+
+impl DateText {
+    pub fn render(&self) -> String {
+        match self {
+            DateText::Date(d) => d.render(),
+            DateText::Odd(d) => d.render(),
+            DateText::Text(t) => t.render(),
+        }
+    }
+}
+
 /// A person's name as bylines and JSON-LD hold them.
 #[derive(Arbitrary, Debug, Clone, Copy)]
 pub enum Name {
@@ -333,6 +373,7 @@ pub enum Text {
     Int(i64),
     Float(f64),
     Href(Box<Href>),
+    OddDate(OddDate),
     Spliced {
         base: Box<Text>,
         at: u8,
@@ -392,6 +433,7 @@ impl Text {
                 let _ = write!(out, "{f}");
             }
             Text::Href(h) => out.push_str(&h.render()),
+            Text::OddDate(d) => out.push_str(&d.render()),
             Text::Spliced {
                 base,
                 at,
@@ -400,7 +442,10 @@ impl Text {
             } => {
                 let mut s = String::new();
                 base.render_into(&mut s, depth + 1);
-                let mut at = usize::from(*at).min(s.len());
+                // Mostly within the first 24 bytes, where dates are sliced (byte 2 of a
+                // URL segment, bytes 4, 7 and 10 of an ISO date); sometimes anywhere.
+                let at = if *at < 192 { *at % 24 } else { *at };
+                let mut at = usize::from(at).min(s.len());
                 while !s.is_char_boundary(at) {
                     at -= 1;
                 }
