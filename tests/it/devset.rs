@@ -8,7 +8,8 @@
 //! The helpers here (listing the pages, cleaning with a panic caught and located, the
 //! watchdog) are shared with `mutations`.
 
-use gleaner::{Cleaner, Document, Hints};
+use gleaner::clean::CleanError;
+use gleaner::{Cleaner, Hints};
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -67,7 +68,8 @@ pub fn pages(test: &str) -> Option<Vec<Page>> {
         eprintln!("{test}: skipped, GLEANER_SKIP_DEVSET=1");
         return None;
     }
-    let root = std::env::var_os("GLEANER_DEVSET").map_or_else(|| PathBuf::from(DEVSET), PathBuf::from);
+    let root =
+        std::env::var_os("GLEANER_DEVSET").map_or_else(|| PathBuf::from(DEVSET), PathBuf::from);
     let mut pages = Vec::new();
     for (set, dir, want) in SETS {
         let dir = root.join(dir);
@@ -139,7 +141,10 @@ fn install_hook() {
 
 /// How one clean went.
 pub enum Outcome {
-    Done(Result<Document, gleaner::clean::CleanError>, Duration),
+    /// A document, empty or not, in that time.
+    Cleaned { empty: bool, took: Duration },
+    /// A typed error, in that time.
+    Failed(CleanError, Duration),
     /// `file:line:col: message` of the panic.
     Panicked(String),
 }
@@ -154,7 +159,11 @@ pub fn clean_caught(cleaner: &Cleaner, html: &[u8], hints: &Hints) -> Outcome {
     let took = started.elapsed();
     let caught = CAUGHT.with(|c| c.borrow_mut().take()).flatten();
     match result {
-        Ok(r) => Outcome::Done(r, took),
+        Ok(Ok(doc)) => Outcome::Cleaned {
+            empty: doc.is_empty(),
+            took,
+        },
+        Ok(Err(e)) => Outcome::Failed(e, took),
         Err(_) => Outcome::Panicked(caught.unwrap_or_else(|| "(panic not recorded)".into())),
     }
 }
@@ -175,8 +184,7 @@ pub fn run_watched<T: Sync, R: Send>(
             while !done.load(Ordering::Relaxed) {
                 std::thread::sleep(Duration::from_millis(200));
                 let map = running.lock().unwrap_or_else(|e| e.into_inner());
-                if let Some((page, since)) = map.values().find(|(_, t)| t.elapsed() > ABORT_AFTER)
-                {
+                if let Some((page, since)) = map.values().find(|(_, t)| t.elapsed() > ABORT_AFTER) {
                     eprintln!(
                         "{page} has been cleaning for {:?}: an endless loop; aborting",
                         since.elapsed()
@@ -215,9 +223,9 @@ fn every_dev_page_cleans_without_panic_in_bounded_time() {
     let results = run_watched(&pages, Page::name, |page| {
         match clean_caught(&cleaner, &page.html(), &Hints::default()) {
             Outcome::Panicked(p) => Err(format!("panicked at {p}")),
-            Outcome::Done(Err(e), _) => Err(format!("error: {e}")),
-            Outcome::Done(Ok(_), took) if took >= HANG => Err(format!("took {took:?}")),
-            Outcome::Done(Ok(doc), _) => Ok(doc.is_empty()),
+            Outcome::Failed(e, _) => Err(format!("error: {e}")),
+            Outcome::Cleaned { took, .. } if took >= HANG => Err(format!("took {took:?}")),
+            Outcome::Cleaned { empty, .. } => Ok(empty),
         }
     });
     let mut failures = Vec::new();

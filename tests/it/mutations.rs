@@ -19,11 +19,12 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::PathBuf;
 
-/// Mutated copies of each page. Three keep the test around half a minute on two cores
-/// in release mode, and find each class of slicing bug on dozens of pages.
+/// Mutated copies of each page: 5,961 cleans of real pages, about 75 s of CPU in
+/// release mode (40 s on two idle cores), finding each class of slicing bug on dozens
+/// of pages.
 const VARIANTS: u64 = 3;
 
-const SEED: u64 = 0x676c_6561_6e65_72; // "gleaner"
+const SEED: u64 = 0x0067_6c65_616e_6572; // "gleaner"
 
 /// Characters that trip byte arithmetic: 2-, 3- and 4-byte UTF-8, combining, invisible,
 /// whitespace only Unicode knows, case mappings that change length.
@@ -33,11 +34,23 @@ const ODD: &[char] = &[
 ];
 
 /// Multi-byte characters only (what makes a byte offset fall inside a character).
-const WIDE: &[char] = &['é', '€', '𝄞', '한', 'ß', 'İ', '２', '😀', '\u{A0}', '\u{3000}'];
+const WIDE: &[char] = &[
+    'é', '€', '𝄞', '한', 'ß', 'İ', '２', '😀', '\u{A0}', '\u{3000}',
+];
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 const DATE_METAS: &[&str] = &[
@@ -89,8 +102,21 @@ const LD_TYPES: &[&str] = &[
 ];
 
 const ATTRS: &[&str] = &[
-    "class", "class", "class", "id", "id", "style", "href", "lang", "rel", "itemprop", "role",
-    "aria-label", "datetime", "content", "src",
+    "class",
+    "class",
+    "class",
+    "id",
+    "id",
+    "style",
+    "href",
+    "lang",
+    "rel",
+    "itemprop",
+    "role",
+    "aria-label",
+    "datetime",
+    "content",
+    "src",
 ];
 
 /// Class and id words the extractor and the metadata code look for, to be bent.
@@ -268,7 +294,7 @@ impl Mutator<'_> {
         let mut v = self.odd(&base).into_bytes();
         if self.chance(15) {
             // A lone lead byte, a stray continuation byte, or 0xFF: not UTF-8.
-            let bad: &[u8] = *self.pick(&[&[0xC3][..], &[0x80], &[0xFF], &[0xE2, 0x82]]);
+            let bad = *self.pick::<&[u8]>(&[&[0xC3][..], &[0x80], &[0xFF], &[0xE2, 0x82]]);
             let at = self.rng.usize(..=v.len());
             v.splice(at..at, bad.iter().copied());
         }
@@ -441,7 +467,10 @@ fn replace_json_value(page: &mut Vec<u8>, key: &[u8], value: &str) -> bool {
         return false;
     };
     let mut i = k + needle.len();
-    while page.get(i).is_some_and(|b| b.is_ascii_whitespace() || *b == b':') {
+    while page
+        .get(i)
+        .is_some_and(|b| b.is_ascii_whitespace() || *b == b':')
+    {
         i += 1;
     }
     if page.get(i) != Some(&b'"') {
@@ -493,7 +522,10 @@ fn mutate_once(m: &mut Mutator, page: &mut Vec<u8>) -> String {
                     m.odd(w)
                 }
             };
-            let tag = format!("<meta property=\"{key}\" content=\"{}\">", v.replace('"', ""));
+            let tag = format!(
+                "<meta property=\"{key}\" content=\"{}\">",
+                v.replace('"', "")
+            );
             insert(page, head_at(page), tag.as_bytes());
             format!("meta {key}={v:?}")
         }
@@ -515,7 +547,7 @@ fn mutate_once(m: &mut Mutator, page: &mut Vec<u8>) -> String {
             format!("json-ld {short}")
         }
         4 => {
-            let key: &[u8] = *m.pick(&[
+            let key = *m.pick::<&[u8]>(&[
                 &b"datePublished"[..],
                 b"dateModified",
                 b"dateCreated",
@@ -524,7 +556,11 @@ fn mutate_once(m: &mut Mutator, page: &mut Vec<u8>) -> String {
             ]);
             let v = m.odd_date();
             let done = replace_json_value(page, key, &v);
-            format!("json {}={v:?} ({})", String::from_utf8_lossy(key), if done { "replaced" } else { "absent" })
+            format!(
+                "json {}={v:?} ({})",
+                String::from_utf8_lossy(key),
+                if done { "replaced" } else { "absent" }
+            )
         }
         5 => {
             let u = m.url();
@@ -536,7 +572,11 @@ fn mutate_once(m: &mut Mutator, page: &mut Vec<u8>) -> String {
         }
         6 => {
             let d = m.odd_date();
-            let tag = format!("<time datetime=\"{}\">{}</time>", d.replace('"', ""), m.date());
+            let tag = format!(
+                "<time datetime=\"{}\">{}</time>",
+                d.replace('"', ""),
+                m.date()
+            );
             let at = if m.chance(70) {
                 after_h1(page)
             } else {
@@ -555,7 +595,13 @@ fn mutate_once(m: &mut Mutator, page: &mut Vec<u8>) -> String {
             format!("lang {lang:?}")
         }
         8 => {
-            let class = *m.pick(&["byline", "author", "author-name", "post-byline vcard", "BYLINE"]);
+            let class = *m.pick(&[
+                "byline",
+                "author",
+                "author-name",
+                "post-byline vcard",
+                "BYLINE",
+            ]);
             let tag = *m.pick(&["span", "div", "p", "a"]);
             let n = m.name();
             let html = format!("<{tag} class=\"{class}\">{}</{tag}>", n.replace('<', ""));
@@ -564,14 +610,25 @@ fn mutate_once(m: &mut Mutator, page: &mut Vec<u8>) -> String {
         }
         9 => {
             let t = m.title();
-            insert(page, head_at(page), format!("<title>{}</title>", t.replace('<', "")).as_bytes());
+            insert(
+                page,
+                head_at(page),
+                format!("<title>{}</title>", t.replace('<', "")).as_bytes(),
+            );
             if m.chance(50) {
-                insert(page, after_h1(page), format!("<h1>{}</h1>", m.odd("Ein Überblick")).as_bytes());
+                insert(
+                    page,
+                    after_h1(page),
+                    format!("<h1>{}</h1>", m.odd("Ein Überblick")).as_bytes(),
+                );
             }
             format!("title {t:?}")
         }
         10 => {
-            let a = format!("<a rel=\"author\" href=\"/author\">{}</a>", m.name().replace('<', ""));
+            let a = format!(
+                "<a rel=\"author\" href=\"/author\">{}</a>",
+                m.name().replace('<', "")
+            );
             insert(page, after_h1(page), a.as_bytes());
             "rel=author".into()
         }
@@ -679,10 +736,12 @@ fn mutated_dev_pages_clean_without_panic_in_bounded_time() {
                     let site = p.split(": ").next().unwrap_or_default().to_string();
                     (format!("panicked at {p}"), site)
                 }
-                Outcome::Done(_, took) if took >= HANG => {
+                Outcome::Cleaned { took, .. } | Outcome::Failed(_, took) if took >= HANG => {
                     (format!("took {took:?}"), "hang".to_string())
                 }
-                Outcome::Done(..) => continue,
+                // A typed error (the mutations can make a page look binary) is an
+                // answer, not a crash.
+                Outcome::Cleaned { .. } | Outcome::Failed(..) => continue,
             };
             let name = page.name().replace('/', "-");
             let input = failure_dir().join(format!("{name}-v{variant}.html"));
@@ -719,7 +778,14 @@ fn mutated_dev_pages_clean_without_panic_in_bounded_time() {
         by_site.len()
     );
     for (site, fs) in &by_site {
-        let _ = writeln!(report, "  {site}: {} pages, e.g. {} v{}: {}", fs.len(), fs[0].page, fs[0].variant, fs[0].what);
+        let _ = writeln!(
+            report,
+            "  {site}: {} pages, e.g. {} v{}: {}",
+            fs.len(),
+            fs[0].page,
+            fs[0].variant,
+            fs[0].what
+        );
     }
     let _ = writeln!(
         report,
