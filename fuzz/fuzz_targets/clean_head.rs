@@ -653,12 +653,14 @@ fn apply(page: &mut Page, m: &Mutation) {
             page.insert(*place, &html);
         }
         Mutation::Lang(l) => page.set_lang(&l.render()),
-        Mutation::Title(t) => {
-            page.insert(Place::HeadStart, &format!("<title>{}</title>", text_content(&t.render())))
-        }
-        Mutation::H1(t) => {
-            page.insert(Place::BeforeH1, &format!("<h1>{}</h1>", text_content(&t.render())))
-        }
+        Mutation::Title(t) => page.insert(
+            Place::HeadStart,
+            &format!("<title>{}</title>", text_content(&t.render())),
+        ),
+        Mutation::H1(t) => page.insert(
+            Place::BeforeH1,
+            &format!("<h1>{}</h1>", text_content(&t.render())),
+        ),
         Mutation::Byline {
             class,
             tag,

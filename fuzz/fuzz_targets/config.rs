@@ -332,11 +332,13 @@ struct Unknown(Option<(Text, Any)>);
 
 impl<'a> Arbitrary<'a> for Unknown {
     fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
-        Ok(Unknown(if u8::arbitrary(u)? == 0x7f && u8::arbitrary(u)? & 1 == 1 {
-            Some(Arbitrary::arbitrary(u)?)
-        } else {
-            None
-        }))
+        Ok(Unknown(
+            if u8::arbitrary(u)? == 0x7f && u8::arbitrary(u)? & 1 == 1 {
+                Some(Arbitrary::arbitrary(u)?)
+            } else {
+                None
+            },
+        ))
     }
 }
 
@@ -557,7 +559,12 @@ impl Table {
                     let _ = writeln!(section, "{rel}.{} = {v}", key(k));
                 }
                 for (name, child) in &self.children {
-                    child.emit(&format!("{full}.{name}"), &format!("{rel}.{name}"), section, headers);
+                    child.emit(
+                        &format!("{full}.{name}"),
+                        &format!("{rel}.{name}"),
+                        section,
+                        headers,
+                    );
                 }
             }
             Style::Inline => {
@@ -807,7 +814,10 @@ fn run_pieces(config: &Config) {
 fn check(text: &str) {
     let result = from_text(text, Path::new("fuzz.toml"));
     if common::debug() {
-        eprintln!("---- config ----\n{text}\n---- {:?}", result.as_ref().map(|_| "valid"));
+        eprintln!(
+            "---- config ----\n{text}\n---- {:?}",
+            result.as_ref().map(|_| "valid")
+        );
     }
     if let Ok(config) = result {
         run_pieces(&config);

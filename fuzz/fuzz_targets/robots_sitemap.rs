@@ -16,7 +16,13 @@ use gleaner::sources::web::{feed, page_links, robots, sitemap};
 use libfuzzer_sys::fuzz_target;
 use std::fmt::Write;
 
-const AGENTS: &[&str] = &["gleaner", "gleaner/0.1.0 (+https://x)", "*", "Googlebot", ""];
+const AGENTS: &[&str] = &[
+    "gleaner",
+    "gleaner/0.1.0 (+https://x)",
+    "*",
+    "Googlebot",
+    "",
+];
 
 #[derive(Arbitrary, Debug)]
 struct Generated {

@@ -112,10 +112,16 @@ fn check(raw: &str, base: Option<&Url>, tracking: &[String], extra: &Extra) {
         rules: Default::default(),
     };
     if let Ok(scope) = Scope::new(&site) {
-        assert!(scope.has_host(&once), "{once}: a seed's own host is out of scope");
+        assert!(
+            scope.has_host(&once),
+            "{once}: a seed's own host is out of scope"
+        );
         assert!(scope.has_host(&twice));
         if site.include.is_empty() && site.exclude.is_empty() {
-            assert!(scope.allows(&once), "{once}: a seed is not allowed by its own scope");
+            assert!(
+                scope.allows(&once),
+                "{once}: a seed is not allowed by its own scope"
+            );
         }
         if scope.allows(&once) {
             assert!(scope.allows(&twice));
@@ -153,7 +159,9 @@ fuzz_target!(|data: &[u8]| {
         .and_then(|b| Url::parse(&b.render()).ok());
     let generated = extra.url.render();
     if common::debug() {
-        eprintln!("---- raw {raw:?}, generated {generated:?}, base {base:?}, tracking {tracking:?}");
+        eprintln!(
+            "---- raw {raw:?}, generated {generated:?}, base {base:?}, tracking {tracking:?}"
+        );
     }
     for raw in [raw.as_ref(), generated.as_str()] {
         check(raw, None, &tracking, &extra);

@@ -12,18 +12,18 @@ use std::fmt::Write;
 /// characters whose case mapping changes their length, and any character at all.
 #[derive(Arbitrary, Debug, Clone, Copy)]
 pub enum Odd {
-    Acute,       // é, 2 bytes
-    Euro,        // €, 3 bytes
-    Clef,        // 𝄞, 4 bytes
-    Hangul,      // 한, 3 bytes
-    Combining,   // U+0301
-    ZeroWidth,   // U+200B
-    Bom,         // U+FEFF
-    Nbsp,        // U+00A0: whitespace to Rust, not to ASCII checks
-    LineSep,     // U+2028
-    DottedI,     // İ: lowercases to two chars
-    SharpS,      // ß: uppercases to two chars
-    Kelvin,      // K (U+212A): lowercases to ASCII k
+    Acute,          // é, 2 bytes
+    Euro,           // €, 3 bytes
+    Clef,           // 𝄞, 4 bytes
+    Hangul,         // 한, 3 bytes
+    Combining,      // U+0301
+    ZeroWidth,      // U+200B
+    Bom,            // U+FEFF
+    Nbsp,           // U+00A0: whitespace to Rust, not to ASCII checks
+    LineSep,        // U+2028
+    DottedI,        // İ: lowercases to two chars
+    SharpS,         // ß: uppercases to two chars
+    Kelvin,         // K (U+212A): lowercases to ASCII k
     FullwidthDigit, // ２
     Nul,
     Replacement, // U+FFFD
@@ -82,8 +82,18 @@ pub struct DateLike {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 impl DateLike {
@@ -105,7 +115,10 @@ impl DateLike {
             DateStyle::Us => format!("{m:02}/{d:02}/{y:04}"),
             DateStyle::German => format!("{d:02}.{m:02}.{y:04}"),
             DateStyle::Rfc2822 => {
-                format!("Tue, {d:02} {} {y:04} {h:02}:{mi:02}:{s:02} GMT", &month[..3])
+                format!(
+                    "Tue, {d:02} {} {y:04} {h:02}:{mi:02}:{s:02} GMT",
+                    &month[..3]
+                )
             }
             DateStyle::Epoch => format!("{}", u64::from(self.y) * 86_400 * 7),
         }
@@ -155,13 +168,13 @@ impl DateText {
 /// A person's name as bylines and JSON-LD hold them.
 #[derive(Arbitrary, Debug, Clone, Copy)]
 pub enum Name {
-    Plain,     // Jane Doe
-    By,        // By Jane Doe
-    Accented,  // Zoë Ångström
-    Cjk,       // 山田太郎
-    Arabic,    // محمد علي
-    Long,      // more than the byline word limit
-    Url,       // https://example.org/author/jane
+    Plain,    // Jane Doe
+    By,       // By Jane Doe
+    Accented, // Zoë Ångström
+    Cjk,      // 山田太郎
+    Arabic,   // محمد علي
+    Long,     // more than the byline word limit
+    Url,      // https://example.org/author/jane
 }
 
 impl Name {
@@ -238,7 +251,10 @@ pub enum Href {
         fragment: Option<Box<Text>>,
     },
     /// A path alone, relative or absolute.
-    Path { absolute: bool, path: Vec<Segment> },
+    Path {
+        absolute: bool,
+        path: Vec<Segment>,
+    },
     Text(Box<Text>),
 }
 
@@ -246,8 +262,8 @@ pub enum Href {
 pub enum Scheme {
     Http,
     Https,
-    Upper,        // HTTP
-    ProtocolRel,  // //
+    Upper,       // HTTP
+    ProtocolRel, // //
     Ftp,
     Mailto,
     Javascript,
@@ -257,22 +273,22 @@ pub enum Scheme {
 
 #[derive(Arbitrary, Debug, Clone)]
 pub enum Host {
-    Example,   // example.org
-    Www,       // www.example.org
-    Upper,     // EXAMPLE.ORG
-    Idn,       // bücher.de
-    Punycode,  // xn--bcher-kva.de
-    Ipv4,      // 127.0.0.1
-    Ipv6,      // [::1]
+    Example,  // example.org
+    Www,      // www.example.org
+    Upper,    // EXAMPLE.ORG
+    Idn,      // bücher.de
+    Punycode, // xn--bcher-kva.de
+    Ipv4,     // 127.0.0.1
+    Ipv6,     // [::1]
     Empty,
-    Userinfo,  // user:pass@example.org
+    Userinfo, // user:pass@example.org
     Text(Box<Text>),
 }
 
 #[derive(Arbitrary, Debug, Clone)]
 pub enum QueryKey {
     UtmSource,
-    UtmUpper, // UTM_Medium
+    UtmUpper,   // UTM_Medium
     UtmEncoded, // utm%5Fsource
     Fbclid,
     Gclid,
