@@ -96,15 +96,7 @@ impl LoadedConfig {
             path: path.to_path_buf(),
             source,
         })?;
-        let mut config = parse(&text, path)?;
-        if let Some((key, message)) = problem(&config) {
-            return Err(ConfigError::Invalid {
-                path: path.to_path_buf(),
-                line: spans::line_of(&text, &key),
-                key: key.dotted(),
-                message,
-            });
-        }
+        let mut config = from_text(&text, path)?;
         let base = path.parent().unwrap_or(Path::new("."));
         config.store.path = base.join(&config.store.path);
         for src in &mut config.sources.files {
@@ -116,6 +108,22 @@ impl LoadedConfig {
             path: path.to_path_buf(),
             config,
         })
+    }
+}
+
+/// Parses and validates config text with every check [`LoadedConfig::load`] makes,
+/// without reading a file or resolving relative paths; `path` is only used in error
+/// messages.
+pub fn from_text(text: &str, path: &Path) -> Result<Config, ConfigError> {
+    let config = parse(text, path)?;
+    match problem(&config) {
+        None => Ok(config),
+        Some((key, message)) => Err(ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line: spans::line_of(text, &key),
+            key: key.dotted(),
+            message,
+        }),
     }
 }
 

@@ -11,6 +11,7 @@ mod html;
 mod incremental;
 mod lean;
 mod logs;
+mod mutations;
 mod panics;
 mod properties;
 mod recrawl;
