@@ -7,7 +7,8 @@
 //! pages each also linking to 9 fresh URLs, so ~100,000 URLs enter the frontier while the
 //! page cap keeps fetches at the same count: does memory stay flat?
 //!
-//! Knobs (env): GLEANER_BENCH_PAGES (10000), GLEANER_BENCH_FRONTIER (100000, 0 skips the
+//! Knobs (env): GLEANER_BENCH_BASELINE (another gleaner binary, run beside this one),
+//! GLEANER_BENCH_PAGES (10000), GLEANER_BENCH_FRONTIER (100000, 0 skips the
 //! second scenario), GLEANER_BENCH_CONCURRENCY (16), GLEANER_BENCH_SCRAPY (1; 0 skips
 //! Scrapy), GLEANER_SCRAPY_VENV (/tmp/gleaner-scrapy), GLEANER_BENCH_TIMEOUT_SECS (900
 //! per crawl).
@@ -342,6 +343,10 @@ fn main() {
     let scrapy = Path::new(&venv).join("bin/scrapy");
     let want_scrapy = env_u64("GLEANER_BENCH_SCRAPY", 1) != 0;
     let scrapy = (want_scrapy && scrapy.is_file()).then_some(scrapy);
+    // Another gleaner build (an earlier commit's) to run beside this one, so that a
+    // change is measured against its reference in the same run.
+    let baseline = std::env::var_os("GLEANER_BENCH_BASELINE").map(PathBuf::from);
+    let this = PathBuf::from(env!("CARGO_BIN_EXE_gleaner"));
 
     let mut scenarios = vec![(
         format!("site of {articles} articles"),
@@ -369,10 +374,24 @@ fn main() {
         let max_pages = cap.unwrap_or(shape.pages());
         let g = crawl(
             *shape,
-            |url, dir| gleaner(url, dir, concurrency, max_pages),
+            |url, dir| gleaner(&this, url, dir, concurrency, max_pages),
             timeout,
         );
         print_row(name, "gleaner", &g);
+        if let Some(bin) = &baseline {
+            let b = crawl(
+                *shape,
+                |url, dir| gleaner(bin, url, dir, concurrency, max_pages),
+                timeout,
+            );
+            print_row(name, "baseline", &b);
+            let speed = (g.pages as f64 / g.secs) / (b.pages as f64 / b.secs);
+            let rss = match (g.rss_mb, b.rss_mb) {
+                (Some(g), Some(b)) => format!("{:.2}", g / b),
+                _ => "n/a".into(),
+            };
+            println!("{name}: gleaner/baseline pages/s {speed:.2}x, peak RSS {rss}x");
+        }
         let s = scrapy.as_ref().map(|bin| {
             let s = crawl(
                 *shape,
@@ -461,7 +480,7 @@ fn crawl(shape: Shape, start: impl FnOnce(&str, &Path) -> Command, timeout: Dura
     }
 }
 
-fn gleaner(url: &str, dir: &Path, concurrency: u64, max_pages: u64) -> Command {
+fn gleaner(bin: &Path, url: &str, dir: &Path, concurrency: u64, max_pages: u64) -> Command {
     let config = format!(
         "[store]\npath = \"store\"\n\n[fetch]\nconcurrency = {concurrency}\n\n\
          [[sources.web]]\nname = \"bench\"\nseeds = [\"{url}\"]\ndelay_secs = 0.0\n\
@@ -470,7 +489,7 @@ fn gleaner(url: &str, dir: &Path, concurrency: u64, max_pages: u64) -> Command {
     );
     let path = dir.join("gleaner.toml");
     std::fs::write(&path, config).expect("config written");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gleaner"));
+    let mut cmd = Command::new(bin);
     cmd.env_remove("RUST_LOG")
         .arg("run")
         .arg("--config")
