@@ -82,6 +82,9 @@ pub(super) async fn page(
             return complete(crawl, done).await;
         }
         Err(e) => {
+            // Not kept: the next visit downloads the page again rather than hear 304
+            // about a page that was never cleaned.
+            (state.etag, state.last_modified) = (None, None);
             let internal = matches!(e, CleanFailure::Internal(_));
             let class = if internal { "internal" } else { "clean" };
             fail(crawl, state, &entry.url, class, e.to_string(), internal);

@@ -106,7 +106,7 @@ pub(super) async fn visit(
             state.failures = 0;
             crawl.count(|c| c.unchanged += 1);
             // A page not stored last time (noindex, cleaned to nothing) keeps its reason.
-            if matches!(state.status, UrlStatus::Stored | UrlStatus::Unchanged) {
+            if !matches!(state.status, UrlStatus::NotStored { .. }) {
                 state.status = UrlStatus::Unchanged;
             }
             let links = follow_known(crawl, site, &entry, &state.links);
@@ -201,11 +201,18 @@ pub(super) fn fail(
     message: String,
     park_now: bool,
 ) {
-    let parked = state.record_failure(class, message, crawl.fetch.park_after_failures, park_now);
+    let after = crawl.fetch.park_after_failures;
+    let parked = state.record_failure(class, message.clone(), after, park_now);
     if parked {
-        tracing::warn!(url, class, "parked: {:?}", state.status);
+        let runs = state.failures;
+        tracing::warn!(
+            url,
+            class,
+            runs,
+            "parked (not requested again until unparked): {message}"
+        );
     } else {
-        tracing::warn!(url, class, "failed: {:?}", state.status);
+        tracing::warn!(url, class, "failed: {message}");
     }
     crawl.count(|c| {
         c.fail(class);
