@@ -11,6 +11,8 @@ mod html;
 mod incremental;
 mod lean;
 mod logs;
+mod mutant;
+mod mutate;
 mod mutations;
 mod panics;
 mod properties;

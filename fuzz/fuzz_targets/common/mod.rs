@@ -2,7 +2,16 @@
 //! URLs and configs hold (dates, names, URL paths) with awkward characters spliced in at
 //! awkward byte offsets, so that code slicing text by byte position meets multi-byte
 //! characters exactly where it slices.
+//!
+//! Target-specific generators live in submodules: `head` and `page` (the mutations of
+//! `clean_head` and the page they rewrite), `toml_value` and `toml_doc` (the TOML
+//! generator of `config`).
 #![allow(dead_code)]
+
+pub mod head;
+pub mod page;
+pub mod toml_doc;
+pub mod toml_value;
 
 use arbitrary::Arbitrary;
 use std::fmt::Write;
