@@ -78,6 +78,9 @@ pub struct Furniture {
     /// prefixes that can match it.
     prefixes: Vec<Vec<String>>,
     names: Set,
+    /// The compound words (`author-box`), which also match as the head of a longer
+    /// name; `=` words match whole names only (`hidden`, not `hidden-xs`).
+    blocks: Set,
     keep: Set,
 }
 
@@ -100,6 +103,7 @@ impl Furniture {
             } else if let Some(w) = w.strip_prefix('=') {
                 f.names.insert(w.to_string());
             } else if w.contains('-') {
+                f.blocks.insert(w.clone());
                 f.names.insert(w);
             } else if !w.is_empty() {
                 f.tokens.insert(w);
@@ -121,13 +125,25 @@ impl Furniture {
                 c => c.to_ascii_lowercase(),
             });
         }
-        let mut furniture = self.names.contains(buf.as_str());
-        let (mut content, mut comment, mut machinery) = (false, false, false);
+        // A whole name, or the block a BEM-style name starts with (`author-box` in
+        // `author-box--name`), marks furniture whatever its other tokens say.
+        let whole = self.names.contains(buf.as_str())
+            || buf
+                .match_indices('-')
+                .any(|(i, _)| buf.get(..i).is_some_and(|head| self.blocks.contains(head)));
+        // Otherwise the first word that means something decides: a name reads from the
+        // general to the particular, so `content-sidebar-wrap` is the content's layout
+        // and `relatedlinks__content` the content of a related-links box.
+        let mut first: Option<bool> = None;
+        let (mut comment, mut machinery) = (false, false);
         for tok in buf.split('-').filter(|t| !t.is_empty()) {
             comment |= COMMENT_WORDS.contains(&tok);
             machinery |= NOT_COMMENT_WORDS.contains(&tok);
+            if first.is_some() {
+                continue;
+            }
             if self.keep.contains(tok) {
-                content = true;
+                first = Some(false);
             } else if self.tokens.contains(tok)
                 || tok
                     .as_bytes()
@@ -135,14 +151,10 @@ impl Furniture {
                     .and_then(|&b| self.prefixes.get(usize::from(b)))
                     .is_some_and(|ps| ps.iter().any(|p| tok.starts_with(p.as_str())))
             {
-                furniture = true;
+                first = Some(true);
             }
         }
-        let verdict = match (furniture, content) {
-            (_, true) => Some(false),
-            (true, false) => Some(true),
-            _ => None,
-        };
+        let verdict = if whole { Some(true) } else { first };
         (verdict, comment && !machinery)
     }
 
@@ -243,6 +255,11 @@ mod tests {
         assert!(!f.is_furniture(["hidden-xs"].into_iter()));
         assert!(f.is_furniture(["hidden"].into_iter()));
         assert!(!f.is_furniture(["elementor-widget-container"].into_iter()));
+        // A name reads from the general to the particular; a compound word is a block.
+        assert!(f.is_furniture(["relatedlinks__content"].into_iter()));
+        assert!(f.is_furniture(["author-box--content"].into_iter()));
+        assert!(f.is_furniture(["entry-meta"].into_iter()));
+        assert!(!f.is_furniture(["content-related"].into_iter()));
     }
 
     #[test]

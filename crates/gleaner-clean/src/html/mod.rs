@@ -16,6 +16,7 @@ mod furniture;
 mod metadata;
 mod render;
 mod score;
+mod teasers;
 #[cfg(test)]
 mod tests;
 
@@ -104,6 +105,13 @@ fn compile_by_host(by_host: &BTreeMap<String, Vec<String>>) -> HashMap<String, V
         .collect()
 }
 
+/// A paragraph whose text outside links is at most this long (and no longer than its
+/// link text) is a label and a link: "See also: <a>…</a>", "Lea también: <a>…</a>".
+const MAX_LABEL: u32 = 20;
+/// ...when its link is a headline: shorter links behind a label are values of a fact
+/// sheet ("Brand: <a>Drinco</a>", "Genre: <a>Action</a>").
+const MIN_CROSS_LINK: u32 = 16;
+
 /// Below this many good characters the winning subtree is not trusted.
 const MIN_GOOD: f32 = 150.0;
 
@@ -160,17 +168,20 @@ impl HtmlExtractor {
             drop: Self::selectors(&self.drop, url),
             keep: Self::selectors(&self.keep, url),
         };
-        let dom = Dom::build(doc.tree.root(), &opts);
+        let mut dom = Dom::build(doc.tree.root(), &opts);
         if self.comments {
             metadata.comments = self.comments(&dom);
         }
         let choice = score::choose(&dom, &self.params);
         match choice {
-            Some(c) if c.good >= MIN_GOOD => Extracted {
-                metadata,
-                blocks: self.finish(render::render(&dom, c.root, Mode::Main)),
-                fallback: None,
-            },
+            Some(c) if c.good >= MIN_GOOD => {
+                teasers::prune(&mut dom, c.root);
+                Extracted {
+                    metadata,
+                    blocks: self.finish(render::render(&dom, c.root, Mode::Main)),
+                    fallback: None,
+                }
+            }
             _ => Extracted {
                 metadata,
                 blocks: Vec::new(),
@@ -231,8 +242,12 @@ impl HtmlExtractor {
                     return false;
                 }
                 // A paragraph that is all link is a teaser or a "read more", not prose;
-                // list items and headings are left alone (listings link their items).
-                !(r.block.kind == BlockKind::Paragraph && r.link * 10 > r.chars * 9)
+                // so is a link behind a short label ("See also:", "Lea también:").
+                // List items and headings are left alone (listings link their items).
+                let label = r.chars.saturating_sub(r.link);
+                !(r.block.kind == BlockKind::Paragraph
+                    && (r.link * 10 > r.chars * 9
+                        || (r.link >= MIN_CROSS_LINK && r.link >= label && label <= MAX_LABEL)))
             })
             .collect::<Vec<_>>();
         // Link-bound blocks at the edges of the main content are its frame, not its
@@ -252,7 +267,9 @@ impl HtmlExtractor {
         if lead < out.len() {
             out.drain(..lead);
         }
-        out.into_iter().map(|r| r.block).collect()
+        let mut blocks: Vec<Block> = out.into_iter().map(|r| r.block).collect();
+        drop_trailing_headings(&mut blocks);
+        blocks
     }
 
     /// The body's visible blocks, one per line: what template learning and the text
@@ -265,6 +282,18 @@ impl HtmlExtractor {
             keep: &[],
         };
         lines(&Dom::build(doc.tree.root(), &opts))
+    }
+}
+
+/// Drops the headings left after the last block of text: a "More on this" or "Related"
+/// heading stays behind when the links it introduced were cut. Headings without text
+/// under them inside the article are left alone: a directory of names, a gallery's
+/// captions.
+fn drop_trailing_headings(blocks: &mut Vec<Block>) {
+    let is_heading = |b: &Block| matches!(b.kind, BlockKind::Heading { .. });
+    let tail = blocks.iter().rev().take_while(|b| is_heading(b)).count();
+    if tail < blocks.len() {
+        blocks.truncate(blocks.len() - tail);
     }
 }
 

@@ -293,3 +293,54 @@ fn per_host_selectors_drop_and_keep() {
         "selectors are per host"
     );
 }
+
+/// An article whose own container ends on "More on this" teasers: the teasers and their
+/// label go, the article stays; a listing made of such teasers keeps them.
+#[test]
+fn teaser_runs_inside_the_article_go() {
+    let teaser = |i: usize| {
+        format!(
+            r#"<p><a href="/t{i}">Another headline number {i}</a> A short line of summary.</p>"#
+        )
+    };
+    let teasers: String = (0..4).map(teaser).collect();
+    let html = format!(
+        r#"<html><body><article><h1>Budget passes</h1>{p}{p}{p}
+        <h6>More on this</h6>{teasers}</article></body></html>"#,
+        p = para(1, PROSE)
+    );
+    let all = texts(&ex().extract(&html, None)).join("\n");
+    assert!(all.contains("committee agreed"), "{all}");
+    assert!(!all.contains("headline number"), "{all}");
+    assert!(!all.contains("More on this"), "{all}");
+
+    let many: String = (0..12).map(teaser).collect();
+    let listing = format!(
+        r#"<html><body><main><h1>Latest news</h1><p>{PROSE}.</p>{many}</main></body></html>"#
+    );
+    let e = ex().extract(&listing, None);
+    let all = texts(&e).join("\n") + e.fallback.as_deref().unwrap_or_default();
+    assert!(all.contains("headline number 7"), "{all}");
+}
+
+/// A paragraph that is a label and a link ("Read also: <a>…</a>") is a cross-link, and
+/// a heading left at the very end with nothing under it goes too.
+#[test]
+fn label_links_and_trailing_headings_go() {
+    let html = format!(
+        r#"<html><body><article><h1>Budget passes</h1>{p}
+        <p>Read also: <a href="/x">The council votes on the new school building</a></p>{p}
+        <p>The mayor <a href="/m">said</a> the vote was close, with two abstentions.</p>
+        <h3>Related</h3></article></body></html>"#,
+        p = para(1, PROSE)
+    );
+    let e = ex().extract(&html, None);
+    let all = texts(&e).join("\n");
+    assert!(!all.contains("Read also"), "{all}");
+    assert!(all.contains("The mayor said"), "{all}");
+    assert!(!all.contains("Related"), "{all}");
+    assert_eq!(
+        e.blocks.first().map(|b| b.kind),
+        Some(BlockKind::Heading { level: 1 })
+    );
+}
