@@ -40,7 +40,7 @@ enum Format {
     /// Plain text, blocks separated by blank lines.
     #[value(alias = "txt")]
     Text,
-    /// Markdown with headings, lists and quotes.
+    /// Markdown: headings, nested lists, quotes, fenced code, pipe tables.
     #[value(alias = "md")]
     Markdown,
     /// One JSON object with text and metadata (one per line for many documents).

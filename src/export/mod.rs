@@ -18,7 +18,7 @@ pub fn file_name(seq: u64, hash: &str, ext: &str) -> String {
 pub enum Format {
     /// Plain text, blocks separated by blank lines.
     Text,
-    /// Markdown with headings, lists and quotes.
+    /// Markdown: headings, nested lists, quotes, fenced code, pipe tables.
     Markdown,
     /// One JSON object with text and metadata (one per line for many documents).
     Json,

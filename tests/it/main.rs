@@ -11,6 +11,7 @@ mod html;
 mod incremental;
 mod lean;
 mod logs;
+mod markdown;
 mod mutant;
 mod mutate;
 mod mutations;

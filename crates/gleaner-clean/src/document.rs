@@ -1,10 +1,17 @@
 //! What the cleaner produces: the article as ordered blocks plus its metadata.
 
+mod markdown;
+
 use serde::{Deserialize, Serialize};
 
 /// The structural role of one block of clean text.
+///
+/// Serialised as `"paragraph"`, `{"heading": {"level": 2}}`,
+/// `{"list_item": {"depth": 0, "ordered": false}}`... Records written before list items and
+/// table rows carried their structure (bare `"list_item"`, `"table_row"`) still read, as
+/// top-level unnumbered items and data rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", from = "compat::KindRecord")]
 #[non_exhaustive]
 pub enum BlockKind {
     /// A heading; `level` 1 is the page title, 2..=6 are subheadings.
@@ -15,22 +22,112 @@ pub enum BlockKind {
     /// A paragraph of prose.
     Paragraph,
     /// One item of a list (or a definition list's term or definition).
-    ListItem,
+    ListItem {
+        /// How deep its list is nested in other lists: 0 for a top-level list.
+        depth: u8,
+        /// Whether its list is numbered (`<ol>`).
+        ordered: bool,
+    },
     /// A block quote.
     Quote,
     /// Preformatted text, line breaks kept.
     Code,
-    /// One table row, cells separated by " | ".
-    TableRow,
+    /// One table row: its text joins its cells with " | ", and [`Block::cells`] holds them.
+    TableRow {
+        /// A header row: all its cells are `<th>`, or it sits in `<thead>`.
+        header: bool,
+        /// Its table lays the page out rather than tabulating data: it has a single
+        /// column or a single row, or its cells hold headings, lists, quotes, code,
+        /// several paragraphs or other tables. Such cells are the page's text, their
+        /// line breaks kept; Markdown renders them as paragraphs, not as a table.
+        layout: bool,
+    },
+}
+
+mod compat {
+    //! Reading block kinds as stored before list items and table rows had fields.
+
+    use super::BlockKind;
+    use serde::Deserialize;
+
+    /// A kind as a record holds it: a bare name (any kind without fields, and the list
+    /// items and table rows of older records), or a name with its fields.
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    pub(super) enum KindRecord {
+        Bare(Bare),
+        Full(Full),
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub(super) enum Bare {
+        Paragraph,
+        ListItem,
+        Quote,
+        Code,
+        TableRow,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub(super) enum Full {
+        Heading {
+            level: u8,
+        },
+        ListItem {
+            #[serde(default)]
+            depth: u8,
+            #[serde(default)]
+            ordered: bool,
+        },
+        TableRow {
+            #[serde(default)]
+            header: bool,
+            #[serde(default)]
+            layout: bool,
+        },
+    }
+
+    impl From<KindRecord> for BlockKind {
+        fn from(r: KindRecord) -> Self {
+            match r {
+                KindRecord::Bare(Bare::Paragraph) => BlockKind::Paragraph,
+                KindRecord::Bare(Bare::Quote) => BlockKind::Quote,
+                KindRecord::Bare(Bare::Code) => BlockKind::Code,
+                KindRecord::Bare(Bare::ListItem) => BlockKind::ListItem {
+                    depth: 0,
+                    ordered: false,
+                },
+                KindRecord::Bare(Bare::TableRow) => BlockKind::TableRow {
+                    header: false,
+                    layout: false,
+                },
+                KindRecord::Full(Full::Heading { level }) => BlockKind::Heading { level },
+                KindRecord::Full(Full::ListItem { depth, ordered }) => {
+                    BlockKind::ListItem { depth, ordered }
+                }
+                KindRecord::Full(Full::TableRow { header, layout }) => {
+                    BlockKind::TableRow { header, layout }
+                }
+            }
+        }
+    }
 }
 
 /// One block of clean text: a paragraph, a heading, a list item...
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Block {
     /// What the block is.
     pub kind: BlockKind,
     /// Its text: whitespace collapsed, except in code, where line breaks are kept.
     pub text: String,
+    /// A table row's cells in column order, empty ones included; a cell spanning several
+    /// columns is followed by an empty one per extra column. Empty for other blocks (and
+    /// for rows stored before cells were kept: their text has them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cells: Vec<String>,
 }
 
 impl Block {
@@ -39,23 +136,18 @@ impl Block {
         Block {
             kind,
             text: text.into(),
+            cells: Vec::new(),
         }
     }
 
     /// A paragraph holding `text`.
     pub fn paragraph(text: impl Into<String>) -> Self {
-        Block {
-            kind: BlockKind::Paragraph,
-            text: text.into(),
-        }
+        Block::new(BlockKind::Paragraph, text)
     }
 
     /// A heading of `level` (1 for the title, 2..=6 below it) holding `text`.
     pub fn heading(level: u8, text: impl Into<String>) -> Self {
-        Block {
-            kind: BlockKind::Heading { level },
-            text: text.into(),
-        }
+        Block::new(BlockKind::Heading { level }, text)
     }
 }
 
@@ -131,22 +223,11 @@ impl Document {
         join_blocks(&self.blocks, |b| b.text.clone())
     }
 
-    /// Markdown: headings as `#`, list items as `-`, quotes as `>`, code fenced.
+    /// Markdown (GitHub-flavoured): headings as `#`, lists nested and numbered as on the
+    /// page, quotes as `>`, code fenced, data tables as pipe tables; tables that lay the
+    /// page out become paragraphs.
     pub fn markdown(&self) -> String {
-        join_blocks(&self.blocks, |b| match b.kind {
-            BlockKind::Heading { level } => {
-                format!("{} {}", "#".repeat(level.clamp(1, 6) as usize), b.text)
-            }
-            BlockKind::ListItem => format!("- {}", b.text),
-            BlockKind::Quote => b
-                .text
-                .lines()
-                .map(|l| format!("> {l}"))
-                .collect::<Vec<_>>()
-                .join("\n"),
-            BlockKind::Code => format!("```\n{}\n```", b.text),
-            BlockKind::Paragraph | BlockKind::TableRow => b.text.clone(),
-        })
+        markdown::render(&self.blocks)
     }
 
     /// The user comments kept apart from the text, as plain text.

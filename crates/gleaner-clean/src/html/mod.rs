@@ -227,7 +227,7 @@ impl HtmlExtractor {
             // List items and code are left alone: specs and snippets repeat for real.
             let repeatable = matches!(
                 r.block.kind,
-                BlockKind::ListItem | BlockKind::Code | BlockKind::TableRow
+                BlockKind::ListItem { .. } | BlockKind::Code | BlockKind::TableRow { .. }
             );
             keep.push(repeatable || r.block.text.len() < 20 || seen.insert(r.block.text.as_str()));
         }
@@ -258,7 +258,7 @@ impl HtmlExtractor {
         let tail = out
             .iter()
             .rev()
-            .take_while(|r| bound(r) && r.block.kind != BlockKind::ListItem)
+            .take_while(|r| bound(r) && !matches!(r.block.kind, BlockKind::ListItem { .. }))
             .count();
         if tail < out.len() {
             out.truncate(out.len() - tail);

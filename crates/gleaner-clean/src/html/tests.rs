@@ -128,14 +128,26 @@ let y = 2;</pre><table><tr><th>a</th><th>b</th></tr><tr><td>1</td><td><div>2</di
         kinds,
         vec![
             (BlockKind::Heading { level: 2 }, "Sub"),
-            (BlockKind::ListItem, "one"),
-            (BlockKind::ListItem, "two"),
+            (ITEM, "one"),
+            (ITEM, "two"),
             (BlockKind::Quote, "quoted"),
             (BlockKind::Code, "let x = 1;\nlet y = 2;"),
-            (BlockKind::TableRow, "a | b"),
-            (BlockKind::TableRow, "1 | 2"),
+            (row(true, false), "a | b"),
+            (row(false, false), "1 | 2"),
         ]
     );
+    let cells: Vec<&[String]> = e.blocks.iter().map(|b| b.cells.as_slice()).collect();
+    assert!(cells.contains(&&["a".to_string(), "b".to_string()][..]));
+    assert!(cells.contains(&&["1".to_string(), "2".to_string()][..]));
+}
+
+const ITEM: BlockKind = BlockKind::ListItem {
+    depth: 0,
+    ordered: false,
+};
+
+fn row(header: bool, layout: bool) -> BlockKind {
+    BlockKind::TableRow { header, layout }
 }
 
 #[test]
