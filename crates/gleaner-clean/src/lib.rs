@@ -162,7 +162,7 @@ impl Cleaner {
             metadata,
         };
         if kind == InputKind::Text {
-            page_type::classify_text(&mut doc, hints.url);
+            page_type::classify_text(&mut doc, &page, hints.url);
         }
         Ok(with_language(doc))
     }

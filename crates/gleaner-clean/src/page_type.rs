@@ -182,19 +182,21 @@ pub(crate) fn says_not_found(line: &str) -> bool {
 /// Below this many characters of text, a page that says "not found" holds nothing else.
 pub(crate) const SOFT_404_MAX_CHARS: usize = 1_500;
 
-/// Type and soft-404 verdict of a text dump, which has no markup to read: its URL's
+/// Type and soft-404 verdict of a text dump (`page`, its decoded text), which has no
+/// markup to read: its URL's
 /// shape when that is decisive, else an article when it keeps a few paragraphs of
 /// prose, else other.
-pub(crate) fn classify_text(doc: &mut Document, url: Option<&str>) {
+pub(crate) fn classify_text(doc: &mut Document, page: &str, url: Option<&str>) {
     let prose: usize = doc
         .blocks
         .iter()
         .filter(|b| b.kind == BlockKind::Paragraph && b.text.chars().count() >= 80)
         .map(|b| b.text.chars().count())
         .sum();
-    let first_heading = doc.blocks.iter().find(|b| b.text.chars().count() < 120);
+    // The dump's first line is its title or heading, even when the cleaner dropped it.
+    let first_line = page.lines().map(str::trim).find(|l| !l.is_empty());
     let heading_says = doc.metadata.title.as_deref().is_some_and(says_not_found)
-        || first_heading.is_some_and(|b| says_not_found(&b.text));
+        || first_line.is_some_and(|l| l.chars().count() < 120 && says_not_found(l));
     let chars: usize = doc.blocks.iter().map(|b| b.text.chars().count()).sum();
     doc.metadata.soft_404 = heading_says && chars < SOFT_404_MAX_CHARS;
     let hint = url.and_then(|u| url_shape(u).hint);
@@ -246,6 +248,27 @@ mod tests {
         assert_eq!(hint("https://a.org/pricing"), None);
         assert!(url_shape("https://a.org/").root);
         assert!(!url_shape("not a url").root);
+    }
+
+    #[test]
+    fn text_dumps_get_a_type_and_soft_404s_are_seen() {
+        let c = crate::Cleaner::new(&crate::CleanConfig::default()).unwrap();
+        let h = crate::Hints::default();
+        let dump = "Seite nicht gefunden\n\nDie Seite existiert leider nicht mehr.\n";
+        let doc = c.clean(dump.as_bytes(), &h).unwrap();
+        assert!(doc.metadata.soft_404);
+        assert_eq!(doc.metadata.page_type, Some(PageType::Other));
+        let dump = "The council agreed on Tuesday, after a long debate, to repair the old \
+            bridge before winter, and the work starts next month.\n\n\
+            Residents who had waited years for the repairs said they were relieved, although \
+            several wondered aloud whether the money would last until the end.\n\n\
+            The fishing boats will moor in the southern harbour while the cranes are at work, \
+            which the harbour master said would cost the skippers an hour a day.\n\n\
+            A public meeting about the timetable is planned for the first week of March in \
+            the town hall, where the engineers will answer questions from the public.\n";
+        let doc = c.clean(dump.as_bytes(), &h).unwrap();
+        assert!(!doc.metadata.soft_404);
+        assert_eq!(doc.metadata.page_type, Some(PageType::Article));
     }
 
     #[test]
