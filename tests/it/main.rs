@@ -14,6 +14,7 @@ mod logs;
 mod mutant;
 mod mutate;
 mod mutations;
+mod page_type;
 mod panics;
 mod properties;
 mod recrawl;
