@@ -106,12 +106,16 @@ fn declared(doc: &Html, s: &mut Signals) {
         let HNode::Element(el) = node.value() else {
             continue;
         };
-        let (mut itemprop, mut itemtype, mut name) = (None, None, None);
+        let (mut itemprop, mut itemtype, mut name, mut cart) = (None, None, None, false);
         for (k, v) in el.attrs() {
             match k {
                 "itemprop" => itemprop = Some(v),
                 "itemtype" => itemtype = Some(v),
-                "name" => name = Some(v),
+                "name" => {
+                    name = Some(v);
+                    cart |= names_cart(v);
+                }
+                "class" | "id" | "action" => cart |= names_cart(v),
                 _ => {}
             }
         }
@@ -123,9 +127,7 @@ fn declared(doc: &Html, s: &mut Signals) {
         if itemprop.is_some_and(|p| p.eq_ignore_ascii_case("price")) {
             s.price_props += 1;
         }
-        if names_cart(el) {
-            s.cart += 1;
-        }
+        s.cart += u32::from(cart);
         match el.name() {
             "meta" => {
                 let prop = el.attr("property").or(name);
@@ -152,17 +154,15 @@ fn declared(doc: &Html, s: &mut Signals) {
     }
 }
 
-/// Whether an element's class, id or name names a shopping cart or basket: the
-/// "add to cart" button or form every shop page carries.
-fn names_cart(el: &scraper::node::Element) -> bool {
-    el.attrs().any(|(k, v)| {
-        matches!(k, "class" | "id" | "name" | "action")
-            && v.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
-                w.eq_ignore_ascii_case("cart")
-                    || w.eq_ignore_ascii_case("basket")
-                    || w.eq_ignore_ascii_case("addtocart")
-                    || w.eq_ignore_ascii_case("warenkorb")
-            })
+/// Whether an element's class, id, name or form action names a shopping cart or
+/// basket: the "add to cart" button or form every shop page carries. Every element's
+/// names pass here, so the words are split and compared as bytes.
+fn names_cart(v: &str) -> bool {
+    v.as_bytes().split(|b| !b.is_ascii_alphanumeric()).any(|w| {
+        w.eq_ignore_ascii_case(b"cart")
+            || w.eq_ignore_ascii_case(b"basket")
+            || w.eq_ignore_ascii_case(b"addtocart")
+            || w.eq_ignore_ascii_case(b"warenkorb")
     })
 }
 
@@ -321,7 +321,9 @@ fn shape(el: &scraper::node::Element) -> u64 {
 /// Currency amounts in a text: a currency sign or code right before or after a number.
 fn count_prices(t: &str) -> u32 {
     const SIGNS: [char; 6] = ['$', '€', '£', '¥', '₹', '₽'];
-    if !t.contains(SIGNS) && !t.contains("EUR") && !t.contains("USD") && !t.contains("zł") {
+    // This runs over every text node: a vectorised search for '$' and the lead bytes
+    // of the other signs (£ ¥: 0xC2; € ₹ ₽: 0xE2) lets almost all of them go at once.
+    if memchr::memchr3(b'$', 0xC2, 0xE2, t.as_bytes()).is_none() {
         return 0;
     }
     // A digit next to the sign, or one space away from it, on either side.
