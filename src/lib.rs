@@ -14,4 +14,6 @@ pub mod store;
 
 /// The cleaner, re-exported: bytes + hints in, [`Document`] out.
 pub use gleaner_clean as clean;
-pub use gleaner_clean::{Block, BlockKind, Cleaner, Document, Hints, InputKind, Metadata};
+pub use gleaner_clean::{
+    Block, BlockKind, Cleaner, Document, Hints, InputKind, Metadata, PageType,
+};

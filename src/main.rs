@@ -264,6 +264,7 @@ fn clean(c: CleanCmd) -> Result<i32> {
         inputs = summary.inputs,
         cleaned = summary.cleaned,
         empty = summary.empty,
+        soft_404 = summary.soft_404,
         new_documents = summary.new_documents,
         duplicates = summary.duplicates,
         failures = summary.failures,

@@ -230,6 +230,8 @@ pub struct Summary {
     pub cleaned: u64,
     /// Inputs that cleaned to nothing (all furniture).
     pub empty: u64,
+    /// Soft 404s: pages that say they were not found. Cleaned, never stored.
+    pub soft_404: u64,
     pub new_documents: u64,
     pub duplicates: u64,
     /// Inputs that could not be read or cleaned, `internal_errors` included.
@@ -243,10 +245,11 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} inputs: {} cleaned ({} empty), {} new documents, {} duplicates, {} failed",
+            "{} inputs: {} cleaned ({} empty, {} soft 404), {} new documents, {} duplicates, {} failed",
             self.inputs,
             self.cleaned,
             self.empty,
+            self.soft_404,
             self.new_documents,
             self.duplicates,
             self.failures,

@@ -99,6 +99,7 @@ pub fn describe(doc: &StoredDocument, format: Format) -> String {
         }
     };
     field("title:", m.title.as_deref());
+    field("type:", m.page_type.map(|t| t.name()));
     field("host:", doc.host.as_deref());
     field("date:", m.date.as_deref());
     field("language:", m.language.as_deref());

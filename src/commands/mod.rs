@@ -97,13 +97,13 @@ impl<'a> StoreWriter<'a> {
     }
 
     /// Stores one page and counts what happened. Empty documents (pages that were all
-    /// furniture) are counted by [`tally`], not stored.
+    /// furniture) and soft 404s are counted by [`tally`], not stored.
     fn put(
         &mut self,
         cleaned: &Cleaned,
         summary: &mut Summary,
     ) -> Result<Option<PutOutcome>, StoreError> {
-        if cleaned.document.is_empty() {
+        if cleaned.document.is_empty() || cleaned.document.metadata.soft_404 {
             return Ok(None);
         }
         let outcome = self.store.put(NewDocument {
@@ -138,7 +138,10 @@ fn tally(outcome: crate::pipeline::Outcome, summary: &mut Summary) -> Option<Box
     match outcome {
         crate::pipeline::Outcome::Cleaned(c) => {
             summary.cleaned += 1;
-            if c.document.is_empty() {
+            if c.document.metadata.soft_404 {
+                summary.soft_404 += 1;
+                tracing::info!("not stored {}: soft 404", c.input.locator());
+            } else if c.document.is_empty() {
                 summary.empty += 1;
             }
             Some(c)

@@ -34,6 +34,7 @@ impl RunSummary {
             ("files", f.inputs),
             ("files_cleaned", f.cleaned),
             ("files_empty", f.empty),
+            ("files_soft_404", f.soft_404),
             ("files_failed", f.failures),
             ("files_internal_errors", f.internal_errors),
             ("fetched", w.fetched),

@@ -229,6 +229,10 @@ mod tests {
         let site = &cfg.sources.web[0];
         assert_eq!(site.name, "example");
         assert_eq!(site.rules.drop_lines.len(), 1);
+        assert_eq!(
+            site.store_types.as_deref(),
+            Some(&["article".to_string()][..])
+        );
         site.check().unwrap();
     }
 
@@ -325,6 +329,28 @@ mod tests {
         );
         assert!(
             msg.contains("line 7") && msg.contains("keep_patterns"),
+            "{msg}"
+        );
+    }
+
+    /// `store_types` names page types; another word is an error naming the key and the
+    /// line of the bad entry, as is an empty list (which would store nothing).
+    #[test]
+    fn an_unknown_page_type_names_its_line() {
+        let msg = load_err(
+            "[[sources.web]]\nname = 'a'\nseeds = ['https://a.org/']\nstore_types = [\n  'article',\n  'articel',\n]\n",
+        );
+        assert!(
+            msg.contains("line 6")
+                && msg.contains("`sources.web.store_types`")
+                && msg.contains("\"articel\"")
+                && msg.contains("one of article, listing"),
+            "{msg}"
+        );
+        let msg =
+            load_err("[[sources.web]]\nname = 'a'\nseeds = ['https://a.org/']\nstore_types = []\n");
+        assert!(
+            msg.contains("line 4") && msg.contains("store_types"),
             "{msg}"
         );
     }

@@ -54,6 +54,11 @@ pub struct JsonRecord<'a> {
     pub text: String,
     /// User comments (only when asked for), blocks separated by blank lines.
     pub comments: Option<String>,
+    /// `article`, `listing`, `forum`, `product`, `documentation`, `service` or `other`.
+    pub page_type: Option<&'static str>,
+    /// Present (true) only for a soft 404: a "not found" page served as a page.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub soft_404: bool,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub stored: Option<StoredFields<'a>>,
 }
@@ -86,6 +91,8 @@ impl<'a> JsonRecord<'a> {
             language: m.language.as_deref(),
             text: doc.text(),
             comments: (!doc.metadata.comments.is_empty()).then(|| doc.comments_text()),
+            page_type: m.page_type.map(|t| t.name()),
+            soft_404: m.soft_404,
             stored: None,
         }
     }

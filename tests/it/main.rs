@@ -15,6 +15,7 @@ mod markdown;
 mod mutant;
 mod mutate;
 mod mutations;
+mod page_type;
 mod panics;
 mod properties;
 mod recrawl;

@@ -183,6 +183,79 @@ pub struct Metadata {
     /// the text. Kept with the metadata, like trafilatura's JSON keeps them beside it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub comments: Vec<Block>,
+    /// What kind of page this is, judged from its structure (see [`PageType`]). `None`
+    /// only in documents stored before pages were classified.
+    pub page_type: Option<PageType>,
+    /// The page says it was not found (a "soft 404": an error page served with status
+    /// 200): its title or main heading says so and it holds little else. Such pages are
+    /// never stored; the text is still what the page holds.
+    #[serde(skip_serializing_if = "is_false")]
+    pub soft_404: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// What kind of page a document came from, as its structure tells: the page types of
+/// the WCXB benchmark, whose "collection" (a product grid, a category page) is a
+/// listing here. Serialised in snake_case (`"article"`, `"documentation"`...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PageType {
+    /// One piece of writing: news, a blog post, an editorial, a guide, a review.
+    Article,
+    /// An index of other pages: a home, category, tag, author or archive page, search
+    /// results, a product grid.
+    Listing,
+    /// A discussion thread or Q&A: posts by several people.
+    Forum,
+    /// One product for sale: its description, price and specs.
+    Product,
+    /// Technical reference: API docs, manuals, tutorials, wikis.
+    Documentation,
+    /// A company's or a service's own page: features, pricing, about, contact.
+    Service,
+    /// None of the above, or too little content to tell.
+    Other,
+}
+
+impl PageType {
+    /// Every type, in declaration order.
+    pub const ALL: [PageType; 7] = [
+        PageType::Article,
+        PageType::Listing,
+        PageType::Forum,
+        PageType::Product,
+        PageType::Documentation,
+        PageType::Service,
+        PageType::Other,
+    ];
+
+    /// The name used in configs and JSON: `article`, `listing`...
+    pub fn name(self) -> &'static str {
+        match self {
+            PageType::Article => "article",
+            PageType::Listing => "listing",
+            PageType::Forum => "forum",
+            PageType::Product => "product",
+            PageType::Documentation => "documentation",
+            PageType::Service => "service",
+            PageType::Other => "other",
+        }
+    }
+
+    /// The type of that name, if any.
+    pub fn from_name(name: &str) -> Option<PageType> {
+        PageType::ALL.into_iter().find(|t| t.name() == name)
+    }
+}
+
+impl std::fmt::Display for PageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// The kind of input the cleaner recognised.

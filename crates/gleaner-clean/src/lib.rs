@@ -35,12 +35,13 @@ mod document;
 mod hash;
 mod html;
 mod language;
+mod page_type;
 mod rules;
 mod text;
 mod words;
 
 pub use config::{CleanConfig, ConfigError};
-pub use document::{Block, BlockKind, Document, InputKind, Metadata};
+pub use document::{Block, BlockKind, Document, InputKind, Metadata, PageType};
 pub use html::HtmlOptions;
 pub use rules::{RuleError, RulesConfig};
 pub use text::template::{Template, TemplateLearner};
@@ -155,11 +156,14 @@ impl Cleaner {
             InputKind::Text => self.clean_text(&page, hints, Metadata::default()),
         };
         fill_from_url(&mut metadata, hints.url);
-        let doc = Document {
+        let mut doc = Document {
             kind,
             blocks,
             metadata,
         };
+        if kind == InputKind::Text {
+            page_type::classify_text(&mut doc, &page, hints.url);
+        }
         Ok(with_language(doc))
     }
 

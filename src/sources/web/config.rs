@@ -1,7 +1,7 @@
 //! The config of web sources: `[fetch]` (settings every site shares) and one
 //! `[[sources.web]]` table per site.
 
-use gleaner_clean::RulesConfig;
+use gleaner_clean::{PageType, RulesConfig};
 use serde::Deserialize;
 use std::time::Duration;
 
@@ -247,6 +247,11 @@ pub struct SiteConfig {
     /// Cleaning rules for this site's pages, added to `[clean.rules]`.
     #[serde(default)]
     pub rules: RulesConfig,
+    /// Page types stored (`article`, `listing`, `forum`, `product`, `documentation`,
+    /// `service`, `other`); every type when absent. Pages of other types are not stored
+    /// but their links are still followed. Soft 404s are never stored.
+    #[serde(default)]
+    pub store_types: Option<Vec<String>>,
 }
 
 fn yes() -> bool {
@@ -308,8 +313,35 @@ impl SiteConfig {
                 }
             }
         }
+        if let Some(types) = &self.store_types {
+            if types.is_empty() {
+                return Err(Invalid::new(
+                    "store_types",
+                    "an empty list stores nothing; leave the key out to store every type".into(),
+                ));
+            }
+            for (index, t) in types.iter().enumerate() {
+                if PageType::from_name(t).is_none() {
+                    let names: Vec<&str> = PageType::ALL.iter().map(|t| t.name()).collect();
+                    return Err(Invalid {
+                        key: "store_types",
+                        index: Some(index),
+                        message: format!("unknown page type {t:?}: one of {}", names.join(", ")),
+                    });
+                }
+            }
+        }
         check_secs("delay_secs", self.delay_secs, true)?;
         check_count("concurrency", self.concurrency as u64, MAX_CONCURRENCY)
+    }
+
+    /// Whether pages of type `t` are stored (`store_types`). A page of no known type
+    /// (a document cleaned before pages were typed) counts as `other`.
+    pub fn stores(&self, t: Option<PageType>) -> bool {
+        let name = t.unwrap_or(PageType::Other).name();
+        self.store_types
+            .as_ref()
+            .is_none_or(|types| types.iter().any(|s| s == name))
     }
 }
 

@@ -91,10 +91,31 @@ pub(super) async fn page(
             return complete(crawl, done).await;
         }
     };
+    // A soft 404 is recorded as not stored; a document stored from this URL before
+    // stays as it was (nothing is removed from the store), and the next visit tries
+    // again.
+    if document.metadata.soft_404 {
+        crawl.count(|c| c.not_stored(NotStored::SoftNotFound));
+        state.status = UrlStatus::NotStored {
+            reason: "soft 404".into(),
+        };
+        return complete(crawl, done).await;
+    }
     if document.is_empty() {
         crawl.count(|c| c.empty += 1);
         state.status = UrlStatus::NotStored {
             reason: "no main text".into(),
+        };
+        return complete(crawl, done).await;
+    }
+    // A type the site does not keep (a listing, for a news cron that keeps articles):
+    // not stored, but its links were read above and are followed.
+    let page_type = document.metadata.page_type;
+    if !site.cfg.stores(page_type) {
+        crawl.count(|c| c.not_stored(NotStored::PageType));
+        let name = page_type.unwrap_or(gleaner_clean::PageType::Other);
+        state.status = UrlStatus::NotStored {
+            reason: format!("page type {name}"),
         };
         return complete(crawl, done).await;
     }

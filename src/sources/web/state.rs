@@ -91,6 +91,10 @@ pub enum NotStored {
     EmptyOrBinary,
     /// Redirected off the site.
     OffScope,
+    /// A "not found" page served as a page (status 200): a soft 404.
+    SoftNotFound,
+    /// A page type the site's `store_types` leaves out (its links are still followed).
+    PageType,
 }
 
 impl NotStored {
@@ -101,6 +105,8 @@ impl NotStored {
             NotStored::ContentType => "content_type",
             NotStored::EmptyOrBinary => "empty_or_binary",
             NotStored::OffScope => "off_scope",
+            NotStored::SoftNotFound => "soft_404",
+            NotStored::PageType => "page_type",
         }
     }
 
@@ -111,6 +117,8 @@ impl NotStored {
             NotStored::ContentType => "content type",
             NotStored::EmptyOrBinary => "empty / binary",
             NotStored::OffScope => "off scope",
+            NotStored::SoftNotFound => "soft 404",
+            NotStored::PageType => "page type",
         }
     }
 }

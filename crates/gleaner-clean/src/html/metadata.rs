@@ -484,6 +484,7 @@ pub fn extract(doc: &Html, url: Option<&str>) -> Metadata {
             .meta(&["og:image", "og:image:url", "twitter:image"])
             .or_else(|| s.main().and_then(|o| ld_str(o.get("image"), "url"))),
         comments: Vec::new(),
+        ..Metadata::default()
     }
 }
 

@@ -14,6 +14,7 @@
 mod dom;
 mod furniture;
 mod metadata;
+mod page_type;
 mod render;
 mod score;
 mod teasers;
@@ -173,6 +174,9 @@ impl HtmlExtractor {
             metadata.comments = self.comments(&dom);
         }
         let choice = score::choose(&dom, &self.params);
+        let fallback = !matches!(choice, Some(c) if c.good >= MIN_GOOD);
+        let signals = page_type::signals(&doc, &dom, choice, fallback, &metadata, url);
+        (metadata.page_type, metadata.soft_404) = page_type::classify(&signals);
         match choice {
             Some(c) if c.good >= MIN_GOOD => {
                 teasers::prune(&mut dom, c.root);
