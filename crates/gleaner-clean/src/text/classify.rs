@@ -195,7 +195,7 @@ fn pass_lines(
         cut_after_article(lines, idx, &mut cls);
     }
     for (c, &i) in cls.iter_mut().zip(idx) {
-        if (lines[i].button || lines[i].copy) && hard[i].is_none() {
+        if (lines[i].button || lines[i].label || lines[i].copy) && hard[i].is_none() {
             *c = Class::Bad;
         }
     }
@@ -315,7 +315,7 @@ fn region(
             };
             iso * w * (1.0 - p.position_decay * k as f32 / idx.len() as f32)
         } else {
-            -w * p.bad_weight
+            -w * p.bad_weight - p.line_cost
         };
         if cur <= 0.0 {
             cur = 0.0;

@@ -61,6 +61,9 @@ pub struct Line<'a> {
     /// A forum's or shop's button or badge ("Joined: Mar 2010", "Add to cart"): never
     /// kept, but judged like any line, so that its neighbours are judged as before.
     pub button: bool,
+    /// A label line or an inline cross-link (see `labels`, set by the caller): like
+    /// `button`, never kept.
+    pub label: bool,
     /// A later copy of a longer line the page holds twice (set by the caller): like
     /// `button`, never kept.
     pub copy: bool,
@@ -119,6 +122,7 @@ impl<'a> Line<'a> {
             },
             price: currency && chars <= 40,
             button,
+            label: false,
             copy: false,
             shape,
         }
@@ -300,7 +304,36 @@ struct Legal {
     /// Consent-manager vocabulary: "personalised advertising", "partners can use this
     /// purpose", "precise geolocation".
     consent: u8,
+    /// An image credit anywhere in the line: "(Foto: dpa)", "Bild: Jane Doe".
+    credit: bool,
+    /// A leading source credit: "Quelle: Landesregierung", "Source: Reuters".
+    source: bool,
+    /// A share button's verb in another language: "Artikel teilen", "Compartir".
+    share: bool,
+    /// A newsletter promo: "Jetzt Newsletter abonnieren", "PC Gamer Newsletter".
+    newsletter: bool,
 }
+
+/// Words that credit an image when a colon follows them, wherever they stand.
+const CREDIT_WORDS: &[&[u8]] = &[
+    b"foto",
+    b"fotos",
+    b"photo",
+    b"photos",
+    b"bild",
+    b"bilder",
+    b"imagen",
+    b"credit",
+    b"credits",
+    "crédit".as_bytes(),
+    "crédits".as_bytes(),
+    "crédito".as_bytes(),
+    "créditos".as_bytes(),
+    "zdjęcie".as_bytes(),
+    b"fot",
+    b"fotograf",
+    "fotografía".as_bytes(),
+];
 
 impl Legal {
     /// `colon`: the word is followed by a colon ("Photo:").
@@ -314,7 +347,21 @@ impl Legal {
         let first = self.words == 0;
         self.words += 1;
         self.prev = 0;
+        if colon && CREDIT_WORDS.contains(&w) {
+            self.credit = true;
+        }
+        if w.len() >= 10 && w.windows(10).any(|x| x == b"newsletter") {
+            self.newsletter = true;
+        }
+        // Words beyond ASCII cannot be byte-string patterns below.
+        self.share |= w == "udostępnij".as_bytes();
+        self.source |= first && colon && w == "źródło".as_bytes();
         match w {
+            b"quelle" | b"source" | b"fuente" | b"fonte" | b"bron" if first && colon => {
+                self.source = true;
+            }
+            b"teilen" | b"compartir" | b"partager" | b"condividi" | b"compartilhar"
+            | b"partilhar" | b"delen" => self.share = true,
             b"cookie" | b"cookies" => self.cookie = true,
             b"privacy" => {
                 self.context = true;
@@ -415,18 +462,27 @@ impl Legal {
 
     fn button(&self) -> bool {
         (self.button && self.words <= 5)
+            || (self.share && self.words <= 5)
+            || (self.newsletter && self.words <= MAX_PROMO_WORDS)
             || (self.byline && self.words <= 10)
             || (self.action && self.words == 1)
     }
 
     fn found(&self) -> bool {
         self.phrase
+            || (self.credit && self.words <= MAX_CAPTION_WORDS)
+            || (self.source && self.words <= 8)
             || (self.cookie && self.context)
             || (self.single && self.words == 1)
             || (self.read_time && self.words <= 4)
             || (self.consent & 4 != 0 && self.consent & 3 != 0 && self.words <= 20)
     }
 }
+
+/// A newsletter promo is a line or two, not a paragraph about newsletters.
+const MAX_PROMO_WORDS: u32 = 30;
+/// A caption that ends in a credit is a sentence or two.
+const MAX_CAPTION_WORDS: u32 = 30;
 
 /// Lower-to-upper case switches inside a word: "iPhone" 1, "HomeWorldRussia" 2.
 fn switches(w: &str) -> u32 {
