@@ -166,7 +166,7 @@ impl<'a> Line<'a> {
 // Built by const evaluation, where an index out of bounds fails the build.
 #[allow(clippy::indexing_slicing)]
 const OPENERS: u128 = {
-    let s = b"0123456789CJKLMPRTWYcjklmprtwy";
+    let s = b"0123456789CJKLMPRTVWYcjklmprtvwy";
     let (mut set, mut i) = (0u128, 0);
     while i < s.len() {
         set |= 1 << s[i];
@@ -250,29 +250,55 @@ fn after_article(text: &str, buf: &mut String) -> Option<After> {
         };
         return more.then_some(After::Other);
     }
-    if let Some(r) = t.strip_prefix("comments (") {
+    // "Comments (4)", "Kommentare (12)", "Vos réactions (11)".
+    if let Some((word, r)) = t.rsplit_once(" (") {
         let counted = r
             .strip_suffix(')')
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-        return counted.then_some(After::Comments);
+        let word = word.rsplit(' ').next().unwrap_or(word);
+        if counted && COMMENT_WORDS.contains(&word) && t.split(' ').count() <= 4 {
+            return Some(After::Comments);
+        }
     }
+    // "12 Comments", "3 thoughts on “Title”", "142 Antworten zu „Title“".
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     let rest = t.get(digits..)?.strip_prefix(' ').filter(|_| digits > 0)?;
-    let counted = [
-        "comments",
-        "comment",
-        "responses",
-        "response",
-        "thoughts",
-        "thought",
-    ]
-    .iter()
-    .any(|w| {
-        rest.strip_prefix(w)
-            .is_some_and(|r| r.is_empty() || r.starts_with(" on "))
-    });
+    let (word, about) = rest.split_once(' ').unwrap_or((rest, ""));
+    let counted = COMMENT_WORDS.contains(&word)
+        && (about.is_empty() || ABOUT.iter().any(|a| about.starts_with(a)));
     counted.then_some(After::Comments)
 }
+
+/// What a counted heading counts when it heads an article's comments, in the languages
+/// of the pages we see most. Not "replies", which forums repeat under every post.
+const COMMENT_WORDS: &[&str] = &[
+    "comments",
+    "comment",
+    "responses",
+    "response",
+    "thoughts",
+    "thought",
+    "kommentare",
+    "kommentar",
+    "antworten",
+    "comentarios",
+    "comentario",
+    "commentaires",
+    "commentaire",
+    "réactions",
+    "komentarze",
+    "komentarzy",
+    "komentarz",
+    "commenti",
+    "commento",
+    "comentários",
+    "comentário",
+    "reacties",
+    "reactie",
+];
+
+/// What a counted comments heading goes on with: "3 thoughts on “Title”".
+const ABOUT: &[&str] = &["on ", "zu ", "sur ", "a ", "para ", "en ", "do ", "su ", "em ", "op "];
 
 /// Furniture that a line's words give away, whatever its neighbours: a cookie banner
 /// ("we use cookies to improve your experience"), "Privacy Policy", "Terms of Use",
@@ -591,6 +617,11 @@ mod tests {
         assert_eq!(line("12 Comments").after_article, Some(After::Comments));
         assert!(line("3 thoughts on “Why bother”").after_article.is_some());
         assert_eq!(line("Comments (4)").after_article, Some(After::Comments));
+        assert_eq!(line("Vos réactions (11)").after_article, Some(After::Comments));
+        assert_eq!(line("142 Antworten zu „Würde“").after_article, Some(After::Comments));
+        assert_eq!(line("2 Kommentare").after_article, Some(After::Comments));
+        assert!(line("3 thoughts on “Paris (2019)”").after_article.is_some());
+        assert!(line("Kommentare (viele)").after_article.is_none());
         assert!(line("Add a comment").after_article.is_none());
         assert!(line("12 comments were left").after_article.is_none());
         assert!(line("You Might Also Like…").after_article.is_some());

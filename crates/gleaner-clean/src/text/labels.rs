@@ -78,6 +78,8 @@ const AFTER: &[&str] = &[
     "kommentar verfassen",
     "kommentar schreiben",
     "hinterlasse einen kommentar",
+    "hinterlasse eine antwort",
+    "kommentar hinzufügen",
     // Spanish
     "noticias relacionadas",
     "notas relacionadas",
