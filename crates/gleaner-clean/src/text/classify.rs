@@ -315,7 +315,7 @@ fn region(
             };
             iso * w * (1.0 - p.position_decay * k as f32 / idx.len() as f32)
         } else {
-            -w * p.bad_weight - p.line_cost
+            -w * p.bad_weight
         };
         if cur <= 0.0 {
             cur = 0.0;

@@ -298,7 +298,9 @@ const COMMENT_WORDS: &[&str] = &[
 ];
 
 /// What a counted comments heading goes on with: "3 thoughts on “Title”".
-const ABOUT: &[&str] = &["on ", "zu ", "sur ", "a ", "para ", "en ", "do ", "su ", "em ", "op "];
+const ABOUT: &[&str] = &[
+    "on ", "zu ", "sur ", "a ", "para ", "en ", "do ", "su ", "em ", "op ",
+];
 
 /// Furniture that a line's words give away, whatever its neighbours: a cookie banner
 /// ("we use cookies to improve your experience"), "Privacy Policy", "Terms of Use",
@@ -617,8 +619,14 @@ mod tests {
         assert_eq!(line("12 Comments").after_article, Some(After::Comments));
         assert!(line("3 thoughts on “Why bother”").after_article.is_some());
         assert_eq!(line("Comments (4)").after_article, Some(After::Comments));
-        assert_eq!(line("Vos réactions (11)").after_article, Some(After::Comments));
-        assert_eq!(line("142 Antworten zu „Würde“").after_article, Some(After::Comments));
+        assert_eq!(
+            line("Vos réactions (11)").after_article,
+            Some(After::Comments)
+        );
+        assert_eq!(
+            line("142 Antworten zu „Würde“").after_article,
+            Some(After::Comments)
+        );
         assert_eq!(line("2 Kommentare").after_article, Some(After::Comments));
         assert!(line("3 thoughts on “Paris (2019)”").after_article.is_some());
         assert!(line("Kommentare (viele)").after_article.is_none());

@@ -254,7 +254,10 @@ impl Labels {
 
     /// Whether `text` is a cross-link: a label, a colon, and what it links to.
     pub fn cross_link(&self, text: &str) -> bool {
-        let head = text.as_bytes().get(..MAX_CROSS_LABEL + 4).unwrap_or(text.as_bytes());
+        let head = text
+            .as_bytes()
+            .get(..MAX_CROSS_LABEL + 4)
+            .unwrap_or(text.as_bytes());
         let Some(colon) = memchr::memchr(b':', head) else {
             return false;
         };
@@ -276,8 +279,14 @@ mod tests {
     fn labels_are_found_by_key() {
         let l = Labels::new();
         assert_eq!(l.line(key_hash("Weitere Artikel")), Some(Label::After));
-        assert_eq!(l.line(key_hash("NOTICIAS RELACIONADAS")), Some(Label::After));
-        assert_eq!(l.line(key_hash("Das könnte Sie auch interessieren:")), Some(Label::After));
+        assert_eq!(
+            l.line(key_hash("NOTICIAS RELACIONADAS")),
+            Some(Label::After)
+        );
+        assert_eq!(
+            l.line(key_hash("Das könnte Sie auch interessieren:")),
+            Some(Label::After)
+        );
         assert_eq!(l.line(key_hash("Reklama")), Some(Label::Ad));
         assert_eq!(l.line(key_hash("Weitere Artikel von Anna")), None);
         assert!(l.cross_link("Lea también: Impiden ingreso a Nicaragua a reportero"));

@@ -69,8 +69,6 @@ pub struct TextOptions {
     /// good lines (grids, rankings, directories): their items are the content. Negative
     /// values are clamped to `-bad_weight`, i.e. off.
     pub item_weight: f32,
-    /// EXPERIMENT: what each non-good line costs the region, on top of its words.
-    pub line_cost: f32,
 }
 
 impl Default for TextOptions {
@@ -90,7 +88,6 @@ impl Default for TextOptions {
             position_decay: 0.6,
             isolated_weight: 0.6,
             item_weight: 0.6,
-            line_cost: 0.0,
         }
     }
 }
