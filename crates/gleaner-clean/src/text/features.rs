@@ -489,8 +489,7 @@ impl Legal {
     }
 
     fn button(&self) -> bool {
-        (self.button && self.words <= 5)
-            || (self.share && self.words <= 5)
+        ((self.button || self.share) && self.words <= 5)
             || (self.newsletter && self.words <= MAX_PROMO_WORDS)
             || (self.byline && self.words <= 10)
             || (self.action && self.words == 1)
