@@ -195,7 +195,7 @@ fn pass_lines(
         cut_after_article(lines, idx, &mut cls);
     }
     for (c, &i) in cls.iter_mut().zip(idx) {
-        if (lines[i].button || lines[i].copy) && hard[i].is_none() {
+        if (lines[i].button || lines[i].label || lines[i].copy) && hard[i].is_none() {
             *c = Class::Bad;
         }
     }

@@ -61,6 +61,9 @@ pub struct Line<'a> {
     /// A forum's or shop's button or badge ("Joined: Mar 2010", "Add to cart"): never
     /// kept, but judged like any line, so that its neighbours are judged as before.
     pub button: bool,
+    /// A label line or an inline cross-link (see `labels`, set by the caller): like
+    /// `button`, never kept.
+    pub label: bool,
     /// A later copy of a longer line the page holds twice (set by the caller): like
     /// `button`, never kept.
     pub copy: bool,
@@ -119,6 +122,7 @@ impl<'a> Line<'a> {
             },
             price: currency && chars <= 40,
             button,
+            label: false,
             copy: false,
             shape,
         }
@@ -162,7 +166,7 @@ impl<'a> Line<'a> {
 // Built by const evaluation, where an index out of bounds fails the build.
 #[allow(clippy::indexing_slicing)]
 const OPENERS: u128 = {
-    let s = b"0123456789CJKLMPRTWYcjklmprtwy";
+    let s = b"0123456789CJKLMPRTVWYcjklmprtvwy";
     let (mut set, mut i) = (0u128, 0);
     while i < s.len() {
         set |= 1 << s[i];
@@ -246,29 +250,57 @@ fn after_article(text: &str, buf: &mut String) -> Option<After> {
         };
         return more.then_some(After::Other);
     }
-    if let Some(r) = t.strip_prefix("comments (") {
+    // "Comments (4)", "Kommentare (12)", "Vos réactions (11)".
+    if let Some((word, r)) = t.rsplit_once(" (") {
         let counted = r
             .strip_suffix(')')
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-        return counted.then_some(After::Comments);
+        let word = word.rsplit(' ').next().unwrap_or(word);
+        if counted && COMMENT_WORDS.contains(&word) && t.split(' ').count() <= 4 {
+            return Some(After::Comments);
+        }
     }
+    // "12 Comments", "3 thoughts on “Title”", "142 Antworten zu „Title“".
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     let rest = t.get(digits..)?.strip_prefix(' ').filter(|_| digits > 0)?;
-    let counted = [
-        "comments",
-        "comment",
-        "responses",
-        "response",
-        "thoughts",
-        "thought",
-    ]
-    .iter()
-    .any(|w| {
-        rest.strip_prefix(w)
-            .is_some_and(|r| r.is_empty() || r.starts_with(" on "))
-    });
+    let (word, about) = rest.split_once(' ').unwrap_or((rest, ""));
+    let counted = COMMENT_WORDS.contains(&word)
+        && (about.is_empty() || ABOUT.iter().any(|a| about.starts_with(a)));
     counted.then_some(After::Comments)
 }
+
+/// What a counted heading counts when it heads an article's comments, in the languages
+/// of the pages we see most. Not "replies", which forums repeat under every post.
+const COMMENT_WORDS: &[&str] = &[
+    "comments",
+    "comment",
+    "responses",
+    "response",
+    "thoughts",
+    "thought",
+    "kommentare",
+    "kommentar",
+    "antworten",
+    "comentarios",
+    "comentario",
+    "commentaires",
+    "commentaire",
+    "réactions",
+    "komentarze",
+    "komentarzy",
+    "komentarz",
+    "commenti",
+    "commento",
+    "comentários",
+    "comentário",
+    "reacties",
+    "reactie",
+];
+
+/// What a counted comments heading goes on with: "3 thoughts on “Title”".
+const ABOUT: &[&str] = &[
+    "on ", "zu ", "sur ", "a ", "para ", "en ", "do ", "su ", "em ", "op ",
+];
 
 /// Furniture that a line's words give away, whatever its neighbours: a cookie banner
 /// ("we use cookies to improve your experience"), "Privacy Policy", "Terms of Use",
@@ -300,7 +332,36 @@ struct Legal {
     /// Consent-manager vocabulary: "personalised advertising", "partners can use this
     /// purpose", "precise geolocation".
     consent: u8,
+    /// An image credit anywhere in the line: "(Foto: dpa)", "Bild: Jane Doe".
+    credit: bool,
+    /// A leading source credit: "Quelle: Landesregierung", "Source: Reuters".
+    source: bool,
+    /// A share button's verb in another language: "Artikel teilen", "Compartir".
+    share: bool,
+    /// A newsletter promo: "Jetzt Newsletter abonnieren", "PC Gamer Newsletter".
+    newsletter: bool,
 }
+
+/// Words that credit an image when a colon follows them, wherever they stand.
+const CREDIT_WORDS: &[&[u8]] = &[
+    b"foto",
+    b"fotos",
+    b"photo",
+    b"photos",
+    b"bild",
+    b"bilder",
+    b"imagen",
+    b"credit",
+    b"credits",
+    "crédit".as_bytes(),
+    "crédits".as_bytes(),
+    "crédito".as_bytes(),
+    "créditos".as_bytes(),
+    "zdjęcie".as_bytes(),
+    b"fot",
+    b"fotograf",
+    "fotografía".as_bytes(),
+];
 
 impl Legal {
     /// `colon`: the word is followed by a colon ("Photo:").
@@ -314,7 +375,21 @@ impl Legal {
         let first = self.words == 0;
         self.words += 1;
         self.prev = 0;
+        if colon && CREDIT_WORDS.contains(&w) {
+            self.credit = true;
+        }
+        if w.len() >= 10 && w.windows(10).any(|x| x == b"newsletter") {
+            self.newsletter = true;
+        }
+        // Words beyond ASCII cannot be byte-string patterns below.
+        self.share |= w == "udostępnij".as_bytes();
+        self.source |= first && colon && w == "źródło".as_bytes();
         match w {
+            b"quelle" | b"source" | b"fuente" | b"fonte" | b"bron" if first && colon => {
+                self.source = true;
+            }
+            b"teilen" | b"compartir" | b"partager" | b"condividi" | b"compartilhar"
+            | b"partilhar" | b"delen" => self.share = true,
             b"cookie" | b"cookies" => self.cookie = true,
             b"privacy" => {
                 self.context = true;
@@ -414,19 +489,27 @@ impl Legal {
     }
 
     fn button(&self) -> bool {
-        (self.button && self.words <= 5)
+        ((self.button || self.share) && self.words <= 5)
+            || (self.newsletter && self.words <= MAX_PROMO_WORDS)
             || (self.byline && self.words <= 10)
             || (self.action && self.words == 1)
     }
 
     fn found(&self) -> bool {
         self.phrase
+            || (self.credit && self.words <= MAX_CAPTION_WORDS)
+            || (self.source && self.words <= 8)
             || (self.cookie && self.context)
             || (self.single && self.words == 1)
             || (self.read_time && self.words <= 4)
             || (self.consent & 4 != 0 && self.consent & 3 != 0 && self.words <= 20)
     }
 }
+
+/// A newsletter promo is a line or two, not a paragraph about newsletters.
+const MAX_PROMO_WORDS: u32 = 30;
+/// A caption that ends in a credit is a sentence or two.
+const MAX_CAPTION_WORDS: u32 = 30;
 
 /// Lower-to-upper case switches inside a word: "iPhone" 1, "HomeWorldRussia" 2.
 fn switches(w: &str) -> u32 {
@@ -535,6 +618,17 @@ mod tests {
         assert_eq!(line("12 Comments").after_article, Some(After::Comments));
         assert!(line("3 thoughts on “Why bother”").after_article.is_some());
         assert_eq!(line("Comments (4)").after_article, Some(After::Comments));
+        assert_eq!(
+            line("Vos réactions (11)").after_article,
+            Some(After::Comments)
+        );
+        assert_eq!(
+            line("142 Antworten zu „Würde“").after_article,
+            Some(After::Comments)
+        );
+        assert_eq!(line("2 Kommentare").after_article, Some(After::Comments));
+        assert!(line("3 thoughts on “Paris (2019)”").after_article.is_some());
+        assert!(line("Kommentare (viele)").after_article.is_none());
         assert!(line("Add a comment").after_article.is_none());
         assert!(line("12 comments were left").after_article.is_none());
         assert!(line("You Might Also Like…").after_article.is_some());

@@ -7,6 +7,7 @@
 mod classify;
 mod features;
 mod items;
+mod labels;
 mod stopwords;
 pub mod template;
 mod wrap;
@@ -15,7 +16,8 @@ use crate::document::Block;
 use crate::rules::{key_hash, Rules, Verdict};
 use crate::{text_lines, Seeded};
 use classify::Class;
-use features::{Ending, Line};
+use features::{After, Ending, Line};
+use labels::{Label, Labels};
 use serde::Deserialize;
 use std::collections::HashMap;
 use stopwords::Stopwords;
@@ -103,6 +105,7 @@ pub struct TextCleaner {
     rules: Rules,
     opts: TextOptions,
     stopwords: Stopwords,
+    labels: Labels,
 }
 
 /// Fixpoint passes are capped so a pathological page costs a bounded number of linear
@@ -115,6 +118,7 @@ impl TextCleaner {
             rules,
             opts: opts.clone(),
             stopwords: Stopwords::new(),
+            labels: Labels::new(),
         }
     }
 
@@ -135,11 +139,15 @@ impl TextCleaner {
                 *seen.entry(l.shape).or_default() += 1;
             }
         }
+        // One hash of the line's rule key serves the rules, the template and the labels.
+        let keys: Vec<u64> = lines.iter().map(|l| key_hash(l.text)).collect();
+        for (l, &key) in lines.iter_mut().zip(&keys) {
+            self.mark_labels(l, key);
+        }
         let hard: Vec<Option<Verdict>> = lines
             .iter()
-            .map(|l| {
-                // One hash of the line's rule key serves both the rules and the template.
-                let key = key_hash(l.text);
+            .zip(&keys)
+            .map(|(l, &key)| {
                 let repeated = l.chars >= self.opts.min_repeat_chars
                     && seen.get(&l.shape).is_some_and(|&n| n > 2);
                 self.rules.verdict_keyed(l.text, key).or_else(|| {
@@ -204,6 +212,31 @@ impl TextCleaner {
         }
     }
 }
+
+impl TextCleaner {
+    /// Marks what a label line announces (see `labels`).
+    fn mark_labels(&self, l: &mut Line, key: u64) {
+        if l.chars <= MAX_LABEL_CHARS {
+            match self.labels.line(key) {
+                Some(Label::After) => {
+                    l.after_article = l.after_article.or(Some(After::Other));
+                    l.label = true;
+                }
+                Some(Label::ReadAlso) => l.label = true,
+                Some(Label::Ad) => l.copyright = true,
+                None => {}
+            }
+        }
+        if l.chars <= MAX_CROSS_LINK_CHARS && self.labels.cross_link(l.text) {
+            l.label = true;
+        }
+    }
+}
+
+/// A label line is a few words: "Das könnte Sie auch interessieren".
+const MAX_LABEL_CHARS: u32 = 60;
+/// A cross-link is a label and a headline, not a paragraph.
+const MAX_CROSS_LINK_CHARS: u32 = 250;
 
 /// The headline: the line a truncated breadcrumb ("HomeWorldRussia And Ukraine Make…")
 /// abbreviates, else the headline-like line that opens or just precedes the article.

@@ -150,12 +150,13 @@ fn a_line_held_twice_is_kept_once() {
 fn template_lines_are_dropped() {
     let mut learner = template::TemplateLearner::new(2, 0.5);
     for _ in 0..3 {
-        learner.observe("Subscribe to our newsletter for the latest updates and offers\n");
+        learner
+            .observe("Daily reports from the town hall and the council chamber, every weekday\n");
     }
     let t = learner.finish();
     // Two different paragraphs: a page holding one twice keeps it once.
     let page = format!(
-        "{p}\nSubscribe to our newsletter for the latest updates and offers\n{q}\n",
+        "{p}\nDaily reports from the town hall and the council chamber, every weekday\n{q}\n",
         p = "The committee met on Tuesday and, after a long debate about the budget, it \
              decided that the new library would be built in the old market square.",
         q = "The council will vote on the plan next month, and the mayor said that she \
@@ -207,6 +208,11 @@ fn page() -> impl Strategy<Value = String> {
         Just("-".to_string()),
         Just("spot_img".to_string()),
         Just("Read more...".to_string()),
+        Just("Lea también: Impiden ingreso a Nicaragua a reportero".to_string()),
+        Just("Weitere Artikel".to_string()),
+        Just("Anzeige".to_string()),
+        Just("2 Kommentare".to_string()),
+        Just("Ein Kippmoment in der Menge. Foto: Jane Doe".to_string()),
         Just("HomeNewsWorld The committee met...".to_string()),
         Just("© 2025 Example".to_string()),
         Just("and so the committee decided that the new library would be built in".to_string()),
@@ -344,4 +350,73 @@ fn counted_comments_after_a_whole_article_go() {
     let kept = texts(&cleaner().clean(&page, None)).join("\n");
     assert!(kept.contains("decided that the new library"), "{kept:?}");
     assert!(!kept.contains("forty years"), "{kept:?}");
+}
+
+/// Lines of a Spanish news page from the trafilatura dev set (Apache-2.0): inline
+/// cross-links between the paragraphs, an ad label, a captioned photo credit, and the
+/// related-news heading with its teasers after the article.
+#[test]
+fn labels_in_other_languages_go() {
+    let page = "Economía\n\
+        Nicaragua cerró 2021 con deuda externa de 14.372,4 millones de dólares\n\
+        Nicaragua cerró 2021 con una deuda externa total de 14.372,4 millones de dólares, lo que equivale al 102,6 % del producto interior bruto, informó este martes el Banco Central.\n\
+        Lea también: Impiden ingreso a Nicaragua a reportero y camarógrafo estadounidense\n\
+        La deuda externa total aumentó en 884,3 millones de dólares respecto a 2020, debido al aumento de la deuda externa pública y de la deuda del sector privado, según el informe.\n\
+        Publicidad\n\
+        El Banco Central, en la capital, durante la presentación del informe. (Foto: Archivo EFE)\n\
+        Los desembolsos en 2021 fueron de 2.662,7 millones de dólares, de los cuales la mitad provino de acreedores privados y el resto de acreedores oficiales, detalló la autoridad.\n\
+        Del total del servicio pagado, la mayor parte correspondió al sector privado, y el resto al sector público, según el informe que publicó el banco este martes por la tarde.\n\
+        Noticias relacionadas\n\
+        El petróleo de Texas baja un 1,7 % y se sitúa en 102,07 dólares, su nivel más bajo de las últimas semanas según los operadores.\n\
+        Régimen anuncia que no habrá alza en combustibles cuando el petróleo baja en los mercados internacionales.\n\
+        © 2022 Noticias\n";
+    let out = cleaner().clean(page, None);
+    let kept = texts(&out);
+    for gone in [
+        "Lea también: Impiden ingreso a Nicaragua a reportero y camarógrafo estadounidense",
+        "Publicidad",
+        "El Banco Central, en la capital, durante la presentación del informe. (Foto: Archivo EFE)",
+        "Noticias relacionadas",
+    ] {
+        assert!(!kept.contains(&gone), "kept {gone:?}: {kept:?}");
+    }
+    assert!(
+        kept.iter().all(|l| !l.starts_with("El petróleo")),
+        "{kept:?}"
+    );
+    assert_eq!(kept.iter().filter(|l| l.len() > 120).count(), 4, "{kept:?}");
+    assert_eq!(joined(&cleaner().clean(&joined(&out), None)), joined(&out));
+}
+
+/// A German blog post: its comments heading ends it, in German as in English.
+#[test]
+fn counted_comments_in_other_languages_end_the_article() {
+    let comment = "Das ist ja eine tolle Idee, das werde ich mit meinen Kindern am \
+        Wochenende auch einmal ausprobieren, vielen Dank für die Anleitung!";
+    let mut page = String::from("Startseite\nMinions mit Schablonen malen\n");
+    for thing in [
+        "Schablonen",
+        "Malerrollen",
+        "Farben",
+        "Pinsel",
+        "Leinwände",
+        "Stifte",
+    ] {
+        page.push_str(&format!(
+            "Wir haben die {thing} mit den Kindern im Garten ausprobiert, und das Ergebnis \
+             hat uns alle überrascht, weil es so einfach war und so viel Spaß gemacht hat.\n"
+        ));
+    }
+    page.push_str("2 Kommentare\n");
+    for name in ["Anna", "Ben"] {
+        page.push_str(&format!("{name}\n{comment} {name}\n"));
+    }
+    let out = cleaner().clean(&page, None);
+    let kept = texts(&out);
+    assert!(!kept.contains(&"2 Kommentare"), "{kept:?}");
+    assert!(
+        kept.iter().all(|l| !l.starts_with("Das ist ja")),
+        "{kept:?}"
+    );
+    assert!(kept.iter().any(|l| l.starts_with("Wir haben")), "{kept:?}");
 }

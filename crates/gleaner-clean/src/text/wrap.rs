@@ -41,6 +41,7 @@ fn alone(l: &Line, hard: Option<Verdict>) -> bool {
         || l.copyright
         || l.after_article.is_some()
         || l.button
+        || l.label
         || l.copy
         || l.price
 }
