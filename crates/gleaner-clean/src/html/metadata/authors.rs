@@ -6,10 +6,12 @@
 //! date, a template placeholder, a bare "Admin"/"Staff"/"Redaktion", a link label ("View
 //! all posts"), or the site's own name.
 
-use super::collect::{after_lead, NameSource, Named, Place, MAIN};
-use super::dates::{find_date, Order};
-use super::{clean_space, fold};
+use super::collect::{after_lead, has_year, NameSource, Named, Place, MAIN};
+use super::dates::{date_start, has_day_and_month, Order};
+use super::{clean_space, fold, jsonld, Sources};
 
+/// The longest text read as a byline (one or several names), in bytes.
+const MAX_BYLINE: usize = 200;
 /// The longest name kept, in chars.
 const MAX_NAME: usize = 70;
 /// How far after the headline (bytes of text) a shown byline is looked for.
@@ -41,6 +43,45 @@ const GENERIC: &[&str] = &[
     "newsroom",
     "nobody",
     "root",
+    "undefined",
+    "null",
+    "none",
+    "default",
+    "n/a",
+];
+
+/// Weekdays, in full and short, in the dev sets' languages: a date's head, not a name.
+const WEEKDAYS: &[&str] = &[
+    "mon",
+    "tue",
+    "tues",
+    "wed",
+    "thu",
+    "thurs",
+    "fri",
+    "sat",
+    "sun",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mo",
+    "di",
+    "mi",
+    "do",
+    "fr",
+    "sa",
+    "so",
+    "montag",
+    "dienstag",
+    "mittwoch",
+    "donnerstag",
+    "freitag",
+    "samstag",
+    "sonntag",
 ];
 
 /// Words that mark a link label or a date line, not a name.
@@ -101,9 +142,14 @@ pub(super) fn clean_name(raw: &str, sites: &[String]) -> Option<String> {
             }
         }
     }
+    // "Gary Marcus Dec 14, 2025": the name ends where a date starts.
+    if let Some(head) = date_start(&s, Order::MonthFirst).and_then(|i| s.get(..i)) {
+        s = head.to_string();
+    }
     let s = s
         .trim_matches(|c: char| {
-            c.is_whitespace() || matches!(c, ',' | ';' | ':' | '|' | '-' | '–' | '—' | '·' | '•')
+            c.is_whitespace()
+                || matches!(c, ',' | ';' | ':' | '|' | '-' | '–' | '—' | '·' | '•' | '&')
         })
         .to_string();
     valid_name(&s, sites).then_some(s)
@@ -112,6 +158,13 @@ pub(super) fn clean_name(raw: &str, sites: &[String]) -> Option<String> {
 fn valid_name(s: &str, sites: &[String]) -> bool {
     let chars = s.chars().count();
     if chars < 2 || chars > MAX_NAME || !s.chars().any(char::is_alphabetic) {
+        return false;
+    }
+    // A name opens with a letter or digit ("§ Authoring", "& Window Sensor" are
+    // fragments) and holds no exclamation, question or breadcrumb mark.
+    if !s.chars().next().is_some_and(char::is_alphanumeric)
+        || s.contains(['!', '?', '»', '›', '#', '…'])
+    {
         return false;
     }
     let lower = s.to_lowercase();
@@ -125,20 +178,44 @@ fn valid_name(s: &str, sites: &[String]) -> bool {
     if !s.contains(' ') && s.matches('.').count() >= 2 {
         return false;
     }
-    if GENERIC.contains(&lower.as_str()) || find_date(s, Order::MonthFirst).is_some() {
+    if GENERIC.contains(&lower.as_str())
+        || WEEKDAYS.contains(&lower.trim_end_matches('.'))
+        || has_day_and_month(s)
+        || has_year(s)
+    {
         return false;
     }
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    if words.len() > 8 || words.iter().any(|w| NOT_NAME_WORDS.contains(w)) {
+    if words.len() > 8 || words.iter().any(|w| NOT_NAME_WORDS.contains(w)) || prose(s) {
         return false;
     }
     let key = fold(s);
     !sites
         .iter()
         .any(|site| fold(site) == key || squash(site) == squash(s))
+}
+
+/// Lower-case words that name-particles are ("Ludwig van Beethoven", "Ana de Armas").
+const PARTICLES: &[&str] = &[
+    "van", "von", "der", "den", "de", "del", "della", "da", "di", "du", "la", "le", "bin", "ibn",
+    "al", "el", "y", "and", "und", "et", "e", "of", "ten", "ter", "zu", "dos", "das",
+];
+
+/// A phrase of prose rather than a name: a lower-case word that is no particle among
+/// capitalised ones ("VR experiences. Fueled by his passion", "Visit the Apple Store").
+/// A name written all in lower case (a user name, "crazy lennys") is not prose.
+fn prose(s: &str) -> bool {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let lower = |w: &&str| w.chars().next().is_some_and(char::is_lowercase);
+    if words.iter().all(lower) {
+        return words.len() > 3;
+    }
+    words
+        .iter()
+        .any(|w| lower(w) && !PARTICLES.contains(&w.trim_matches(|c: char| !c.is_alphabetic())))
 }
 
 /// Letters and digits only, lower case: "Cleveland Clinic" and "clevelandclinic" meet.
@@ -173,6 +250,10 @@ fn split_names(s: &str) -> Vec<String> {
 pub(super) fn finish(raw: impl IntoIterator<Item = String>, sites: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for r in raw {
+        // A byline is short: a long text is an author's biography, not a list of names.
+        if r.len() > MAX_BYLINE {
+            continue;
+        }
         for part in split_names(&clean_space(&r)) {
             if let Some(n) = clean_name(&part, sites) {
                 if !out.iter().any(|o| fold(o) == fold(&n)) {
@@ -187,26 +268,36 @@ pub(super) fn finish(raw: impl IntoIterator<Item = String>, sites: &[String]) ->
     out
 }
 
-/// The authors the page shows through `sources`: the candidate nearest its headline (at
-/// `headline`, a text offset), with the names grouped beside it.
-pub(super) fn shown(
+/// Where a shown byline may be.
+#[derive(Clone, Copy)]
+enum Reach {
+    /// Around the headline (anywhere in the article when there is none).
+    Near,
+    /// Anywhere outside furniture.
+    Anywhere,
+}
+
+/// The authors the page shows through `sources`: the candidate nearest its headline,
+/// with the names grouped beside it.
+fn shown(
     names: &[Named],
     headline: Option<&Place>,
     sites: &[String],
     sources: &[NameSource],
+    reach: Reach,
 ) -> Vec<String> {
-    let near = |n: &Named| match headline {
-        Some(h) => n.at.near(h, BEFORE_HEADLINE, AFTER_HEADLINE),
-        None => n.at.flags & MAIN != 0 || n.source == NameSource::DataAttr,
+    let near = |n: &Named| match (reach, headline) {
+        (Reach::Anywhere, _) => true,
+        (Reach::Near, Some(h)) => n.at.near(h, BEFORE_HEADLINE, AFTER_HEADLINE),
+        (Reach::Near, None) => n.at.flags & MAIN != 0,
     };
     let mut picked: Vec<&Named> = names
         .iter()
         .filter(|n| !n.at.furniture(headline))
         .filter(|n| sources.contains(&n.source) && near(n))
         .collect();
-    // Bylines sit in the article's header: after the headline, nearest first. A
-    // microdata or forum author is simply the first.
-    if let Some(h) = headline.filter(|_| sources.len() > 1) {
+    // Bylines sit in the article's header: after the headline, nearest first.
+    if let (Some(h), Reach::Near) = (headline, reach) {
         picked.sort_by_key(|n| (n.at.pos < h.pos, n.at.pos.abs_diff(h.pos)));
     }
     let Some(first) = picked.first() else {
@@ -231,6 +322,116 @@ pub(super) fn shown(
         .unwrap_or_default()
 }
 
+/// `<meta>` keys naming the author.
+const META_KEYS: &[&str] = &[
+    "author",
+    "article:author",
+    "dc.creator",
+    "dcterms.creator",
+    "parsely-author",
+    "sailthru.author",
+    "byl",
+];
+
+impl Sources<'_> {
+    /// The authors, from the first source that names one: the JSON-LD main item, its
+    /// microdata, the author `<meta>` tags, the byline shown near the headline, one shown
+    /// elsewhere in the article, a forum post's `data-author`. A name that is also the
+    /// site's is taken only when the page names nobody else (a personal site, a company
+    /// blog): it is then the author, not a stand-in for one.
+    pub(super) fn authors(&self, headline: Option<&Place>, sites: &[String]) -> Vec<String> {
+        let strict = self.authors_refusing(headline, sites);
+        if strict.is_empty() {
+            self.authors_refusing(headline, &[])
+        } else {
+            strict
+        }
+    }
+
+    /// The `twitter:dataN` whose `twitter:labelN` is a byline lead ("Written by"), as
+    /// SEO plugins write them.
+    fn twitter_author(&self) -> Option<String> {
+        let metas = &self.found.metas;
+        metas.iter().find_map(|(k, v)| {
+            let n = k.strip_prefix("twitter:label")?;
+            if after_lead(v)? != "" {
+                return None;
+            }
+            let data = format!("twitter:data{n}");
+            metas
+                .iter()
+                .find(|(k, _)| *k == data)
+                .map(|(_, v)| v.clone())
+        })
+    }
+
+    fn authors_refusing(&self, headline: Option<&Place>, sites: &[String]) -> Vec<String> {
+        let ld = self.main.map_or_else(Vec::new, |o| {
+            jsonld::names(o.get("author").or_else(|| o.get("creator")), &self.objs)
+        });
+        let ld = finish(ld.into_iter().map(|(n, _)| n), sites);
+        if !ld.is_empty() {
+            return ld;
+        }
+        let names = &self.found.names;
+        let micro = shown(
+            names,
+            headline,
+            sites,
+            &[NameSource::Microdata],
+            Reach::Anywhere,
+        );
+        if !micro.is_empty() {
+            return micro;
+        }
+        let metas = META_KEYS.iter().flat_map(|k| {
+            let metas = self.found.metas.iter();
+            metas.filter(move |(mk, _)| mk == k).map(|(_, v)| v.clone())
+        });
+        let from_meta = finish(metas.chain(self.twitter_author()), sites);
+        if !from_meta.is_empty() {
+            return from_meta;
+        }
+        // The shown byline: its link, a "By" line or an author link near the headline,
+        // then a byline element's whole text; far from the headline, only marked bylines
+        // (a "by" in prose is no byline).
+        let tiers: [(&[NameSource], Reach); 4] = [
+            (
+                &[
+                    NameSource::BylineLink,
+                    NameSource::RelAuthor,
+                    NameSource::ByText,
+                    NameSource::Labelled,
+                ],
+                Reach::Near,
+            ),
+            (&[NameSource::BylineClass], Reach::Near),
+            (
+                &[
+                    NameSource::BylineLink,
+                    NameSource::RelAuthor,
+                    NameSource::Labelled,
+                ],
+                Reach::Anywhere,
+            ),
+            (&[NameSource::BylineClass], Reach::Anywhere),
+        ];
+        for (sources, reach) in tiers {
+            let found = shown(names, headline, sites, sources, reach);
+            if !found.is_empty() {
+                return found;
+            }
+        }
+        shown(
+            names,
+            headline,
+            sites,
+            &[NameSource::DataAttr],
+            Reach::Anywhere,
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,6 +451,14 @@ mod tests {
         assert_eq!(c("Jane Doe - Staff Writer").as_deref(), Some("Jane Doe"));
         assert_eq!(c("Maria & Katerina").as_deref(), Some("Maria & Katerina"));
         assert_eq!(c("hayley.p").as_deref(), Some("hayley.p"));
+        assert_eq!(
+            c("Gary Marcus Dec 14, 2025").as_deref(),
+            Some("Gary Marcus")
+        );
+        assert_eq!(
+            c("Ludwig van Beethoven").as_deref(),
+            Some("Ludwig van Beethoven")
+        );
     }
 
     #[test]
@@ -268,6 +477,9 @@ mod tests {
             "Daily Planet",
             "dailyplanet",
             "{{ author.name }}",
+            "August 28",
+            "Sun Dec 17",
+            "VR experiences. Fueled by his passion for music",
         ] {
             assert_eq!(c(s), None, "{s}");
         }

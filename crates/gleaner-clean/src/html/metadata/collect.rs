@@ -87,10 +87,14 @@ pub(super) enum NameSource {
     RelAuthor,
     /// A `data-author` attribute (forum software marks each post's author so).
     DataAttr,
-    /// An element whose class or id names a byline or author.
+    /// The first link inside a byline element: usually the author's page.
+    BylineLink,
+    /// An element whose class or id names a byline or author: its whole text.
     BylineClass,
     /// A line of text led by "By", "Von", "Par"…
     ByText,
+    /// A line of text led by a label that names the author: "Written by", "Author:".
+    Labelled,
 }
 
 /// An author candidate as found, before cleaning.
@@ -312,7 +316,7 @@ pub(super) fn text_of(node: NodeRef<'_, HNode>, cap: usize) -> String {
 }
 
 /// A four-digit run that reads as a year of the web's era (19xx or 20xx).
-fn has_year(s: &str) -> bool {
+pub(super) fn has_year(s: &str) -> bool {
     let b = s.as_bytes();
     b.windows(4).enumerate().any(|(i, w)| {
         w.iter().all(u8::is_ascii_digit)
@@ -370,6 +374,8 @@ pub(super) const BYLINE_LEADS: &[&str] = &[
     "posted by",
     "words by",
     "story by",
+    "text by",
+    "article by",
     "author",
     "authors",
     "von",
@@ -391,8 +397,13 @@ pub(super) const BYLINE_LEADS: &[&str] = &[
 /// The name after a byline lead ("By Jane" → "Jane"; "By" alone → ""), or `None` when
 /// the text does not open with one.
 pub(super) fn after_lead(text: &str) -> Option<&str> {
+    lead_of(text).map(|(_, rest)| rest)
+}
+
+/// The byline lead `text` opens with (the longest that fits) and what follows it.
+fn lead_of(text: &str) -> Option<(&'static str, &str)> {
     let t = text.trim_start();
-    let mut best: Option<&str> = None;
+    let mut best: Option<(&'static str, &str)> = None;
     for lead in BYLINE_LEADS {
         let Some(head) = t.get(..lead.len()) else {
             continue;
@@ -408,11 +419,17 @@ pub(super) fn after_lead(text: &str) -> Option<&str> {
             continue;
         }
         let rest = rest.trim_start_matches([':', ' ', '\u{a0}', '-', '–', '|']);
-        if best.is_none_or(|b| rest.len() < b.len()) {
-            best = Some(rest);
+        if best.is_none_or(|(_, b)| rest.len() < b.len()) {
+            best = Some((lead, rest));
         }
     }
     best
+}
+
+/// A lead that says what follows is the author ("Written by", "Author:"), unlike a bare
+/// "by", which prose uses too.
+fn strong_lead(lead: &str) -> bool {
+    lead.contains(' ') || lead.starts_with("aut")
 }
 
 struct Scan {
@@ -421,8 +438,8 @@ struct Scan {
     pos: usize,
     /// The last short line of text: a label ("Updated", "By") for what follows.
     last_short: String,
-    /// A byline lead stood alone; the next text is the name.
-    pending_by: bool,
+    /// A byline lead stood alone; the next text is the name (of this source).
+    pending_by: Option<NameSource>,
     scopes: Vec<(NodeId, Scope)>,
 }
 
@@ -432,7 +449,7 @@ pub(super) fn collect(doc: &Html) -> Found {
         found: Found::default(),
         pos: 0,
         last_short: String::new(),
-        pending_by: false,
+        pending_by: None,
         scopes: Vec::new(),
     };
     // Each open element's flags and site header.
@@ -563,6 +580,15 @@ impl Scan {
         }
         // The outermost byline element: its whole text, the cleaning comes later.
         if own & BYLINE != 0 && inherited & (BYLINE | FURNITURE) == 0 {
+            let link = node
+                .descendants()
+                .take(100)
+                .filter(|d| d.value().as_element().is_some_and(is_author_link))
+                .map(|d| text_of(d, 100))
+                .find(|t| !t.is_empty());
+            if let Some(link) = link {
+                self.name(link, at, NameSource::BylineLink);
+            }
             self.name(text_of(node, 200), at, NameSource::BylineClass);
         }
     }
@@ -622,15 +648,21 @@ impl Scan {
         self.pos += trimmed.len() + 1;
         let short = trimmed.len() <= 120;
         let short_line = trimmed.len() <= SHORT_LINE;
-        if self.pending_by && short {
-            self.pending_by = false;
-            self.name(clean_space(trimmed), at, NameSource::ByText);
+        if let Some(source) = self.pending_by.take().filter(|_| short) {
+            if looks_named(trimmed) {
+                self.name(clean_space(trimmed), at, source);
+            }
         } else if short {
-            if let Some(rest) = after_lead(trimmed) {
+            if let Some((lead, rest)) = lead_of(trimmed) {
+                let source = if strong_lead(lead) {
+                    NameSource::Labelled
+                } else {
+                    NameSource::ByText
+                };
                 if rest.is_empty() {
-                    self.pending_by = true;
-                } else if flags & (FURNITURE | COMMENT) == 0 {
-                    self.name(clean_space(trimmed), at, NameSource::ByText);
+                    self.pending_by = Some(source);
+                } else if flags & (FURNITURE | COMMENT) == 0 && looks_named(rest) {
+                    self.name(clean_space(trimmed), at, source);
                 }
             }
         }
@@ -674,6 +706,49 @@ fn item_name(node: NodeRef<'_, HNode>) -> Option<String> {
             None
         }
     })
+}
+
+/// Words in a link's address that make it a link to a person's page.
+const AUTHOR_HREF: &[&str] = &[
+    "author",
+    "autor",
+    "auteur",
+    "user",
+    "member",
+    "profile",
+    "people",
+    "person",
+    "staff",
+    "writer",
+    "contributor",
+    "team",
+    "expert",
+    "journalist",
+    "redakteur",
+    "/u/",
+    "/by/",
+    "/@",
+];
+
+/// A link to an author's page: `rel=author`, or an address naming people. Other links
+/// in a byline (the permalink, the category, "Email") are not names.
+fn is_author_link(el: &Element) -> bool {
+    if el.name() != "a" {
+        return false;
+    }
+    if attr(el, "rel").is_some_and(|r| r.split_whitespace().any(|r| r == "author")) {
+        return true;
+    }
+    attr(el, "href").is_some_and(|h| {
+        let h = h.to_ascii_lowercase();
+        !h.starts_with("mailto:") && AUTHOR_HREF.iter().any(|w| h.contains(w))
+    })
+}
+
+/// Whether what follows "By" reads as a name: capitalised, or one token (a user name).
+/// "By submitting this form, you agree" is prose.
+fn looks_named(rest: &str) -> bool {
+    rest.chars().next().is_some_and(char::is_uppercase) || rest.split_whitespace().count() == 1
 }
 
 /// A heading's text without the permalink marks documentation generators append

@@ -56,9 +56,18 @@ enum Tok<'a> {
 /// The string's tokens; whitespace separates but is not kept. Every cut is at a
 /// `char_indices` boundary.
 fn tokens(s: &str) -> Vec<Tok<'_>> {
+    tokens_at(s).0
+}
+
+/// The tokens, and the byte offset (a char boundary) where each starts.
+fn tokens_at(s: &str) -> (Vec<Tok<'_>>, Vec<usize>) {
     let mut out = Vec::new();
+    let mut starts = Vec::new();
     let mut it = s.char_indices().peekable();
     while let Some((start, c)) = it.next() {
+        if !c.is_whitespace() {
+            starts.push(start);
+        }
         if c.is_ascii_digit() {
             let mut value = c.to_digit(10).unwrap_or(0);
             let mut len = 1;
@@ -92,7 +101,7 @@ fn tokens(s: &str) -> Vec<Tok<'_>> {
             break;
         }
     }
-    out
+    (out, starts)
 }
 
 fn is_cjk_date_mark(c: char) -> bool {
@@ -256,6 +265,28 @@ fn small(t: Option<&Tok<'_>>) -> Option<u32> {
 pub(super) fn find_date(s: &str, order: Order) -> Option<NaiveDate> {
     let toks = tokens(s);
     (0..toks.len()).find_map(|i| date_at(&toks, i, order))
+}
+
+/// Where the first date in `s` starts (a byte offset at a char boundary).
+pub(super) fn date_start(s: &str, order: Order) -> Option<usize> {
+    let (toks, starts) = tokens_at(s);
+    let i = (0..toks.len()).find(|&i| date_at(&toks, i, order).is_some())?;
+    starts.get(i).copied()
+}
+
+/// Whether `s` holds a month name next to a day number ("Dec 14", "5. März"): a date
+/// even without its year.
+pub(super) fn has_day_and_month(s: &str) -> bool {
+    let toks: Vec<Tok<'_>> = tokens(s)
+        .into_iter()
+        .filter(|t| !matches!(t, Tok::Mark('.')))
+        .collect();
+    toks.windows(2).any(|w| match w {
+        [Tok::Word(m), Tok::Num(_, 1 | 2)] | [Tok::Num(_, 1 | 2), Tok::Word(m)] => {
+            month(m).is_some()
+        }
+        _ => false,
+    })
 }
 
 /// A date whose first token is `toks[i]`.

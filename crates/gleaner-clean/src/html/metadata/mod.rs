@@ -18,7 +18,7 @@ mod title;
 pub use dates::{date_from_url, normalise_date};
 
 use crate::document::Metadata;
-use collect::{Found, NameSource, Place};
+use collect::Found;
 use dates::Order;
 use jsonld::LdObject;
 use scraper::Html;
@@ -102,51 +102,6 @@ impl<'a> Sources<'a> {
         names.retain(|n| !n.trim().is_empty());
         names.dedup();
         names
-    }
-
-    /// JSON-LD authors, else microdata, else the author `<meta>` tags, else the byline
-    /// the page shows near its headline. Names of the site itself are refused.
-    fn authors(&self, headline: Option<&Place>, sites: &[String]) -> Vec<String> {
-        let ld = self
-            .main
-            .map(|o| jsonld::names(o.get("author").or_else(|| o.get("creator")), &self.objs))
-            .unwrap_or_default();
-        let ld = authors::finish(ld.into_iter().map(|(n, _)| n), sites);
-        if !ld.is_empty() {
-            return ld;
-        }
-        let names = &self.found.names;
-        let micro = authors::shown(names, headline, sites, &[NameSource::Microdata]);
-        if !micro.is_empty() {
-            return micro;
-        }
-        let keys = [
-            "author",
-            "article:author",
-            "dc.creator",
-            "dcterms.creator",
-            "parsely-author",
-            "sailthru.author",
-            "byl",
-        ];
-        let metas = keys.iter().flat_map(|k| {
-            let metas = self.found.metas.iter();
-            metas.filter(move |(mk, _)| mk == k).map(|(_, v)| v.clone())
-        });
-        let from_meta = authors::finish(metas, sites);
-        if !from_meta.is_empty() {
-            return from_meta;
-        }
-        let bylines = [
-            NameSource::BylineClass,
-            NameSource::RelAuthor,
-            NameSource::ByText,
-        ];
-        let shown = authors::shown(names, headline, sites, &bylines);
-        if !shown.is_empty() {
-            return shown;
-        }
-        authors::shown(names, headline, sites, &[NameSource::DataAttr])
     }
 
     fn canonical(&self) -> Option<String> {
