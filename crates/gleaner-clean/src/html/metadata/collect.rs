@@ -269,7 +269,9 @@ fn own_flags(el: &Element, inherited: Flags) -> Flags {
         Some("banner") if inherited & MAIN == 0 => f |= SITE_HEADER,
         _ => {}
     }
-    if attr(el, "class").is_some() || attr(el, "id").is_some() {
+    // The names of `<html>` and `<body>` describe the page ("comments-page",
+    // "sidebar-left"), not a region of it.
+    if !matches!(el.name(), "html" | "body") {
         f |= flags_by_names(el);
     }
     f
@@ -349,7 +351,7 @@ pub(super) fn label_of(text: &str) -> Label {
     ]) {
         Label::Updated
     } else if any(&[
-        "published",
+        "publish",
         "posted",
         "veröffentlicht",
         "publié",
@@ -535,7 +537,7 @@ impl Scan {
                     .children()
                     .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
                     .collect();
-                if let Ok(v) = serde_json::from_str::<Value>(raw.trim()) {
+                if let Some(v) = parse_json_ld(&raw) {
                     f.ld.push(v);
                 }
             }
@@ -574,6 +576,18 @@ impl Scan {
         }
         if let Some(itemtype) = attr(el, "itemscope").and(Some(attr(el, "itemtype"))) {
             self.scopes.push((node.id(), scope_of(itemtype)));
+        }
+        // A date-named element showing a relative time ("2 years ago") often holds the
+        // date in its title.
+        if own & DATEISH != 0 && self.found.stamps.len() < MAX_STAMPS {
+            if let Some(t) = attr(el, "title").filter(|t| t.len() <= SHORT_LINE && has_year(t)) {
+                self.found.stamps.push(Stamp {
+                    value: clean_space(t),
+                    at,
+                    label: label_of(&self.last_short),
+                    machine: false,
+                });
+            }
         }
         if let Some(a) = attr(el, "data-author").filter(|a| !a.trim().is_empty()) {
             self.name(a.to_string(), at, NameSource::DataAttr);
@@ -691,6 +705,19 @@ impl Scan {
             self.last_short.clear();
         }
     }
+}
+
+/// A JSON-LD block. Hand-written ones often hold raw line breaks or tabs inside strings,
+/// which JSON forbids: on failure they are read again with control chars as spaces.
+fn parse_json_ld(raw: &str) -> Option<Value> {
+    let raw = raw.trim();
+    serde_json::from_str::<Value>(raw).ok().or_else(|| {
+        let repaired: String = raw
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        serde_json::from_str::<Value>(&repaired).ok()
+    })
 }
 
 /// The `itemprop=name` inside an item (a `<meta content>` or the element's text).

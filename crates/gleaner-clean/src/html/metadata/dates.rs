@@ -303,6 +303,16 @@ fn date_at(toks: &[Tok<'_>], i: usize, order: Order) -> Option<NaiveDate> {
                 (Tok::Word("年"), Some(Tok::Word("月"))) => {
                     day(i32::try_from(y).ok()?, small(at(2))?, small(at(4))?)
                 }
+                // "2023 Jan 7" (bibliographic), "2024 March 5"
+                (Tok::Word(w), _) => {
+                    let m = month(w)?;
+                    let k = if matches!(at(2), Some(Tok::Mark('.'))) {
+                        3
+                    } else {
+                        2
+                    };
+                    day(i32::try_from(y).ok()?, m, small(at(k))?)
+                }
                 _ => None,
             }
         }
@@ -310,12 +320,11 @@ fn date_at(toks: &[Tok<'_>], i: usize, order: Order) -> Option<NaiveDate> {
             // 05.03.2024, 05/03/2024, 05-03-2024 (and 5. März 2024 below)
             Tok::Mark(a @ ('-' | '/' | '.')) if matches!(at(3), Some(Tok::Mark(b)) if b == a) => {
                 let (m, y) = (small(at(2))?, year(at(4))?);
-                // Unambiguous when one number cannot be a month.
-                let (day_n, month_n) = if *a != '/' {
+                // Unambiguous when one number cannot be a month; else `/` dates follow
+                // the page's language and the others are day first.
+                let (day_n, month_n) = if d > 12 {
                     (d, m)
-                } else if d > 12 {
-                    (d, m)
-                } else if m > 12 || order == Order::MonthFirst {
+                } else if m > 12 || (*a == '/' && order == Order::MonthFirst) {
                     (m, d)
                 } else {
                     (d, m)
@@ -489,6 +498,7 @@ mod tests {
             ("2024年3月5日", "2024-03-05"),
             ("2024/03/05", "2024-03-05"),
             ("Last updated: Sept. 3, 2024", "2024-09-03"),
+            ("2023 Jan 7", "2023-01-07"),
         ] {
             assert_eq!(f(text).as_deref(), Some(want), "{text}");
         }
@@ -523,6 +533,12 @@ mod tests {
                 .map(iso)
                 .as_deref(),
             Some("2025-12-02")
+        );
+        assert_eq!(
+            find_date("11-29-2024,", Order::DayFirst)
+                .map(iso)
+                .as_deref(),
+            Some("2024-11-29")
         );
         assert_eq!(Order::for_language(Some("en-US")), Order::MonthFirst);
         assert_eq!(Order::for_language(Some("en-GB")), Order::DayFirst);
