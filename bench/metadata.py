@@ -181,11 +181,14 @@ def coverage(args):
                 years[y] = years.get(y, 0) + 1
         print(f"{name:<12} {len(pages)} pages; given: " + ", ".join(f"{f} {n}" for f, n in given.items()))
         print("  dates by year: " + ", ".join(f"{y}: {n}" for y, n in sorted(years.items())))
-    if args.show:
-        both = [s for s in pages if (tools["gleaner"].get(s) or {}).get("date")]
-        for s in both[: args.show]:
-            print(s, {n: (r.get(s) or {}).get("date") for n, r in tools.items()})
-
+    if "trafilatura" in tools:
+        both = [s for s in pages if all((r.get(s) or {}).get("date") for r in tools.values())]
+        same = [s for s in both if len({(r.get(s) or {}).get("date")[:10] for r in tools.values()}) == 1]
+        print(f"dates: both tools give one on {len(both)} pages, the same day on {len(same)}")
+        if args.show:
+            print(f"--- dates that differ, first {args.show}")
+            for s in [s for s in both if s not in same][: args.show]:
+                print(s, {n: (r.get(s) or {}).get("date") for n, r in tools.items()})
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -6,8 +6,10 @@
 //! date, a template placeholder, a bare "Admin"/"Staff"/"Redaktion", a link label ("View
 //! all posts"), or the site's own name.
 
-use super::collect::{after_lead, has_year, NameSource, Named, Place, MAIN};
+use super::collect::{NameSource, Named};
+use super::cues::{after_lead, has_year};
 use super::dates::{date_start, has_day_and_month, Order};
+use super::place::{Place, MAIN};
 use super::{clean_space, fold, jsonld, Sources};
 
 /// The longest text read as a byline (one or several names), in bytes.
@@ -157,7 +159,7 @@ pub(super) fn clean_name(raw: &str, sites: &[String]) -> Option<String> {
 
 fn valid_name(s: &str, sites: &[String]) -> bool {
     let chars = s.chars().count();
-    if chars < 2 || chars > MAX_NAME || !s.chars().any(char::is_alphabetic) {
+    if !(2..=MAX_NAME).contains(&chars) || !s.chars().any(char::is_alphabetic) {
         return false;
     }
     // A name opens with a letter or digit ("§ Authoring", "& Window Sensor" are
@@ -354,7 +356,7 @@ impl Sources<'_> {
         let metas = &self.found.metas;
         metas.iter().find_map(|(k, v)| {
             let n = k.strip_prefix("twitter:label")?;
-            if after_lead(v)? != "" {
+            if !after_lead(v)?.is_empty() {
                 return None;
             }
             let data = format!("twitter:data{n}");

@@ -28,10 +28,9 @@ impl Order {
         let mut parts = lang.split('-');
         let main = parts.next().unwrap_or("");
         let region = parts.next().unwrap_or("");
-        // English without a region, and the US-style regions, put the month first.
-        if main == "en" && matches!(region, "" | "us" | "ph" | "ca") {
-            Order::MonthFirst
-        } else if main.is_empty() {
+        // English without a region, and the US-style regions, put the month first; so
+        // does a page that declares no language.
+        if main.is_empty() || (main == "en" && matches!(region, "" | "us" | "ph" | "ca")) {
             Order::MonthFirst
         } else {
             Order::DayFirst

@@ -8,8 +8,10 @@
 
 mod authors;
 mod collect;
+mod cues;
 mod dates;
 mod jsonld;
+mod place;
 mod published;
 mod title;
 
@@ -175,7 +177,10 @@ pub fn extract(doc: &Html, url: Option<&str>) -> Metadata {
     let at = title.h1.and_then(|i| found.h1s.get(i)).map(|h| h.at);
     let dates = s.dates(at.as_ref(), url);
     Metadata {
-        title: title.text.filter(|t| !t.is_empty()),
+        title: title
+            .text
+            .map(|t| title::tidy(&t))
+            .filter(|t| !t.is_empty()),
         authors: s.authors(at.as_ref(), &sites),
         date: dates.published.map(dates::iso),
         date_modified: dates.modified.map(dates::iso),

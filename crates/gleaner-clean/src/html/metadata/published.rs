@@ -8,9 +8,11 @@
 
 use chrono::NaiveDate;
 
-use super::collect::{Label, Place, Stamp, DATEISH, TIME};
+use super::collect::Stamp;
+use super::cues::Label;
 use super::dates::{find_date, parse_value, url_day, Order};
 use super::jsonld;
+use super::place::{Place, DATEISH, TIME};
 use super::Sources;
 
 /// `<meta>` keys that give the publication date, best first.
@@ -170,12 +172,13 @@ impl Sources<'_> {
     /// - a shown date well before the declared one, and not a modification, is the
     ///   original: the declared date is a re-publication or a migration's stamp;
     /// - a page whose `<meta>` tags declare no publication time and which shows its
-    ///   declared modification date presents itself as of that date (sites that show
-    ///   only "Last updated"); its JSON-LD `datePublished` is the first draft's.
+    ///   declared modification date, unlabelled, as its date presents itself as of that
+    ///   date; its JSON-LD `datePublished` is the first draft's.
     ///
-    /// Otherwise the declared date stands: a page showing its update date beside a
-    /// declared `article:published_time` was published then (measured on wcxb:dev,
-    /// where wider rules match readers' reference less often).
+    /// Otherwise the declared date stands, and always when the shown date is labelled
+    /// an update: a publication date is never replaced by a modification the page
+    /// calls one (WCXB's reference takes the shown "Updated" date on 11 more dev pages;
+    /// that is `date_modified`, kept apart).
     fn declared_or_shown(
         &self,
         declared: NaiveDate,
@@ -186,13 +189,22 @@ impl Sources<'_> {
         // Two days' margin: a declared time in UTC and the day shown in the site's own
         // zone may differ by one.
         let earlier = declared.signed_duration_since(near).num_days() >= 2;
-        if earlier && !is_modified {
-            near
-        } else if is_modified && self.meta_date(PUBLISHED_KEYS).is_none() {
+        let original = earlier && !is_modified;
+        let presented =
+            is_modified && self.meta_date(PUBLISHED_KEYS).is_none() && !self.shown_as_update(near);
+        if original || presented {
             near
         } else {
             declared
         }
+    }
+
+    /// Whether the page labels `d` as an update ("Updated March 28").
+    fn shown_as_update(&self, d: NaiveDate) -> bool {
+        self.found
+            .stamps
+            .iter()
+            .any(|s| s.label == Label::Updated && self.read(s) == Some(d))
     }
 
     pub(super) fn dates(&self, headline: Option<&Place>, url: Option<&str>) -> Dates {

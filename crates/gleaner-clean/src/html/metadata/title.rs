@@ -5,9 +5,10 @@
 //! An `<h1>` that shares no word with the declared title is a logo, a section name or a
 //! slogan ("Blog", "Site Name", "Build what's next"), not the headline.
 
+use super::collect::Heading;
 #[cfg(test)]
-use super::collect::Place;
-use super::collect::{Heading, FURNITURE, SITE_HEADER};
+use super::place::Place;
+use super::place::{FURNITURE, SITE_HEADER};
 use super::{authors::squash, fold};
 
 /// What separates a headline from the site's name in a `<title>`.
@@ -153,6 +154,28 @@ pub(super) fn strip_site(title: &str, sites: &[String]) -> String {
     title.to_string()
 }
 
+/// A title as output: soft hyphens and zero-width characters gone, separators left
+/// dangling at either end ("/ Portfolio", "Headline |") trimmed.
+pub(super) fn tidy(t: &str) -> String {
+    let t: String = t
+        .chars()
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}'
+            )
+        })
+        .collect();
+    let dangling = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '/' | '|' | '-' | '–' | '—' | '»' | '›' | '·' | '•' | ':' | ';' | ','
+            )
+    };
+    super::clean_space(t.trim_matches(dangling))
+}
+
 /// Whether two titles share a word that carries meaning (three letters or more).
 fn shares_word(a: &str, b: &str) -> bool {
     const STOP: &[&str] = &[
@@ -247,6 +270,14 @@ mod tests {
         );
         assert_eq!(strip_site("Why: a question", &[]), "Why: a question");
         assert_eq!(strip_site("Squad 2024 - 2025", &[]), "Squad 2024 - 2025");
+        assert_eq!(
+            tidy("/ Creative Agency Portfolio"),
+            "Creative Agency Portfolio"
+        );
+        assert_eq!(
+            tidy("Home Repair Assis\u{ad}tance Program |"),
+            "Home Repair Assistance Program"
+        );
         let sites = ["Myles Photo".to_string()];
         assert_eq!(
             strip_site(
