@@ -343,6 +343,9 @@ impl<'s, 'a> Elements<'s, 'a> {
             "article" | "main" => flags |= MARKER,
             "h1" => flags |= H1,
             "nav" | "footer" | "noscript" => flags |= FURNITURE,
+            // A caption describes a picture the text does not show, and carries its
+            // credit ("Foto: …", "© Getty Images").
+            "figcaption" => flags |= FURNITURE,
             "header" | "aside" if !it.in_article => flags |= FURNITURE,
             "form" => flags |= FORM,
             _ => {}
@@ -506,6 +509,27 @@ impl<'a> Dom<'a> {
                 n.flags |= DEAD;
             }
         }
+    }
+}
+
+impl Dom<'_> {
+    /// The children of `i`, in order.
+    pub fn children(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let end = self.nodes.get(i).map_or(0, |n| n.end as usize);
+        let mut j = i + 1;
+        std::iter::from_fn(move || {
+            let n = self.nodes.get(j).filter(|_| j < end)?;
+            let here = j;
+            j = (n.end as usize).max(j + 1);
+            Some(here)
+        })
+    }
+
+    /// The element's name and class attribute: what items of one list, or parts of one
+    /// body, share.
+    pub fn shape(&self, i: usize) -> Option<(&str, Option<&str>)> {
+        let el = self.nodes.get(i)?.node.value().as_element()?;
+        Some((el.name(), el.attr("class")))
     }
 }
 

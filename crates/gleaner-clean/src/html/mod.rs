@@ -11,6 +11,7 @@
 //! When no subtree holds enough prose the caller falls back to the text cleaner over the
 //! body's lines: a page with no clear article is better judged line by line.
 
+mod appendix;
 mod dom;
 mod furniture;
 mod metadata;
@@ -180,6 +181,7 @@ impl HtmlExtractor {
         match choice {
             Some(c) if c.good >= MIN_GOOD => {
                 teasers::prune(&mut dom, c.root);
+                appendix::prune(&mut dom, c.root);
                 Extracted {
                     metadata,
                     blocks: self.finish(render::render(&dom, c.root, Mode::Main)),

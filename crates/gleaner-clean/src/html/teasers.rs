@@ -21,18 +21,6 @@ const MAX_LABEL: u32 = 60;
 /// Prose the article must keep without the runs for them to be cut.
 const MIN_REST: u32 = 400;
 
-/// The children of `i`, in order.
-fn children<'d>(dom: &'d Dom, i: usize) -> impl Iterator<Item = usize> + 'd {
-    let end = dom.nodes.get(i).map_or(0, |n| n.end as usize);
-    let mut j = i + 1;
-    std::iter::from_fn(move || {
-        let n = dom.nodes.get(j).filter(|_| j < end)?;
-        let here = j;
-        j = (n.end as usize).max(j + 1);
-        Some(here)
-    })
-}
-
 fn is_teaser(dom: &Dom, i: usize) -> bool {
     dom.nodes.get(i).is_some_and(|n| {
         n.tag != Tag::Text
@@ -104,7 +92,7 @@ fn runs(dom: &Dom, root: usize) -> Vec<Run> {
             run.clear();
         };
         let mut all = true;
-        for c in children(dom, p) {
+        for c in dom.children(p) {
             let Some(n) = dom.nodes.get(c) else { break };
             if n.text == 0 || n.tag == Tag::Br {
                 continue;
@@ -125,22 +113,16 @@ fn runs(dom: &Dom, root: usize) -> Vec<Run> {
     found
 }
 
-/// The element's name and class attribute: what items of one list share.
-fn shape<'d>(dom: &'d Dom, i: usize) -> Option<(&'d str, Option<&'d str>)> {
-    let el = dom.nodes.get(i)?.node.value().as_element()?;
-    Some((el.name(), el.attr("class")))
-}
-
 /// Whether the run is part of a list of like items, some of them longer than a teaser:
 /// a listing whose entries carry summaries, not a box of links beside an article.
 fn listing(dom: &Dom, parent: usize, run: &[usize]) -> bool {
-    let Some(first) = run.first().and_then(|&i| shape(dom, i)) else {
+    let Some(first) = run.first().and_then(|&i| dom.shape(i)) else {
         return false;
     };
-    children(dom, parent).any(|c| {
+    dom.children(parent).any(|c| {
         run.binary_search(&c).is_err()
             && dom.nodes.get(c).is_some_and(|n| n.text > 0)
-            && shape(dom, c) == Some(first)
+            && dom.shape(c) == Some(first)
     })
 }
 
@@ -148,7 +130,7 @@ fn listing(dom: &Dom, parent: usize, run: &[usize]) -> bool {
 fn before(dom: &Dom, i: usize) -> Option<usize> {
     let parent = dom.nodes.get(i)?.parent as usize;
     let mut prev = None;
-    for c in children(dom, parent) {
+    for c in dom.children(parent) {
         if c == i {
             return prev.filter(|&l| is_label(dom, l));
         }

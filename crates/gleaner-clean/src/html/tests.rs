@@ -285,8 +285,8 @@ fn per_host_selectors_drop_and_keep() {
     let html = format!(
         r#"<html><body><article><p>A teaser that is the article as far as the markup says, with
         commas, and enough words, to be judged prose by any reader, and then some more words.</p></article>
-        <div class="related-stories">{p}{p}</div>
         <div class="story-extra"><p>Buy the print edition today, with a discount, and a free tote bag too.</p></div>
+        <div class="related-stories">{p}{p}</div>
         </body></html>"#,
         p = para(1, PROSE)
     );
@@ -356,4 +356,41 @@ fn label_links_and_trailing_headings_go() {
         e.blocks.first().map(|b| b.kind),
         Some(BlockKind::Heading { level: 1 })
     );
+}
+
+/// After the body that holds the article's prose: an author box and a subscription
+/// pitch are appendices; a second part of the body (same tag and class, after an ad)
+/// is not.
+#[test]
+fn appendices_after_the_body_go() {
+    let html = format!(
+        r#"<html><body><article><h1>Budget agreed</h1>
+        <div class="body-part">{p}{p}{p}</div>
+        <div class="ad">Advertisement</div>
+        <div class="body-part"><p>The second part of the story, after the ad, goes on, with commas.</p></div>
+        <div class="bio"><p>Jane Doe covers city hall, and has written for us since 2009.</p></div>
+        <div class="pitch"><p>Subscribe now, for the full story, and unlimited digital access.</p></div>
+        </article></body></html>"#,
+        p = para(1, PROSE)
+    );
+    let e = HtmlExtractor::new(&HtmlOptions::default(), Rules::default());
+    let all = texts(&e.extract(&html, None)).join("\n");
+    assert!(all.contains("committee agreed"), "{all}");
+    assert!(all.contains("second part of the story"), "{all}");
+    assert!(!all.contains("city hall"), "{all}");
+    assert!(!all.contains("Subscribe now"), "{all}");
+}
+
+#[test]
+fn figure_captions_go() {
+    let html = format!(
+        r#"<html><body><article>{p}<figure><img src="a.jpg">
+        <figcaption>The mayor at the podium, on Tuesday evening. Foto: Jane Doe</figcaption></figure>
+        {p}</article></body></html>"#,
+        p = para(2, PROSE)
+    );
+    let e = HtmlExtractor::new(&HtmlOptions::default(), Rules::default());
+    let all = texts(&e.extract(&html, None)).join("\n");
+    assert!(all.contains("committee agreed"), "{all}");
+    assert!(!all.contains("podium"), "{all}");
 }
