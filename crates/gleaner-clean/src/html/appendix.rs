@@ -1,12 +1,14 @@
-//! What follows the article's body inside the chosen region: an author box, a paywall's
-//! pitch, "follow us" lines, a contact card, a caption left over from a gallery.
+//! What surrounds the article's body inside the chosen region: after it an author box,
+//! a paywall's pitch, "follow us" lines, a contact card; before it a byline, a date, a
+//! share bar, a disclosure.
 //!
 //! The scorer chooses the smallest subtree that holds the page's prose, and that is
 //! often a wrapper (`<article>`, a column) around the body and its appendices. Going
 //! down from the chosen root, while one child holds nearly all the prose, that child is
-//! the body: the small siblings after it are appendices and go.
+//! the body: the small siblings after it go, and so do those before it that hold no
+//! prose at all, but for headings (the headline and its wrapper stay).
 
-use super::dom::{Dom, Tag, DEAD, MARKER};
+use super::dom::{Dom, Tag, DEAD, H1, MARKER};
 
 /// The body holds at least this share of its parent's prose, in percent.
 const BODY_SHARE: u64 = 70;
@@ -21,7 +23,7 @@ fn live_prose(dom: &Dom, i: usize) -> u64 {
         .map_or(0, |n| u64::from(n.prose))
 }
 
-/// Marks the appendices after the body dead.
+/// Marks the appendices around the body dead.
 pub fn prune(dom: &mut Dom, root: usize) {
     let mut at = root;
     // Each step goes one level down: bounded by the tree's depth.
@@ -40,18 +42,23 @@ pub fn prune(dom: &mut Dom, root: usize) {
         }
         // A sibling shaped as the body (tag and class) is its next part, after an ad.
         let parts = dom.shape(body).filter(|(_, class)| class.is_some());
-        let after: Vec<usize> = dom
+        let around: Vec<usize> = dom
             .children(at)
-            .filter(|&c| c > body && (parts.is_none() || dom.shape(c) != parts))
+            .filter(|&c| c != body && (parts.is_none() || dom.shape(c) != parts))
             .collect();
-        for c in after {
+        for c in around {
             let Some(n) = dom.nodes.get_mut(c) else {
                 continue;
             };
-            if n.flags & (DEAD | MARKER) != 0 || n.tag == Tag::Text {
+            if n.flags & (DEAD | MARKER | H1) != 0 || n.tag == Tag::Text {
                 continue;
             }
-            if u64::from(n.prose) * 100 <= prose * MAX_APPENDIX_SHARE {
+            let appendix = if c > body {
+                u64::from(n.prose) * 100 <= prose * MAX_APPENDIX_SHARE
+            } else {
+                n.prose == 0 && n.markers == 0 && !matches!(n.tag, Tag::Heading(_))
+            };
+            if appendix {
                 n.flags |= DEAD;
             }
         }
