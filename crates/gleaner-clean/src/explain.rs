@@ -165,6 +165,9 @@ impl fmt::Display for Reason {
             Reason::NotText { tag } => write!(f, "not text (<{tag}>)"),
             Reason::DropSelector { selector } => write!(f, "drop selector '{selector}'"),
             Reason::TooDeep => f.write_str("nested too deep"),
+            Reason::FurnitureTag { tag } if matches!(tag.as_str(), "header" | "aside") => {
+                write!(f, "<{tag}> outside the article")
+            }
             Reason::FurnitureTag { tag } => write!(f, "<{tag}> element"),
             Reason::Hidden { how } => write!(f, "hidden ({how})"),
             Reason::FurnitureRole { role } => write!(f, "role={role}"),

@@ -10,7 +10,7 @@ pub(super) use crate::explain::Reason;
 
 use super::dom::{
     any_match, hard_skip, hides, tag_of, Attrs, BuildOptions, Dom, Skipped, Tag, DEAD, FURNITURE,
-    SELF_DEAD,
+    MARKER, SELF_DEAD,
 };
 use super::furniture::{furniture_role, Judge};
 use super::render::{self, Mode, Rendered};
@@ -223,16 +223,33 @@ fn dead_reason<'a>(dom: &Dom<'a>, i: usize, runs: &[Run], judge: &mut Judge<'_, 
     let Some(el) = n.node.value().as_element() else {
         return Reason::OutsideRegion;
     };
-    furniture_reason(el, judge)
+    furniture_reason(el, in_article(dom, i), judge)
+}
+
+/// Whether an element above `i` marks the article (as `Elements::judge` tracks it).
+fn in_article(dom: &Dom, i: usize) -> bool {
+    let mut p = dom.nodes.get(i).map_or(u32::MAX, |n| n.parent);
+    while let Some(n) = dom.nodes.get(p as usize) {
+        if n.flags & MARKER != 0 {
+            return true;
+        }
+        p = n.parent;
+    }
+    false
 }
 
 /// Which of `Elements::judge`'s furniture tests the element met, first one first.
-fn furniture_reason<'a>(el: &'a scraper::node::Element, judge: &mut Judge<'_, 'a>) -> Reason {
+fn furniture_reason<'a>(
+    el: &'a scraper::node::Element,
+    in_article: bool,
+    judge: &mut Judge<'_, 'a>,
+) -> Reason {
     let name = el.name();
     let tag = || Reason::FurnitureTag {
         tag: name.to_string(),
     };
-    if matches!(name, "nav" | "footer" | "noscript") {
+    let outside = matches!(name, "header" | "aside") && !in_article;
+    if matches!(name, "nav" | "footer" | "noscript") || outside {
         return tag();
     }
     let at = Attrs::of(el);
@@ -254,7 +271,7 @@ fn furniture_reason<'a>(el: &'a scraper::node::Element, judge: &mut Judge<'_, 'a
             return reason;
         }
     }
-    // A `<header>` or `<aside>` outside the article.
+    // Not reached for an element judged furniture; the element's name is the best guess.
     tag()
 }
 
