@@ -80,6 +80,9 @@ impl From<Naming> for commands::Naming {
 enum Command {
     /// Clean saved pages (HTML or text dumps): files, directories (recursive) or `-` for stdin.
     Clean(CleanCmd),
+    /// Why each block of one page was kept or dropped: a listing on stdout, and with
+    /// --html a page to read in a browser.
+    Explain(ExplainCmd),
     /// The main job: every source in the config, cleaned into the store.
     Run {
         /// Config file.
@@ -192,6 +195,21 @@ struct CleanCmd {
     comments: bool,
 }
 
+#[derive(Args)]
+struct ExplainCmd {
+    /// The page (HTML or a text dump), or `-` for stdin.
+    page: PathBuf,
+    /// Also write the page's text as HTML here: dropped blocks struck through, with why.
+    #[arg(long, value_name = "OUT.html")]
+    html: Option<PathBuf>,
+    /// The URL the page came from: per-site drop and keep selectors apply by its host.
+    #[arg(long)]
+    url: Option<String>,
+    /// Take the [clean] rules from this config file instead of the built-in defaults.
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
 fn main() {
     let cli = Cli::parse();
     init_logging(cli.log_format, cli.verbose);
@@ -212,6 +230,7 @@ fn main() {
 fn dispatch(command: Command) -> Result<i32> {
     match command {
         Command::Clean(c) => clean(c),
+        Command::Explain(c) => explain(c),
         Command::Run { config, jobs } => run(&config, jobs),
         Command::Runs { store, json } => runs(&store.open()?, json),
         Command::Export {
@@ -273,6 +292,30 @@ fn clean(c: CleanCmd) -> Result<i32> {
         "clean finished"
     );
     Ok(exit_for(summary.failures > 0))
+}
+
+fn explain(c: ExplainCmd) -> Result<i32> {
+    let clean = match &c.config {
+        Some(path) => {
+            LoadedConfig::load(path)
+                .map_err(commands::Error::from)?
+                .config
+                .clean
+        }
+        None => CleanConfig::default(),
+    };
+    let args = commands::ExplainArgs {
+        page: c.page,
+        url: c.url,
+        clean,
+    };
+    let ex = commands::explain(&args)?;
+    print!("{}", commands::listing(&ex));
+    if let Some(out) = &c.html {
+        commands::write_html(out, &ex, &args.page.display().to_string())?;
+        eprintln!("wrote {}", out.display());
+    }
+    Ok(exit::OK)
 }
 
 fn run(config: &std::path::Path, jobs: usize) -> Result<i32> {

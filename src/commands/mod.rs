@@ -2,10 +2,12 @@
 //! sets up logging and a progress bar, and maps [`Error`] to an exit code.
 
 mod clean;
+mod explain;
 mod inspect;
 mod run;
 
 pub use clean::{clean, CleanArgs, Naming};
+pub use explain::{explain, html_page, listing, write_html, ExplainArgs};
 pub use inspect::{describe, describe_run, describe_stats, show, stats, unpark, ParkedUrl, Stats};
 pub use run::{run, RunSummary};
 

@@ -5,6 +5,7 @@ mod cli;
 mod crash;
 mod crawl;
 mod devset;
+mod explain;
 mod fetch;
 mod helpers;
 mod html;

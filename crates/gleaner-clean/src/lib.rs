@@ -32,6 +32,7 @@
 mod config;
 mod decode;
 mod document;
+mod explain;
 mod hash;
 mod html;
 mod language;
@@ -42,6 +43,7 @@ mod words;
 
 pub use config::{CleanConfig, ConfigError};
 pub use document::{Block, BlockKind, Document, InputKind, Metadata, PageType};
+pub use explain::{ExplainedBlock, Explanation, Reason, Region};
 pub use html::HtmlOptions;
 pub use rules::{RuleError, RulesConfig};
 pub use text::template::{Template, TemplateLearner};
@@ -165,6 +167,42 @@ impl Cleaner {
             page_type::classify_text(&mut doc, &page, hints.url);
         }
         Ok(with_language(doc))
+    }
+
+    /// Cleans one page as [`Cleaner::clean`] does, and says why each of its blocks was
+    /// kept or dropped: every block of the page in order, the kept ones being exactly the
+    /// document's blocks. Slower than `clean`; for people tuning rules and selectors.
+    ///
+    /// ```no_run
+    /// use gleaner_clean::{CleanConfig, Cleaner, Hints};
+    ///
+    /// let cleaner = Cleaner::new(&CleanConfig::default())?;
+    /// let page = std::fs::read("page.html")?;
+    /// for b in cleaner.explain(&page, &Hints::default())?.blocks {
+    ///     println!("{} {} ({})", if b.kept { '+' } else { '-' }, b.text, b.reason);
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn explain(&self, bytes: &[u8], hints: &Hints) -> Result<Explanation, CleanError> {
+        let (kind, page) = self.prepare(bytes, hints)?;
+        let text = |lines: &str| self.text.clean(lines, hints.template).blocks;
+        Ok(match kind {
+            InputKind::Html => {
+                let ex = self.html.explain(&page, hints.url, text);
+                Explanation {
+                    kind,
+                    region: ex.region,
+                    fallback: ex.fallback,
+                    blocks: ex.blocks,
+                }
+            }
+            InputKind::Text => Explanation {
+                kind,
+                region: None,
+                fallback: false,
+                blocks: explain::line_verdicts(text_lines(&page), text(&page), self.html.rules()),
+            },
+        })
     }
 
     fn clean_text(

@@ -107,7 +107,7 @@ const CONTENT_NAMES: &[&str] = &[
 ];
 
 /// Elements whose subtree is never main text.
-fn hard_skip(name: &str) -> bool {
+pub(super) fn hard_skip(name: &str) -> bool {
     matches!(
         name,
         "script"
@@ -138,7 +138,7 @@ fn hard_skip(name: &str) -> bool {
     )
 }
 
-fn tag_of(name: &str) -> Tag {
+pub(super) fn tag_of(name: &str) -> Tag {
     match name {
         "h1" => Tag::Heading(1),
         "h2" => Tag::Heading(2),
@@ -166,18 +166,18 @@ fn tag_of(name: &str) -> Tag {
 /// name it is asked for (a hash and a lock-free table probe per call) and `classes()`
 /// interns every class: at a dozen lookups per element that was a tenth of the run time.
 #[derive(Default)]
-struct Attrs<'a> {
-    class: Option<&'a str>,
-    id: Option<&'a str>,
-    role: Option<&'a str>,
+pub(super) struct Attrs<'a> {
+    pub class: Option<&'a str>,
+    pub id: Option<&'a str>,
+    pub role: Option<&'a str>,
     itemprop: Option<&'a str>,
-    aria_label: Option<&'a str>,
-    style: Option<&'a str>,
+    pub aria_label: Option<&'a str>,
+    pub style: Option<&'a str>,
     hidden: bool,
 }
 
 impl<'a> Attrs<'a> {
-    fn of(el: &'a scraper::node::Element) -> Self {
+    pub(super) fn of(el: &'a scraper::node::Element) -> Self {
         let mut a = Attrs::default();
         for (k, v) in el.attrs() {
             match k {
@@ -195,7 +195,7 @@ impl<'a> Attrs<'a> {
         a
     }
 
-    fn is_hidden(&self) -> bool {
+    pub(super) fn is_hidden(&self) -> bool {
         // React's streaming server rendering sends each suspended part of the page as
         // `<div hidden id="S:1">`, which a script moves into place: that is content.
         let streamed = self.id.is_some_and(|id| id.starts_with("S:"));
@@ -221,7 +221,7 @@ fn folds(class: &str) -> bool {
         .any(|w| c.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w)))
 }
 
-fn hides(s: &str) -> bool {
+pub(super) fn hides(s: &str) -> bool {
     let s = s.as_bytes();
     // Cheap pre-check before allocating: most style attributes hide nothing.
     if !s
@@ -264,7 +264,7 @@ fn measure(t: &str) -> (u32, u32) {
 }
 
 /// Whether `node` is an element one of the user's selectors names.
-fn any_match(sels: &[Selector], node: NodeRef<'_, HNode>) -> bool {
+pub(super) fn any_match(sels: &[Selector], node: NodeRef<'_, HNode>) -> bool {
     !sels.is_empty() && ElementRef::wrap(node).is_some_and(|e| sels.iter().any(|s| s.matches(&e)))
 }
 
@@ -396,8 +396,24 @@ impl<'s, 'a> Elements<'s, 'a> {
     }
 }
 
+/// An element left out of the arena whole (see [`Elements::judge`]), for explain mode.
+pub struct Skipped<'a> {
+    pub node: NodeRef<'a, HNode>,
+    /// The arena index the element would have had: it sits before the node there.
+    pub at: u32,
+}
+
 impl<'a> Dom<'a> {
     pub fn build(root: NodeRef<'a, HNode>, opts: &BuildOptions) -> Dom<'a> {
+        Self::build_traced(root, opts, None)
+    }
+
+    /// [`Dom::build`], also listing the elements skipped whole when `skipped` is given.
+    pub fn build_traced(
+        root: NodeRef<'a, HNode>,
+        opts: &BuildOptions,
+        mut skipped: Option<&mut Vec<Skipped<'a>>>,
+    ) -> Dom<'a> {
         let mut nodes: Vec<Node<'a>> = Vec::new();
         let mut body = 0;
         let mut stack = vec![Item {
@@ -428,7 +444,15 @@ impl<'a> Dom<'a> {
                         }
                         judged
                     }
-                    None => continue,
+                    None => {
+                        if let Some(s) = skipped.as_deref_mut() {
+                            s.push(Skipped {
+                                node: it.node,
+                                at: idx,
+                            });
+                        }
+                        continue;
+                    }
                 },
                 _ => continue,
             };

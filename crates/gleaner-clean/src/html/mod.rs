@@ -13,6 +13,7 @@
 
 mod appendix;
 mod dom;
+mod explain;
 mod furniture;
 mod metadata;
 mod page_type;
@@ -184,7 +185,7 @@ impl HtmlExtractor {
                 appendix::prune(&mut dom, c.root);
                 Extracted {
                     metadata,
-                    blocks: self.finish(render::render(&dom, c.root, Mode::Main)),
+                    blocks: self.finish(render::render(&dom, c.root, Mode::Main), None),
                     fallback: None,
                 }
             }
@@ -214,7 +215,7 @@ impl HtmlExtractor {
                 let blocks = render::render(dom, i, Mode::Comments)
                     .into_iter()
                     .filter(|r| r.link * 10 <= r.chars * 9);
-                out.extend(self.finish(blocks.collect()));
+                out.extend(self.finish(blocks.collect(), None));
             }
             i = n.end as usize;
         }
@@ -222,7 +223,17 @@ impl HtmlExtractor {
     }
 
     /// Drops blocks that are furniture by content: rule-named lines, link-bound lines.
-    fn finish(&self, rendered: Vec<render::Rendered>) -> Vec<Block> {
+    /// Explain mode passes `cuts` to learn why each dropped block went (by its `start`).
+    fn finish(
+        &self,
+        rendered: Vec<render::Rendered>,
+        mut cuts: Option<&mut Vec<(u32, explain::Reason)>>,
+    ) -> Vec<Block> {
+        let mut cut = |r: &render::Rendered, why: explain::Reason| {
+            if let Some(c) = cuts.as_deref_mut() {
+                c.push((r.start, why));
+            }
+        };
         // SipHash, not FNV: these keys are page text, which a hostile page could craft
         // to collide.
         let mut seen: HashSet<&str> = HashSet::new();
@@ -242,18 +253,29 @@ impl HtmlExtractor {
             .into_iter()
             .filter(|r| {
                 if !keep.next().unwrap_or(true) {
+                    cut(r, explain::Reason::Duplicate);
                     return false;
                 }
                 if self.rules.verdict(&r.block.text) == Some(Verdict::Drop) {
+                    cut(r, explain::Reason::TextRule);
                     return false;
                 }
                 // A paragraph that is all link is a teaser or a "read more", not prose;
                 // so is a link behind a short label ("See also:", "Lea también:").
                 // List items and headings are left alone (listings link their items).
                 let label = r.chars.saturating_sub(r.link);
-                !(r.block.kind == BlockKind::Paragraph
-                    && (r.link * 10 > r.chars * 9
-                        || (r.link >= MIN_CROSS_LINK && r.link >= label && label <= MAX_LABEL)))
+                if r.block.kind != BlockKind::Paragraph {
+                    return true;
+                }
+                if r.link * 10 > r.chars * 9 {
+                    cut(r, explain::Reason::link_density(r.link, r.chars));
+                    return false;
+                }
+                if r.link >= MIN_CROSS_LINK && r.link >= label && label <= MAX_LABEL {
+                    cut(r, explain::Reason::LabelAndLink);
+                    return false;
+                }
+                true
             })
             .collect::<Vec<_>>();
         // Link-bound blocks at the edges of the main content are its frame, not its
@@ -267,14 +289,29 @@ impl HtmlExtractor {
             .take_while(|r| bound(r) && !matches!(r.block.kind, BlockKind::ListItem { .. }))
             .count();
         if tail < out.len() {
+            for r in out.iter().rev().take(tail) {
+                cut(r, explain::Reason::TrailingLinks);
+            }
             out.truncate(out.len() - tail);
         }
         let lead = out.iter().take_while(|r| bound(r)).count();
         if lead < out.len() {
+            for r in out.iter().take(lead) {
+                cut(r, explain::Reason::LeadingLinks);
+            }
             out.drain(..lead);
         }
+        // Only explain mode needs to know which blocks the trailing headings were.
+        let starts: Vec<u32> = match cuts {
+            Some(_) => out.iter().map(|r| r.start).collect(),
+            None => Vec::new(),
+        };
         let mut blocks: Vec<Block> = out.into_iter().map(|r| r.block).collect();
         drop_trailing_headings(&mut blocks);
+        if let Some(c) = cuts {
+            let gone = starts.get(blocks.len()..).unwrap_or_default();
+            c.extend(gone.iter().map(|&s| (s, explain::Reason::TrailingHeading)));
+        }
         blocks
     }
 

@@ -21,6 +21,8 @@ pub struct Rendered {
     /// Characters of link text in the block.
     pub link: u32,
     pub chars: u32,
+    /// Arena index of the block's first text node: where the block sits in the page.
+    pub start: u32,
 }
 
 /// Columns past which a spanning cell adds no more empty cells to its row.
@@ -74,6 +76,8 @@ struct Out {
     buf: String,
     link: u32,
     chars: u32,
+    /// Arena index of the current block's first text.
+    start: u32,
     /// The current row's closed cells.
     cells: Vec<String>,
     /// Where the open cell's text starts in `buf`.
@@ -112,6 +116,7 @@ impl Out {
                 block,
                 link: self.link,
                 chars: self.chars,
+                start: self.start,
             });
         }
         self.buf.clear();
@@ -204,6 +209,8 @@ pub enum Mode {
     /// A comment section, itself removed: inside it only what is furniture for other
     /// reasons than being a comment (reply forms, share bars) is skipped.
     Comments,
+    /// Everything, removed or not: what explain mode shows of a removed subtree.
+    All,
 }
 
 /// Renders the subtree at `root`, skipping removed nodes.
@@ -211,12 +218,14 @@ pub fn render(dom: &Dom, root: usize, mode: Mode) -> Vec<Rendered> {
     let skip = |flags: u8| match mode {
         Mode::Main => flags & DEAD != 0,
         Mode::Comments => flags & SELF_DEAD != 0 && flags & COMMENT == 0,
+        Mode::All => false,
     };
     let mut out = Out {
         blocks: Vec::new(),
         buf: String::new(),
         link: 0,
         chars: 0,
+        start: 0,
         cells: Vec::new(),
         cell_start: None,
         th: 0,
@@ -261,6 +270,9 @@ pub fn render(dom: &Dom, root: usize, mode: Mode) -> Vec<Rendered> {
         }
         match n.tag {
             Tag::Text => {
+                if out.buf.is_empty() {
+                    out.start = i as u32;
+                }
                 if let HNode::Text(t) = n.node.value() {
                     out.push_text(t, top.pre, n.flags & IN_LINK != 0);
                 }

@@ -63,13 +63,13 @@ fn is_label(dom: &Dom, i: usize) -> bool {
 }
 
 /// A run of teasers found under one parent, and the label before it.
-struct Run {
-    items: Vec<usize>,
-    label: Option<usize>,
+pub(super) struct Run {
+    pub items: Vec<usize>,
+    pub label: Option<usize>,
 }
 
 /// Finds the runs of teasers among the children of every node of `root`'s subtree.
-fn runs(dom: &Dom, root: usize) -> Vec<Run> {
+pub(super) fn runs(dom: &Dom, root: usize) -> Vec<Run> {
     let mut found = Vec::new();
     let end = dom.nodes.get(root).map_or(0, |n| n.end as usize);
     for p in root..end {
