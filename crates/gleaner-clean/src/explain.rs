@@ -126,6 +126,12 @@ pub enum Reason {
     },
     /// The label introducing a run of teasers ("Related", "Mehr zum Thema").
     TeaserLabel,
+    /// Beside the article's body, inside the region: after it and small (an author box,
+    /// a subscription pitch), or before it without prose (a byline, a share bar).
+    Appendix {
+        /// After the body (else before it).
+        after: bool,
+    },
     /// The same text said earlier on the page.
     Duplicate,
     /// A furniture rule (built-in or the config's) matched the text.
@@ -181,6 +187,10 @@ impl fmt::Display for Reason {
             Reason::TeaserRun { items: 0 } => f.write_str("teaser run"),
             Reason::TeaserRun { items } => write!(f, "teaser run ({items} link-led blocks)"),
             Reason::TeaserLabel => f.write_str("label of a teaser run"),
+            Reason::Appendix { after: true } => f.write_str("small block after the article's body"),
+            Reason::Appendix { after: false } => {
+                f.write_str("block without prose before the article's body")
+            }
             Reason::Duplicate => f.write_str("duplicate"),
             Reason::TextRule => f.write_str("text rule"),
             Reason::LinkDensity { permille } => {

@@ -23,22 +23,31 @@ fn live_prose(dom: &Dom, i: usize) -> u64 {
         .map_or(0, |n| u64::from(n.prose))
 }
 
-/// Marks the appendices around the body dead.
-pub fn prune(dom: &mut Dom, root: usize) {
+/// Where an appendix sits: after the body, or before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Before,
+    After,
+}
+
+/// Marks the appendices around the body dead, and says which they were (for explain
+/// mode: nothing else marks a node dead without marking it for itself).
+pub fn prune(dom: &mut Dom, root: usize) -> Vec<(usize, Side)> {
+    let mut cut = Vec::new();
     let mut at = root;
     // Each step goes one level down: bounded by the tree's depth.
     loop {
         let total = live_prose(dom, at);
         if total == 0 {
-            return;
+            return cut;
         }
         let Some(body) = dom.children(at).max_by_key(|&c| live_prose(dom, c)) else {
-            return;
+            return cut;
         };
         let prose = live_prose(dom, body);
         let is_container = dom.nodes.get(body).is_some_and(|n| n.tag == Tag::Block);
         if prose * 100 < total * BODY_SHARE || !is_container {
-            return;
+            return cut;
         }
         // A sibling shaped as the body (tag and class) is its next part, after an ad.
         let parts = dom.shape(body).filter(|(_, class)| class.is_some());
@@ -53,13 +62,16 @@ pub fn prune(dom: &mut Dom, root: usize) {
             if n.flags & (DEAD | MARKER | H1) != 0 || n.tag == Tag::Text {
                 continue;
             }
-            let appendix = if c > body {
-                u64::from(n.prose) * 100 <= prose * MAX_APPENDIX_SHARE
+            let (side, appendix) = if c > body {
+                let small = u64::from(n.prose) * 100 <= prose * MAX_APPENDIX_SHARE;
+                (Side::After, small)
             } else {
-                n.prose == 0 && n.markers == 0 && !matches!(n.tag, Tag::Heading(_))
+                let bare = n.prose == 0 && n.markers == 0 && !matches!(n.tag, Tag::Heading(_));
+                (Side::Before, bare)
             };
             if appendix {
                 n.flags |= DEAD;
+                cut.push((c, side));
             }
         }
         at = body;

@@ -8,13 +8,17 @@
 
 pub(super) use crate::explain::Reason;
 
+use super::appendix::Side;
 use super::dom::{
     any_match, hard_skip, hides, tag_of, Attrs, BuildOptions, Dom, Skipped, Tag, DEAD, FURNITURE,
     MARKER, SELF_DEAD,
 };
 use super::furniture::{furniture_role, Judge};
 use super::render::{self, Mode, Rendered};
-use super::teasers::{self, Run};
+use super::teasers::Run;
+
+/// What the passes inside the region cut: teaser runs and appendices.
+type Cut = (Vec<Run>, Vec<(usize, Side)>);
 use super::{parse, score, HtmlExtractor, MIN_GOOD};
 use crate::document::{Block, BlockKind};
 use crate::explain::{line_verdicts, ExplainedBlock, Region};
@@ -87,9 +91,8 @@ impl HtmlExtractor {
         let mut judge = self.furniture.judge();
         match choice {
             Some(c) if !fallback => {
-                let runs = teasers::runs(&dom, c.root);
-                teasers::prune(&mut dom, c.root);
-                dead_blocks(&dom, &runs, &mut judge, &mut placed);
+                let cut = super::prune(&mut dom, c.root);
+                dead_blocks(&dom, &cut, &mut judge, &mut placed);
                 self.region_blocks(&dom, c.root, &mut placed);
                 // What is left outside the region once the region is set aside.
                 if let Some(n) = dom.nodes.get_mut(c.root) {
@@ -100,7 +103,7 @@ impl HtmlExtractor {
                 }
             }
             _ => {
-                dead_blocks(&dom, &[], &mut judge, &mut placed);
+                dead_blocks(&dom, &Default::default(), &mut judge, &mut placed);
                 self.fallback_lines(&dom, text, &mut placed);
             }
         }
@@ -165,7 +168,7 @@ impl HtmlExtractor {
 }
 
 /// The removed subtrees of the body, each rendered whole with the reason it went.
-fn dead_blocks<'a>(dom: &Dom<'a>, runs: &[Run], judge: &mut Judge<'_, 'a>, out: &mut Vec<Placed>) {
+fn dead_blocks<'a>(dom: &Dom<'a>, cut: &Cut, judge: &mut Judge<'_, 'a>, out: &mut Vec<Placed>) {
     let end = dom.nodes.get(dom.body).map_or(0, |b| b.end as usize);
     let mut i = dom.body;
     while i < end {
@@ -174,7 +177,7 @@ fn dead_blocks<'a>(dom: &Dom<'a>, runs: &[Run], judge: &mut Judge<'_, 'a>, out: 
             i += 1;
             continue;
         }
-        let reason = dead_reason(dom, i, runs, judge);
+        let reason = dead_reason(dom, i, cut, judge);
         let mut blocks = render::render(dom, i, Mode::All);
         // The render's root is a paragraph; a removed heading or item is itself.
         if let (Some(first), Some(kind)) = (blocks.first_mut(), own_kind(n.tag)) {
@@ -201,12 +204,19 @@ fn own_kind(tag: Tag) -> Option<BlockKind> {
 }
 
 /// Why the topmost removed node `i` went.
-fn dead_reason<'a>(dom: &Dom<'a>, i: usize, runs: &[Run], judge: &mut Judge<'_, 'a>) -> Reason {
+fn dead_reason<'a>(dom: &Dom<'a>, i: usize, cut: &Cut, judge: &mut Judge<'_, 'a>) -> Reason {
     let Some(n) = dom.nodes.get(i) else {
         return Reason::OutsideRegion;
     };
     if n.flags & SELF_DEAD == 0 {
-        // Only the teaser pass removes a node without removing it for itself.
+        // Only the passes inside the region remove a node without removing it for
+        // itself.
+        let (runs, appendices) = cut;
+        if let Some((_, side)) = appendices.iter().find(|(a, _)| *a == i) {
+            return Reason::Appendix {
+                after: *side == Side::After,
+            };
+        }
         if let Some(r) = runs.iter().find(|r| r.items.contains(&i)) {
             return Reason::TeaserRun {
                 items: r.items.len(),

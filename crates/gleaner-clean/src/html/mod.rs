@@ -181,8 +181,7 @@ impl HtmlExtractor {
         (metadata.page_type, metadata.soft_404) = page_type::classify(&signals);
         match choice {
             Some(c) if c.good >= MIN_GOOD => {
-                teasers::prune(&mut dom, c.root);
-                appendix::prune(&mut dom, c.root);
+                prune(&mut dom, c.root);
                 Extracted {
                     metadata,
                     blocks: self.finish(render::render(&dom, c.root, Mode::Main), None),
@@ -326,6 +325,14 @@ impl HtmlExtractor {
         };
         lines(&Dom::build(doc.tree.root(), &opts))
     }
+}
+
+/// The passes that cut furniture inside the chosen region, `root`: teaser runs, then
+/// the appendices around the article's body. What they cut, for explain mode.
+fn prune(dom: &mut Dom, root: usize) -> (Vec<teasers::Run>, Vec<(usize, appendix::Side)>) {
+    let runs = teasers::prune(dom, root);
+    let appendices = appendix::prune(dom, root);
+    (runs, appendices)
 }
 
 /// Drops the headings left after the last block of text: a "More on this" or "Related"

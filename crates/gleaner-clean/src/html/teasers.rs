@@ -69,7 +69,7 @@ pub(super) struct Run {
 }
 
 /// Finds the runs of teasers among the children of every node of `root`'s subtree.
-pub(super) fn runs(dom: &Dom, root: usize) -> Vec<Run> {
+fn runs(dom: &Dom, root: usize) -> Vec<Run> {
     let mut found = Vec::new();
     let end = dom.nodes.get(root).map_or(0, |n| n.end as usize);
     for p in root..end {
@@ -142,11 +142,11 @@ fn before(dom: &Dom, i: usize) -> Option<usize> {
 }
 
 /// Marks the teaser runs inside `root` dead, when the article keeps enough prose
-/// without them.
-pub fn prune(dom: &mut Dom, root: usize) {
+/// without them, and returns the runs it cut.
+pub fn prune(dom: &mut Dom, root: usize) -> Vec<Run> {
     let found = runs(dom, root);
     if found.is_empty() {
-        return;
+        return found;
     }
     let (mut cut_prose, mut cut_text) = (0u32, 0u32);
     for r in &found {
@@ -162,13 +162,14 @@ pub fn prune(dom: &mut Dom, root: usize) {
         .get(root)
         .map_or(0, |n| n.prose.saturating_sub(cut_prose));
     if rest < MIN_REST.max(cut_text) {
-        return;
+        return Vec::new();
     }
-    for r in found {
-        for i in r.items.into_iter().chain(r.label) {
+    for r in &found {
+        for &i in r.items.iter().chain(&r.label) {
             if let Some(n) = dom.nodes.get_mut(i) {
                 n.flags |= DEAD;
             }
         }
     }
+    found
 }
