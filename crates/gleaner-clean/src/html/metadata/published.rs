@@ -161,7 +161,15 @@ impl Sources<'_> {
 
     fn read(&self, s: &Stamp) -> Option<NaiveDate> {
         if s.machine {
-            parse_value(&s.value, self.order)
+            let value = parse_value(&s.value, self.order)?;
+            // A `<time>`'s value is often in UTC, its text in the site's zone: one day
+            // apart, the text is the day the reader is shown. Further apart, the text is
+            // something else (a relative "2 years ago", another event) and the value holds.
+            let shown = s.text.as_deref().and_then(|t| find_date(t, self.order));
+            Some(match shown {
+                Some(d) if d.signed_duration_since(value).num_days().abs() == 1 => d,
+                _ => value,
+            })
         } else {
             find_date(&s.value, self.order)
         }
@@ -188,11 +196,16 @@ impl Sources<'_> {
         let is_modified = Some(near) == modified || Some(near) == self.meta_date(MODIFIED_KEYS);
         // Two days' margin: a declared time in UTC and the day shown in the site's own
         // zone may differ by one.
-        let earlier = declared.signed_duration_since(near).num_days() >= 2;
+        let days = declared.signed_duration_since(near).num_days();
+        let earlier = days >= 2;
         let original = earlier && !is_modified;
+        // One day apart: the same moment, declared in UTC and shown in the site's own zone
+        // ("2025-12-19T02:41Z" and "December 18, 2025, 9:41 pm"); the reader's day is the
+        // shown one. Not when the shown date is an update the page labels so.
+        let local_day = days.abs() == 1 && !self.shown_as_update(near);
         let presented =
             is_modified && self.meta_date(PUBLISHED_KEYS).is_none() && !self.shown_as_update(near);
-        if original || presented {
+        if original || presented || local_day {
             near
         } else {
             declared
