@@ -181,7 +181,11 @@ impl Sources<'_> {
     ///   original: the declared date is a re-publication or a migration's stamp;
     /// - a page whose `<meta>` tags declare no publication time and which shows its
     ///   declared modification date, unlabelled, as its date presents itself as of that
-    ///   date; its JSON-LD `datePublished` is the first draft's.
+    ///   date; its JSON-LD `datePublished` is the first draft's. Not when it also shows
+    ///   the declared publication date by its headline (a forum thread's first post
+    ///   above its "last post" date), nor when the "modification" is the earlier;
+    /// - one day apart, they are the same moment, declared in UTC and shown in the
+    ///   site's own zone: the reader's day is the shown one.
     ///
     /// Otherwise the declared date stands, and always when the shown date is labelled
     /// an update: a publication date is never replaced by a modification the page
@@ -192,6 +196,7 @@ impl Sources<'_> {
         declared: NaiveDate,
         near: NaiveDate,
         modified: Option<NaiveDate>,
+        headline: Option<&Place>,
     ) -> NaiveDate {
         let is_modified = Some(near) == modified || Some(near) == self.meta_date(MODIFIED_KEYS);
         // Two days' margin: a declared time in UTC and the day shown in the site's own
@@ -203,13 +208,26 @@ impl Sources<'_> {
         // ("2025-12-19T02:41Z" and "December 18, 2025, 9:41 pm"); the reader's day is the
         // shown one. Not when the shown date is an update the page labels so.
         let local_day = days.abs() == 1 && !self.shown_as_update(near);
-        let presented =
-            is_modified && self.meta_date(PUBLISHED_KEYS).is_none() && !self.shown_as_update(near);
+        let presented = is_modified
+            && near > declared
+            && self.meta_date(PUBLISHED_KEYS).is_none()
+            && !self.shows(declared, headline)
+            && !self.shown_as_update(near);
         if original || presented || local_day {
             near
         } else {
             declared
         }
+    }
+
+    /// Whether the page shows `d` (or the day beside it) by its headline.
+    fn shows(&self, d: NaiveDate, headline: Option<&Place>) -> bool {
+        self.found.stamps.iter().any(|s| {
+            self.on_page(s, headline)
+                && self
+                    .read(s)
+                    .is_some_and(|x| x.signed_duration_since(d).num_days().abs() <= 1)
+        })
     }
 
     /// Whether the page labels `d` as an update ("Updated March 28").
@@ -241,7 +259,7 @@ impl Sources<'_> {
             .or_else(|| self.labelled(headline, Label::Published))
             .or_else(|| headline.is_none().then(|| self.date_line()).flatten());
         let published = match (declared, self.shown(headline, |_| true)) {
-            (Some(d), Some(near)) => Some(self.declared_or_shown(d, near, modified)),
+            (Some(d), Some(near)) => Some(self.declared_or_shown(d, near, modified, headline)),
             (d, _) => d.or(shown),
         };
         let published = published
