@@ -261,6 +261,16 @@ pub(super) fn choose(
     else {
         return fallback;
     };
+    // An `<h2>` that is the `<h1>` and more ("Headline: the dek | Section") repeats the
+    // headline with its trimmings: the `<h1>` stays.
+    if fallback.h1.is_some()
+        && fallback
+            .text
+            .as_deref()
+            .is_some_and(|h| fold(&sub.text).starts_with(&fold(h)))
+    {
+        return fallback;
+    }
     let first_h1 = candidates().next().map_or(usize::MAX, |(_, h)| h.at.pos);
     Title {
         text: Some(sub.text.clone()),
