@@ -280,3 +280,50 @@ impl Sources<'_> {
 pub(super) fn order(lang: Option<&str>) -> Order {
     Order::for_language(lang)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{collect, dates::iso};
+    use super::*;
+    use scraper::Html;
+
+    /// The (published, modified) dates of a page whose headline is its first `<h1>`.
+    fn dates(page: &str) -> (Option<String>, Option<String>) {
+        let found = collect::collect(&Html::parse_document(page));
+        let s = Sources::new(&found);
+        let at = found.h1s.first().map(|h| h.at);
+        let d = s.dates(at.as_ref(), None);
+        (d.published.map(iso), d.modified.map(iso))
+    }
+
+    #[test]
+    fn a_time_text_one_day_from_its_value_is_the_readers_day() {
+        let page = r#"<h1>T</h1><time datetime="2024-03-06T02:30:00Z">March 5, 2024</time>"#;
+        assert_eq!(dates(page).0.as_deref(), Some("2024-03-05"));
+        let page = r#"<h1>T</h1><time datetime="2024-03-06">August 28, 2023</time>"#;
+        assert_eq!(dates(page).0.as_deref(), Some("2024-03-06"));
+    }
+
+    #[test]
+    fn a_declared_utc_day_yields_to_the_shown_day_beside_it() {
+        let page = r#"<meta property="article:published_time" content="2024-03-06T02:30:00Z">
+            <h1>T</h1><p>March 5, 2024</p>"#;
+        assert_eq!(dates(page).0.as_deref(), Some("2024-03-05"));
+        // Not to a shown update.
+        let page = r#"<meta property="article:published_time" content="2024-03-06T02:30:00Z">
+            <h1>T</h1><p>Updated March 7, 2024</p>"#;
+        assert_eq!(dates(page).0.as_deref(), Some("2024-03-06"));
+    }
+
+    #[test]
+    fn a_shown_modification_is_not_the_date_when_the_publication_is_shown_too() {
+        let ld = r#"<script type="application/ld+json">{"@type":"Article",
+            "datePublished":"2024-01-03","dateModified":"2024-09-26"}</script>"#;
+        // Shown alone, unlabelled, the modification is the date the page presents.
+        let page = format!("{ld}<h1>T</h1><p>Sep 26, 2024</p>");
+        assert_eq!(dates(&page).0.as_deref(), Some("2024-09-26"));
+        // With the publication shown by the headline too, the publication stands.
+        let page = format!("{ld}<h1>T</h1><p>Sep 26, 2024</p><p>Jan 3, 2024</p>");
+        assert_eq!(dates(&page).0.as_deref(), Some("2024-01-03"));
+    }
+}

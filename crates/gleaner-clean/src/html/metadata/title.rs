@@ -346,6 +346,49 @@ mod tests {
     }
 
     #[test]
+    fn a_lower_heading_the_title_agrees_with_beats_an_h1_it_does_not() {
+        let at = |pos| Place {
+            pos,
+            flags: 0,
+            header: None,
+        };
+        let h1s = [Heading {
+            text: "Why the budget matters".to_string(),
+            at: at(500),
+        }];
+        let subs = [Heading {
+            text: "Budget passes".to_string(),
+            at: at(10),
+        }];
+        let t = choose(&h1s, &subs, &["Budget passes | Daily Planet"], &[]);
+        assert_eq!(t.text.as_deref(), Some("Budget passes"));
+        // Before the <h1>: it is the anchor too (found by `lower_headline`).
+        assert_eq!(t.h1, None);
+        assert_eq!(
+            lower_headline(&subs, "Budget passes").map(|h| h.at.pos),
+            Some(10)
+        );
+        // After the <h1>, the <h1> stays the anchor.
+        let subs = [Heading {
+            text: "Budget passes".to_string(),
+            at: at(900),
+        }];
+        let t = choose(&h1s, &subs, &["Budget passes | Daily Planet"], &[]);
+        assert_eq!(t.text.as_deref(), Some("Budget passes"));
+        assert_eq!(t.h1, Some(0));
+        // The <h1> and more in an <h2>: the <h1> is the headline.
+        let h1s = [h("Budget passes", 0)];
+        let subs = [h("Budget passes: what now", 0)];
+        let t = choose(
+            &h1s,
+            &subs,
+            &["Budget passes: what now | Daily Planet"],
+            &[],
+        );
+        assert_eq!(t.text.as_deref(), Some("Budget passes"));
+    }
+
+    #[test]
     fn an_unrelated_h1_is_a_logo_or_slogan() {
         let heads = [h("Build what's next", 0)];
         let t = choose(&heads, &[], &["Cloud hosting for teams | Acme"], &[]);
@@ -353,7 +396,12 @@ mod tests {
         assert_eq!(t.h1, None);
         // A variant of the declared title is the visible headline.
         let heads = [h("Recent trends in photography", 0)];
-        let t = choose(&heads, &[], &["8 Recent Trends in Photography - Flatworld"], &[]);
+        let t = choose(
+            &heads,
+            &[],
+            &["8 Recent Trends in Photography - Flatworld"],
+            &[],
+        );
         assert_eq!(t.text.as_deref(), Some("Recent trends in photography"));
     }
 }
