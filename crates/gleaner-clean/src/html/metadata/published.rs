@@ -206,8 +206,8 @@ impl Sources<'_> {
         let original = earlier && !is_modified;
         // One day apart: the same moment, declared in UTC and shown in the site's own zone
         // ("2025-12-19T02:41Z" and "December 18, 2025, 9:41 pm"); the reader's day is the
-        // shown one. Not when the shown date is an update the page labels so.
-        let local_day = days.abs() == 1 && !self.shown_as_update(near);
+        // shown one. Not when the shown date is the modification, declared or labelled.
+        let local_day = days.abs() == 1 && !is_modified && !self.shown_as_update(near);
         let presented = is_modified
             && near > declared
             && self.meta_date(PUBLISHED_KEYS).is_none()
