@@ -14,8 +14,9 @@ Both tools see the same bytes and no URL (gleaner cleans a directory of files; t
 `bare_extraction(html, with_metadata=True)` gets no `url`), so a date in the page's URL counts
 only when the page itself states its URL (canonical link, og:url). Per field, over the pages
 whose ground truth has that field:
-  title   equal after whitespace and case normalisation
-  author  one contains the other after normalisation (bylines vary in what they include)
+  title   equal after whitespace, case and typographic normalisation (’ as ', – as -)
+  author  one contains the other after the same normalisation, list separators made one
+          ("A, B, and C" = "A; B; C"; bylines vary in what they include)
   date    the same calendar day (the first 10 characters, YYYY-MM-DD)
 A tool that gives nothing scores a miss. Fields are also counted when the truth has none but
 the tool gives one ("extra"): a date on a page that states none is a wrong answer too.
@@ -31,13 +32,24 @@ import time
 from pathlib import Path
 
 
+# Typographic quotes and dashes read as their plain forms: the reference writes "We've"
+# where the page (and so both tools) has "We’ve", and the other way round.
+TYPO = str.maketrans({"’": "'", "‘": "'", "´": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-"})
+
+
 def norm(s):
-    return re.sub(r"\s+", " ", s or "").strip().lower()
+    return re.sub(r"\s+", " ", (s or "").translate(TYPO)).strip().lower()
+
+
+def names(s):
+    """An author string with its list separators made one: the reference writes "A, B, and
+    C" or "A and B", the tools join with "; " (trafilatura's convention)."""
+    return re.sub(r"\s*(?:,\s*and\s+|,|;|&|\band\b)\s*", "; ", norm(s)).strip("; ")
 
 
 CHECKS = {
     "title": ("title", lambda t, p: norm(t) == norm(p)),
-    "author": ("author", lambda t, p: bool(norm(p)) and (norm(t) in norm(p) or norm(p) in norm(t))),
+    "author": ("author", lambda t, p: bool(names(p)) and (names(t) in names(p) or names(p) in names(t))),
     "date": ("publish_date", lambda t, p: bool(p) and t[:10] == p[:10]),
 }
 

@@ -174,6 +174,68 @@ fn a_forum_thread_is_its_first_posts() {
     assert_eq!(m.date.as_deref(), Some("2024-07-03"));
 }
 
+#[test]
+fn a_page_headlined_in_an_h2_anchors_its_date_there() {
+    // The <h1>s are the post's own sections; the declared title names the <h2>.
+    let page = format!(
+        r#"<html><head><title>Budget passes | Daily Planet</title></head><body>
+        <section><header><h2>Budget passes</h2></header>
+        <div class="post-meta">Mar. 5, 2024 · Jane Doe on behalf of the city desk</div>
+        <div><h1>Why the budget matters</h1>{BODY}</div></section></body></html>"#
+    );
+    let m = meta(&page);
+    assert_eq!(m.title.as_deref(), Some("Budget passes"));
+    assert_eq!(m.date.as_deref(), Some("2024-03-05"));
+    // An <h2> that is the <h1> and more leaves the <h1> the headline.
+    let page = format!(
+        r#"<html><head><title>Budget passes: what now | Daily Planet</title></head><body>
+        <main><h1>Budget passes</h1><h2>Budget passes: what now</h2>{BODY}</main></body></html>"#
+    );
+    assert_eq!(meta(&page).title.as_deref(), Some("Budget passes"));
+}
+
+#[test]
+fn the_shown_day_beats_the_utc_day_beside_it() {
+    // A <time>'s value in UTC, its text in the site's zone.
+    let page = format!(
+        r#"<html><body><main><h1>Budget</h1>
+        <time datetime="2024-03-06T02:30:00Z">March 5, 2024, 9:30 pm</time>{BODY}</main>
+        </body></html>"#
+    );
+    assert_eq!(meta(&page).date.as_deref(), Some("2024-03-05"));
+    // Far apart, the text is something else and the value holds.
+    let page = format!(
+        r#"<html><body><main><h1>Budget</h1>
+        <time datetime="2024-03-06T02:30:00Z">August 28, 2023</time>{BODY}</main>
+        </body></html>"#
+    );
+    assert_eq!(meta(&page).date.as_deref(), Some("2024-03-06"));
+    // A declared UTC time, shown a day earlier by the headline.
+    let page = format!(
+        r#"<html><head><meta property="article:published_time" content="2024-03-06T02:30:00+00:00">
+        </head><body><main><h1>Budget</h1><p class="date">March 5, 2024</p>{BODY}</main>
+        </body></html>"#
+    );
+    assert_eq!(meta(&page).date.as_deref(), Some("2024-03-05"));
+}
+
+#[test]
+fn a_thread_shown_with_its_last_post_keeps_its_first_posts_date() {
+    // Forum software declares each post's date and shows "last post by … <date>" by the
+    // title; the thread's own date is its first post's, shown further down.
+    let page = format!(
+        r#"<html><head><meta name="description" content="x"></head><body><main>
+        <h1>Which tent?</h1><p>last post by kim</p><p>Sep 26, 2024</p>
+        <div itemscope itemtype="https://schema.org/DiscussionForumPosting">
+        <meta itemprop="datePublished" content="2024-01-03T11:00:00-05:00">
+        <meta itemprop="dateModified" content="2024-09-26T01:50:00-04:00">
+        <p>hikerjo</p><p>Jan 3, 2024</p>{BODY}</div></main></body></html>"#
+    );
+    let m = meta(&page);
+    assert_eq!(m.date.as_deref(), Some("2024-01-03"));
+    assert_eq!(m.date_modified.as_deref(), Some("2024-09-26"));
+}
+
 /// Real pages: (file, title, authors, date).
 #[test]
 fn dev_pages() {
@@ -210,6 +272,27 @@ fn dev_pages() {
             "Startup lessons learned from my failed startup",
             "Sérgio Schüler",
             "2013-12-30",
+        ),
+        // The headline is an <h2> (the <h1>s are the post's sections); the date beside it.
+        (
+            "wcxb-0379.html",
+            "What do people love about Rust?",
+            "",
+            "2025-12-19",
+        ),
+        // Published 02:41 UTC on the 19th, shown (and in its URL) as the evening of the 18th.
+        (
+            "wcxb-0479.html",
+            "The December Comfort Watches 2025, Day Eighteen: Starship Troopers",
+            "John Scalzi",
+            "2025-12-18",
+        ),
+        // A forum thread: its first post's date, not the "last post by …" date by the title.
+        (
+            "wcxb-0530.html",
+            "Suggestions for a beginner mtb",
+            "Ejp55230",
+            "2024-06-02",
         ),
         // German "12.10.2015, 19:16 Uhr" by the headline; the microdata says 2019 (a move).
         (

@@ -30,6 +30,8 @@ pub(super) struct Stamp {
     pub label: Label,
     /// `<time datetime>` (a machine value), else visible text.
     pub machine: bool,
+    /// A `<time>`'s own visible text, beside its machine value.
+    pub text: Option<String>,
 }
 
 /// Where an author candidate came from.
@@ -72,6 +74,8 @@ pub(super) struct Found {
     pub ld: Vec<Value>,
     pub title: Option<String>,
     pub h1s: Vec<Heading>,
+    /// The first `<h2>`/`<h3>`s: a page without an `<h1>` may set its headline in one.
+    pub subheads: Vec<Heading>,
     pub lang: Option<String>,
     pub canonical: Option<String>,
     pub micro_published: Vec<String>,
@@ -85,6 +89,7 @@ const MAX_STAMPS: usize = 400;
 const SHORT_LINE: usize = 80;
 const MAX_NAMES: usize = 40;
 const MAX_H1S: usize = 8;
+const MAX_SUBHEADS: usize = 16;
 
 /// The kind of the microdata item a property belongs to.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -213,6 +218,12 @@ impl Scan {
                     f.h1s.push(Heading { text, at });
                 }
             }
+            "h2" | "h3" if f.subheads.len() < MAX_SUBHEADS && flags & SKIP == 0 => {
+                let text = heading_text(&text_of(node, 600));
+                if !text.is_empty() {
+                    f.subheads.push(Heading { text, at });
+                }
+            }
             "link" if f.canonical.is_none() && attr(el, "rel") == Some("canonical") => {
                 f.canonical = attr(el, "href").map(str::to_string)
             }
@@ -237,11 +248,13 @@ impl Scan {
                             own
                         }
                     };
+                    let text = Some(text_of(node, SHORT_LINE)).filter(|t| has_year(t));
                     f.stamps.push(Stamp {
                         value: dt.to_string(),
                         at,
                         label,
                         machine: true,
+                        text,
                     });
                 }
             }
@@ -270,6 +283,7 @@ impl Scan {
                     at,
                     label: label_of(&self.last_short),
                     machine: false,
+                    text: None,
                 });
             }
         }
@@ -380,6 +394,7 @@ impl Scan {
                 at,
                 label,
                 machine: false,
+                text: None,
             });
         }
         if trimmed.len() <= 40 {

@@ -172,9 +172,18 @@ pub fn extract(doc: &Html, url: Option<&str>) -> Metadata {
         .filter_map(|t| t.as_deref())
         .filter(|t| !t.trim().is_empty())
         .collect();
-    let title = title::choose(&found.h1s, &declared, &sites);
+    let title = title::choose(&found.h1s, &found.subheads, &declared, &sites);
     // Where the headline sits: bylines and shown dates are looked for around it.
-    let at = title.h1.and_then(|i| found.h1s.get(i)).map(|h| h.at);
+    // A page without an `<h1>` headline may set it in an `<h2>` or `<h3>` that reads as the
+    // title: that heading anchors the byline and date search just the same.
+    let at = title
+        .h1
+        .and_then(|i| found.h1s.get(i))
+        .or_else(|| {
+            let t = title.text.as_deref()?;
+            title::lower_headline(&found.subheads, t)
+        })
+        .map(|h| h.at);
     let dates = s.dates(at.as_ref(), url);
     Metadata {
         title: title

@@ -161,7 +161,15 @@ impl Sources<'_> {
 
     fn read(&self, s: &Stamp) -> Option<NaiveDate> {
         if s.machine {
-            parse_value(&s.value, self.order)
+            let value = parse_value(&s.value, self.order)?;
+            // A `<time>`'s value is often in UTC, its text in the site's zone: one day
+            // apart, the text is the day the reader is shown. Further apart, the text is
+            // something else (a relative "2 years ago", another event) and the value holds.
+            let shown = s.text.as_deref().and_then(|t| find_date(t, self.order));
+            Some(match shown {
+                Some(d) if d.signed_duration_since(value).num_days().abs() == 1 => d,
+                _ => value,
+            })
         } else {
             find_date(&s.value, self.order)
         }
@@ -173,7 +181,11 @@ impl Sources<'_> {
     ///   original: the declared date is a re-publication or a migration's stamp;
     /// - a page whose `<meta>` tags declare no publication time and which shows its
     ///   declared modification date, unlabelled, as its date presents itself as of that
-    ///   date; its JSON-LD `datePublished` is the first draft's.
+    ///   date; its JSON-LD `datePublished` is the first draft's. Not when it also shows
+    ///   the declared publication date by its headline (a forum thread's first post
+    ///   above its "last post" date), nor when the "modification" is the earlier;
+    /// - one day apart, they are the same moment, declared in UTC and shown in the
+    ///   site's own zone: the reader's day is the shown one.
     ///
     /// Otherwise the declared date stands, and always when the shown date is labelled
     /// an update: a publication date is never replaced by a modification the page
@@ -184,19 +196,38 @@ impl Sources<'_> {
         declared: NaiveDate,
         near: NaiveDate,
         modified: Option<NaiveDate>,
+        headline: Option<&Place>,
     ) -> NaiveDate {
         let is_modified = Some(near) == modified || Some(near) == self.meta_date(MODIFIED_KEYS);
         // Two days' margin: a declared time in UTC and the day shown in the site's own
         // zone may differ by one.
-        let earlier = declared.signed_duration_since(near).num_days() >= 2;
+        let days = declared.signed_duration_since(near).num_days();
+        let earlier = days >= 2;
         let original = earlier && !is_modified;
-        let presented =
-            is_modified && self.meta_date(PUBLISHED_KEYS).is_none() && !self.shown_as_update(near);
-        if original || presented {
+        // One day apart: the same moment, declared in UTC and shown in the site's own zone
+        // ("2025-12-19T02:41Z" and "December 18, 2025, 9:41 pm"); the reader's day is the
+        // shown one. Not when the shown date is the modification, declared or labelled.
+        let local_day = days.abs() == 1 && !is_modified && !self.shown_as_update(near);
+        let presented = is_modified
+            && near > declared
+            && self.meta_date(PUBLISHED_KEYS).is_none()
+            && !self.shows(declared, headline)
+            && !self.shown_as_update(near);
+        if original || presented || local_day {
             near
         } else {
             declared
         }
+    }
+
+    /// Whether the page shows `d` (or the day beside it) by its headline.
+    fn shows(&self, d: NaiveDate, headline: Option<&Place>) -> bool {
+        self.found.stamps.iter().any(|s| {
+            self.on_page(s, headline)
+                && self
+                    .read(s)
+                    .is_some_and(|x| x.signed_duration_since(d).num_days().abs() <= 1)
+        })
     }
 
     /// Whether the page labels `d` as an update ("Updated March 28").
@@ -228,7 +259,7 @@ impl Sources<'_> {
             .or_else(|| self.labelled(headline, Label::Published))
             .or_else(|| headline.is_none().then(|| self.date_line()).flatten());
         let published = match (declared, self.shown(headline, |_| true)) {
-            (Some(d), Some(near)) => Some(self.declared_or_shown(d, near, modified)),
+            (Some(d), Some(near)) => Some(self.declared_or_shown(d, near, modified, headline)),
             (d, _) => d.or(shown),
         };
         let published = published
@@ -248,4 +279,51 @@ impl Sources<'_> {
 /// The order `/` dates are read in on a page declared in `lang`.
 pub(super) fn order(lang: Option<&str>) -> Order {
     Order::for_language(lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{collect, dates::iso};
+    use super::*;
+    use scraper::Html;
+
+    /// The (published, modified) dates of a page whose headline is its first `<h1>`.
+    fn dates(page: &str) -> (Option<String>, Option<String>) {
+        let found = collect::collect(&Html::parse_document(page));
+        let s = Sources::new(&found);
+        let at = found.h1s.first().map(|h| h.at);
+        let d = s.dates(at.as_ref(), None);
+        (d.published.map(iso), d.modified.map(iso))
+    }
+
+    #[test]
+    fn a_time_text_one_day_from_its_value_is_the_readers_day() {
+        let page = r#"<h1>T</h1><time datetime="2024-03-06T02:30:00Z">March 5, 2024</time>"#;
+        assert_eq!(dates(page).0.as_deref(), Some("2024-03-05"));
+        let page = r#"<h1>T</h1><time datetime="2024-03-06">August 28, 2023</time>"#;
+        assert_eq!(dates(page).0.as_deref(), Some("2024-03-06"));
+    }
+
+    #[test]
+    fn a_declared_utc_day_yields_to_the_shown_day_beside_it() {
+        let page = r#"<meta property="article:published_time" content="2024-03-06T02:30:00Z">
+            <h1>T</h1><p>March 5, 2024</p>"#;
+        assert_eq!(dates(page).0.as_deref(), Some("2024-03-05"));
+        // Not to a shown update.
+        let page = r#"<meta property="article:published_time" content="2024-03-06T02:30:00Z">
+            <h1>T</h1><p>Updated March 7, 2024</p>"#;
+        assert_eq!(dates(page).0.as_deref(), Some("2024-03-06"));
+    }
+
+    #[test]
+    fn a_shown_modification_is_not_the_date_when_the_publication_is_shown_too() {
+        let ld = r#"<script type="application/ld+json">{"@type":"Article",
+            "datePublished":"2024-01-03","dateModified":"2024-09-26"}</script>"#;
+        // Shown alone, unlabelled, the modification is the date the page presents.
+        let page = format!("{ld}<h1>T</h1><p>Sep 26, 2024</p>");
+        assert_eq!(dates(&page).0.as_deref(), Some("2024-09-26"));
+        // With the publication shown by the headline too, the publication stands.
+        let page = format!("{ld}<h1>T</h1><p>Sep 26, 2024</p><p>Jan 3, 2024</p>");
+        assert_eq!(dates(&page).0.as_deref(), Some("2024-01-03"));
+    }
 }

@@ -192,9 +192,27 @@ fn shares_word(a: &str, b: &str) -> bool {
     words(a).iter().any(|w| wb.contains(w))
 }
 
+/// The first `<h2>`/`<h3>` outside furniture that reads as the chosen title: the headline
+/// of a page that has no `<h1>` for it.
+pub(super) fn lower_headline<'a>(subheads: &'a [Heading], title: &str) -> Option<&'a Heading> {
+    let t = fold(&tidy(title));
+    if t.is_empty() {
+        return None;
+    }
+    subheads
+        .iter()
+        .find(|h| h.at.flags & FURNITURE == 0 && fold(&tidy(&h.text)) == t)
+}
+
 /// Chooses the title. `declared` holds the page's declared titles, best first (`og:title`,
 /// `twitter:title`, JSON-LD headline, `<title>`).
-pub(super) fn choose(h1s: &[Heading], declared: &[&str], sites: &[String]) -> Title {
+/// `subheads` holds the page's first `<h2>`/`<h3>`s.
+pub(super) fn choose(
+    h1s: &[Heading],
+    subheads: &[Heading],
+    declared: &[&str],
+    sites: &[String],
+) -> Title {
     let candidates = || {
         h1s.iter()
             .enumerate()
@@ -220,7 +238,7 @@ pub(super) fn choose(h1s: &[Heading], declared: &[&str], sites: &[String]) -> Ti
     let first = candidates()
         .find(|(_, h)| h.at.flags & SITE_HEADER == 0 && not_site(h))
         .or_else(|| candidates().find(|(_, h)| not_site(h)));
-    match (first, stripped) {
+    let fallback = match (first, stripped) {
         (Some((i, h)), Some(t)) if shares_word(&h.text, &t) => Title {
             text: Some(h.text.clone()),
             h1: Some(i),
@@ -230,6 +248,37 @@ pub(super) fn choose(h1s: &[Heading], declared: &[&str], sites: &[String]) -> Ti
             h1: Some(i),
         },
         (_, t) => Title { text: t, h1: None },
+    };
+    // A lower heading the declared titles agree with beats an `<h1>` they do not: the
+    // page sets its headline in an `<h2>` and uses `<h1>` for its logo, a slogan or its
+    // sections. Bylines and dates are looked for around the headline when it comes
+    // before any `<h1>`, else around the `<h1>` as before (a page-top `<h1>` and the
+    // article's header below it).
+    let agreed = subheads.iter().filter(|h| h.at.flags & FURNITURE == 0);
+    let Some(sub) = agreed
+        .take(TRIED_H1S)
+        .find(|h| declared.iter().any(|t| matches_title(&h.text, t, sites)))
+    else {
+        return fallback;
+    };
+    // An `<h2>` that is the `<h1>` and more ("Headline: the dek | Section") repeats the
+    // headline with its trimmings: the `<h1>` stays.
+    if fallback.h1.is_some()
+        && fallback
+            .text
+            .as_deref()
+            .is_some_and(|h| fold(&sub.text).starts_with(&fold(h)))
+    {
+        return fallback;
+    }
+    let first_h1 = candidates().next().map_or(usize::MAX, |(_, h)| h.at.pos);
+    Title {
+        text: Some(sub.text.clone()),
+        h1: if sub.at.pos < first_h1 {
+            None
+        } else {
+            fallback.h1
+        },
     }
 }
 
@@ -291,20 +340,68 @@ mod tests {
     #[test]
     fn the_h1_wins_when_the_declared_titles_agree() {
         let heads = [h("Gabby's Blog", SITE_HEADER), h("Budget passes", 0)];
-        let t = choose(&heads, &["Budget passes | Gabby's Blog"], &[]);
+        let t = choose(&heads, &[], &["Budget passes | Gabby's Blog"], &[]);
         assert_eq!(t.text.as_deref(), Some("Budget passes"));
         assert_eq!(t.h1, Some(1));
     }
 
     #[test]
+    fn a_lower_heading_the_title_agrees_with_beats_an_h1_it_does_not() {
+        let at = |pos| Place {
+            pos,
+            flags: 0,
+            header: None,
+        };
+        let h1s = [Heading {
+            text: "Why the budget matters".to_string(),
+            at: at(500),
+        }];
+        let subs = [Heading {
+            text: "Budget passes".to_string(),
+            at: at(10),
+        }];
+        let t = choose(&h1s, &subs, &["Budget passes | Daily Planet"], &[]);
+        assert_eq!(t.text.as_deref(), Some("Budget passes"));
+        // Before the <h1>: it is the anchor too (found by `lower_headline`).
+        assert_eq!(t.h1, None);
+        assert_eq!(
+            lower_headline(&subs, "Budget passes").map(|h| h.at.pos),
+            Some(10)
+        );
+        // After the <h1>, the <h1> stays the anchor.
+        let subs = [Heading {
+            text: "Budget passes".to_string(),
+            at: at(900),
+        }];
+        let t = choose(&h1s, &subs, &["Budget passes | Daily Planet"], &[]);
+        assert_eq!(t.text.as_deref(), Some("Budget passes"));
+        assert_eq!(t.h1, Some(0));
+        // The <h1> and more in an <h2>: the <h1> is the headline.
+        let h1s = [h("Budget passes", 0)];
+        let subs = [h("Budget passes: what now", 0)];
+        let t = choose(
+            &h1s,
+            &subs,
+            &["Budget passes: what now | Daily Planet"],
+            &[],
+        );
+        assert_eq!(t.text.as_deref(), Some("Budget passes"));
+    }
+
+    #[test]
     fn an_unrelated_h1_is_a_logo_or_slogan() {
         let heads = [h("Build what's next", 0)];
-        let t = choose(&heads, &["Cloud hosting for teams | Acme"], &[]);
+        let t = choose(&heads, &[], &["Cloud hosting for teams | Acme"], &[]);
         assert_eq!(t.text.as_deref(), Some("Cloud hosting for teams"));
         assert_eq!(t.h1, None);
         // A variant of the declared title is the visible headline.
         let heads = [h("Recent trends in photography", 0)];
-        let t = choose(&heads, &["8 Recent Trends in Photography - Flatworld"], &[]);
+        let t = choose(
+            &heads,
+            &[],
+            &["8 Recent Trends in Photography - Flatworld"],
+            &[],
+        );
         assert_eq!(t.text.as_deref(), Some("Recent trends in photography"));
     }
 }
