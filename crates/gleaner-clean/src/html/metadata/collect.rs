@@ -18,8 +18,8 @@ use super::cues::{
     has_year, heading_text, is_author_link, label_of, lead_of, looks_named, strong_lead, Label,
 };
 use super::place::{
-    attr, own_flags, text_of, Flags, Place, BYLINE, COMMENT, DATEISH, FURNITURE, HEAD, SITE_HEADER,
-    SKIP,
+    attr, own_flags, text_of, Flags, Marks, Place, TokenCache, BYLINE, COMMENT, DATEISH, FURNITURE,
+    HEAD, SITE_HEADER, SKIP,
 };
 
 /// A date-bearing value: a `<time datetime>` or a short line of visible text.
@@ -145,12 +145,13 @@ pub(super) fn collect(doc: &Html) -> Found {
     };
     // Each open element's flags and site header.
     let mut stack: Vec<(Flags, Option<NodeId>)> = Vec::with_capacity(64);
+    let mut cache = TokenCache::default();
     for edge in doc.tree.root().traverse() {
         match edge {
             Edge::Open(node) => match node.value() {
                 HNode::Element(el) => {
                     let (inherited, header) = stack.last().copied().unwrap_or((0, None));
-                    let own = own_flags(el, inherited);
+                    let (own, marks) = own_flags(el, inherited, &mut cache);
                     let header = match header {
                         None if own & SITE_HEADER != 0 => Some(node.id()),
                         h => h,
@@ -160,7 +161,7 @@ pub(super) fn collect(doc: &Html) -> Found {
                         flags: inherited | own,
                         header,
                     };
-                    s.element(node, el, inherited, own, at);
+                    s.element(node, el, (inherited, own, marks), at);
                     stack.push((at.flags, header));
                 }
                 HNode::Text(t) => {
@@ -185,14 +186,16 @@ pub(super) fn collect(doc: &Html) -> Found {
 }
 
 impl Scan {
+    /// An element opens: `ctx` holds the flags it inherits and adds, and the attributes
+    /// it has that need reading.
     fn element(
         &mut self,
         node: NodeRef<'_, HNode>,
         el: &Element,
-        inherited: Flags,
-        own: Flags,
+        ctx: (Flags, Flags, Marks),
         at: Place,
     ) {
+        let (inherited, own, marks) = ctx;
         let flags = at.flags;
         let f = &mut self.found;
         match el.name() {
@@ -268,11 +271,12 @@ impl Scan {
         if flags & SKIP != 0 {
             return;
         }
-        if let Some(prop) = attr(el, "itemprop") {
+        if let Some(prop) = attr(el, "itemprop").filter(|_| marks.itemprop) {
             self.microdata(node, el, prop, at);
         }
-        if let Some(itemtype) = attr(el, "itemscope").and(Some(attr(el, "itemtype"))) {
-            self.scopes.push((node.id(), scope_of(itemtype)));
+        if marks.itemscope {
+            self.scopes
+                .push((node.id(), scope_of(attr(el, "itemtype"))));
         }
         // A date-named element showing a relative time ("2 years ago") often holds the
         // date in its title.
@@ -287,7 +291,8 @@ impl Scan {
                 });
             }
         }
-        if let Some(a) = attr(el, "data-author").filter(|a| !a.trim().is_empty()) {
+        let data_author = attr(el, "data-author").filter(|_| marks.data_author);
+        if let Some(a) = data_author.filter(|a| !a.trim().is_empty()) {
             self.name(a.to_string(), at, NameSource::DataAttr);
         }
         // The outermost byline element: its whole text, the cleaning comes later.
@@ -348,7 +353,8 @@ impl Scan {
     }
 
     fn text(&mut self, t: &str, flags: Flags, header: Option<NodeId>) {
-        let trimmed = t.trim();
+        // Most text nodes are indentation: ASCII spaces are trimmed bytewise first.
+        let trimmed = t.trim_ascii().trim();
         if trimmed.is_empty() {
             return;
         }

@@ -102,6 +102,14 @@ pub(super) fn after_lead(text: &str) -> Option<&str> {
 /// The byline lead `text` opens with (the longest that fits) and what follows it.
 pub(super) fn lead_of(text: &str) -> Option<(&'static str, &str)> {
     let t = text.trim_start();
+    // Most lines open with no lead's first letter: a cheap test before the list.
+    let first = t.bytes().next()?.to_ascii_lowercase();
+    if !BYLINE_LEADS
+        .iter()
+        .any(|l| l.as_bytes().first() == Some(&first))
+    {
+        return None;
+    }
     let mut best: Option<(&'static str, &str)> = None;
     for lead in BYLINE_LEADS {
         let Some(head) = t.get(..lead.len()) else {

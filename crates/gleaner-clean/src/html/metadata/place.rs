@@ -10,6 +10,9 @@ use scraper::node::Element;
 use scraper::Node as HNode;
 
 use super::clean_space;
+use crate::Fnv;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 /// Where an element or text sits: flags inherited from its ancestors.
 pub(super) type Flags = u16;
@@ -62,17 +65,6 @@ pub(super) fn attr<'a>(el: &'a Element, name: &str) -> Option<&'a str> {
     el.attrs().find(|(k, _)| *k == name).map(|(_, v)| v)
 }
 
-/// Context flags an element's own names add.
-pub(super) fn flags_by_names(el: &Element) -> Flags {
-    let mut f = 0;
-    for v in [attr(el, "class"), attr(el, "id")].into_iter().flatten() {
-        for token in v.split_ascii_whitespace() {
-            f |= token_flags(token);
-        }
-    }
-    f
-}
-
 /// Whole class or id tokens that name furniture. Only whole tokens: layout classes
 /// mention sidebars and navigation on the elements that hold the article
 /// (`template-sidebar`, `offset-nav`, `md:[grid-area:sidebar]`).
@@ -94,55 +86,113 @@ const FURNITURE_TOKENS: &[&str] = &[
     "trending",
 ];
 
-pub(super) fn token_flags(token: &str) -> Flags {
-    let t = token.to_ascii_lowercase();
-    if FURNITURE_TOKENS.contains(&t.as_str()) {
+pub(super) fn token_flags(t: &str) -> Flags {
+    // Runs on every class and id token of the page: the token is lower-cased once into a
+    // buffer on the stack and compared as bytes. Longer tokens are generated ids.
+    let mut buf = [0u8; 48];
+    let Some(low) = buf.get_mut(..t.len()) else {
+        return 0;
+    };
+    if low.len() < 3 {
+        return 0;
+    }
+    low.copy_from_slice(t.as_bytes());
+    low.make_ascii_lowercase();
+    let low: &[u8] = low;
+    if FURNITURE_TOKENS.iter().any(|f| f.as_bytes() == low) {
         return FURNITURE;
     }
     let mut f = 0;
     // A comment section or one comment: `comments`, `comment-list`, `wp-block-comments`,
     // but not a post's `comments-open` state or a `comment-count`.
-    let commentish = (t.starts_with("comment") || t.contains("-comment") || t.contains("_comment"))
-        && ![
+    if has(low, b"comment") {
+        let state = [
             "open", "closed", "count", "link", "number", "icon", "button",
         ]
         .iter()
-        .any(|w| t.ends_with(w));
-    if commentish || t == "disqus_thread" {
+        .any(|w| low.ends_with(w.as_bytes()));
+        let word_start =
+            low.starts_with(b"comment") || has(low, b"-comment") || has(low, b"_comment");
+        if word_start && !state {
+            f |= COMMENT;
+        }
+    } else if low == b"disqus_thread" {
         f |= COMMENT;
     }
-    let words = || {
-        t.split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty())
-    };
-    if words().any(|w| {
-        (w.contains("date")
-            && !["candidate", "validate", "mandate", "update"]
+    for w in low.split(|c| !c.is_ascii_alphanumeric()) {
+        if w.len() < 4 {
+            continue;
+        }
+        let dated = has(w, b"date")
+            && ![&b"candidate"[..], b"validate", b"mandate", b"update"]
                 .iter()
-                .any(|x| w.contains(x)))
-            || [
-                "time",
-                "timestamp",
-                "datetime",
-                "pubtime",
-                "posted",
-                "published",
-                "dateline",
-                "meta",
-                "updated",
-            ]
-            .contains(&w)
-    }) {
-        f |= DATEISH;
-    }
-    if words().any(|w| w.contains("byline") || w.contains("author") || w == "writer") {
-        f |= BYLINE;
+                .any(|x| has(w, x));
+        if dated || DATE_WORDS.iter().any(|x| x.as_bytes() == w) {
+            f |= DATEISH;
+        }
+        if has(w, b"byline") || has(w, b"author") || w == b"writer" {
+            f |= BYLINE;
+        }
     }
     f
 }
 
-/// Flags an element adds by what it is.
-pub(super) fn own_flags(el: &Element, inherited: Flags) -> Flags {
+/// A quick test for an author's name among an element's names.
+fn names_author(v: &str) -> bool {
+    v.contains("author") || v.contains("Author") || v.contains("byline")
+}
+
+/// Whole words of a class that name a date.
+const DATE_WORDS: &[&str] = &[
+    "time",
+    "timestamp",
+    "datetime",
+    "pubtime",
+    "posted",
+    "published",
+    "dateline",
+    "meta",
+    "updated",
+];
+
+/// `needle` in `hay`.
+fn has(hay: &[u8], needle: &[u8]) -> bool {
+    hay.len() >= needle.len() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Attributes the scan reads further when an element has them: noted in the one pass
+/// over its attributes, so that most elements are read once.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Marks {
+    pub itemprop: bool,
+    pub itemscope: bool,
+    pub data_author: bool,
+}
+
+/// The flags of each class or id token already read on this page: pages repeat a few
+/// hundred tokens over thousands of elements.
+#[derive(Default)]
+pub(super) struct TokenCache<'a> {
+    seen: HashMap<&'a str, Flags, BuildHasherDefault<Fnv>>,
+}
+
+impl<'a> TokenCache<'a> {
+    fn flags(&mut self, token: &'a str) -> Flags {
+        *self.seen.entry(token).or_insert_with(|| token_flags(token))
+    }
+}
+
+/// Flags an element adds by what it is, and which further attributes it has.
+pub(super) fn own_flags<'a>(
+    el: &'a Element,
+    inherited: Flags,
+    cache: &mut TokenCache<'a>,
+) -> (Flags, Marks) {
+    let mut marks = Marks::default();
+    // Nothing under a script or an icon is visible: its names need no reading.
+    if inherited & SKIP != 0 {
+        return (0, marks);
+    }
     let mut f = match el.name() {
         "script" | "style" | "noscript" | "template" | "svg" | "iframe" | "select" => SKIP,
         "head" => HEAD,
@@ -155,18 +205,54 @@ pub(super) fn own_flags(el: &Element, inherited: Flags) -> Flags {
         "time" => TIME,
         _ => 0,
     };
-    match attr(el, "role") {
-        Some("navigation" | "contentinfo" | "complementary") => f |= FURNITURE,
-        Some("main") => f |= MAIN,
-        Some("banner") if inherited & MAIN == 0 => f |= SITE_HEADER,
-        _ => {}
-    }
     // The names of `<html>` and `<body>` describe the page ("comments-page",
-    // "sidebar-left"), not a region of it.
-    if !matches!(el.name(), "html" | "body") {
-        f |= flags_by_names(el);
+    // "sidebar-left"), not a region of it, and the page-level ones are not read; nor, but
+    // for an author's, those of links, images, form controls and inline formatting: they
+    // name a widget's parts, and reading them was a third of this pass's time.
+    let page_level = matches!(el.name(), "html" | "body");
+    let unnamed = page_level
+        || matches!(
+            el.name(),
+            "a" | "img"
+                | "picture"
+                | "source"
+                | "button"
+                | "input"
+                | "label"
+                | "option"
+                | "i"
+                | "b"
+                | "em"
+                | "strong"
+                | "br"
+                | "hr"
+                | "sup"
+                | "sub"
+                | "link"
+                | "meta"
+        );
+    // One pass over the attributes.
+    for (k, v) in el.attrs() {
+        match k {
+            "role" => match v {
+                "navigation" | "contentinfo" | "complementary" => f |= FURNITURE,
+                "main" => f |= MAIN,
+                "banner" if inherited & MAIN == 0 => f |= SITE_HEADER,
+                _ => {}
+            },
+            // Unnamed parts are read only when they name an author (a byline's link).
+            "class" | "id" if !unnamed || (!page_level && names_author(v)) => {
+                for token in v.split_ascii_whitespace() {
+                    f |= cache.flags(token);
+                }
+            }
+            "itemprop" => marks.itemprop = true,
+            "itemscope" => marks.itemscope = true,
+            "data-author" => marks.data_author = true,
+            _ => {}
+        }
     }
-    f
+    (f, marks)
 }
 
 /// A node's text, whitespace collapsed, stopping once about `cap` bytes are gathered;
