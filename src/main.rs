@@ -253,8 +253,9 @@ fn dispatch(command: Command) -> Result<i32> {
     }
 }
 
-fn clean(c: CleanCmd) -> Result<i32> {
-    let mut clean = match &c.config {
+/// The `[clean]` table of the config file given, or the defaults.
+fn clean_config(path: Option<&std::path::Path>) -> Result<CleanConfig> {
+    Ok(match path {
         Some(path) => {
             LoadedConfig::load(path)
                 .map_err(commands::Error::from)?
@@ -262,7 +263,11 @@ fn clean(c: CleanCmd) -> Result<i32> {
                 .clean
         }
         None => CleanConfig::default(),
-    };
+    })
+}
+
+fn clean(c: CleanCmd) -> Result<i32> {
+    let mut clean = clean_config(c.config.as_deref())?;
     clean.html.comments |= c.comments;
     let args = CleanArgs {
         paths: c.paths,
@@ -295,15 +300,7 @@ fn clean(c: CleanCmd) -> Result<i32> {
 }
 
 fn explain(c: ExplainCmd) -> Result<i32> {
-    let clean = match &c.config {
-        Some(path) => {
-            LoadedConfig::load(path)
-                .map_err(commands::Error::from)?
-                .config
-                .clean
-        }
-        None => CleanConfig::default(),
-    };
+    let clean = clean_config(c.config.as_deref())?;
     let args = commands::ExplainArgs {
         page: c.page,
         url: c.url,
