@@ -330,6 +330,12 @@ fn region(
         return;
     }
     let (_, s, e) = best;
+    // Where item lists make the region, their items are the islands.
+    let (s, e) = if item.is_none() {
+        islands(lines, idx, initial, cls, (s, e), p)
+    } else {
+        (s, e)
+    };
     for c in cls.iter_mut().take(s) {
         *c = Class::Bad;
     }
@@ -362,6 +368,63 @@ fn region(
             }
         }
     }
+}
+
+/// Narrows the region `(s, e)` to its islands of prose that matter. The region is cut
+/// at every run of `island_gap` lines or more that are not prose on their own (kept by
+/// their neighbours at most): what the region spans beyond the article is furniture
+/// between a few good lines (an author's bio, a promo, a teaser's blurb), and their
+/// words weigh little against the article's. Islands holding less than `island_share`
+/// of the biggest island's words go, with the lines around them, from the first big
+/// island to the last one; small islands between big ones stay (a figure's caption).
+// Positions: `k` runs from `s` to `e`, below `idx.len()`, the length of `cls` and
+// `initial`; `idx[k]` is a position of `lines`.
+#[allow(clippy::indexing_slicing)]
+fn islands(
+    lines: &[Line],
+    idx: &[usize],
+    initial: &[Class],
+    cls: &[Class],
+    (s, e): (usize, usize),
+    p: &TextOptions,
+) -> (usize, usize) {
+    if p.island_gap == 0 {
+        return (s, e);
+    }
+    // Islands as (first prose line, last prose line, prose words).
+    let mut isles: Vec<(usize, usize, u32)> = Vec::new();
+    let mut gap = 0usize;
+    for k in s..=e {
+        let prose = cls[k] == Class::Good && matches!(initial[k], Class::Good | Class::NearGood);
+        if !prose {
+            gap += 1;
+            continue;
+        }
+        let w = lines[idx[k]].words;
+        match isles.last_mut() {
+            Some(isle) if gap < p.island_gap => {
+                isle.1 = k;
+                isle.2 += w;
+            }
+            _ => isles.push((k, k, w)),
+        }
+        gap = 0;
+    }
+    let Some(biggest) = isles.iter().map(|i| i.2).max() else {
+        return (s, e);
+    };
+    let big = |i: &&(usize, usize, u32)| i.2 as f32 >= p.island_share * biggest as f32;
+    let (Some(a), Some(b)) = (
+        isles.iter().position(|i| big(&i)),
+        isles.iter().rposition(|i| big(&i)),
+    ) else {
+        return (s, e);
+    };
+    // The region's own edges stay where no island is dropped beyond them: a heading
+    // above the first prose line, a caption below the last.
+    let first = if a == 0 { s } else { isles[a].0 };
+    let last = if b + 1 == isles.len() { e } else { isles[b].1 };
+    (first, last)
 }
 
 /// Whether good prose follows line `k` directly. Only directly: a heading with anything

@@ -69,6 +69,14 @@ pub struct TextOptions {
     /// good lines (grids, rankings, directories): their items are the content. Negative
     /// values are clamped to `-bad_weight`, i.e. off.
     pub item_weight: f32,
+    /// The region splits into islands at runs of at least this many lines that are not
+    /// prose on their own (0 = off): a share bar, tags, an author box between the
+    /// article and what follows it.
+    pub island_gap: usize,
+    /// An island whose prose holds less than this share (0..1) of the biggest island's
+    /// words is dropped with everything outside it: an author's bio, a newsletter
+    /// promo, a teaser's blurb beside the article.
+    pub island_share: f32,
 }
 
 impl Default for TextOptions {
@@ -88,6 +96,8 @@ impl Default for TextOptions {
             position_decay: 0.6,
             isolated_weight: 0.6,
             item_weight: 0.6,
+            island_gap: 3,
+            island_share: 0.10,
         }
     }
 }

@@ -420,3 +420,83 @@ fn counted_comments_in_other_languages_end_the_article() {
     );
     assert!(kept.iter().any(|l| l.starts_with("Wir haben")), "{kept:?}");
 }
+
+/// The text dump of a trafilatura dev page (Apache-2.0, infosperber.ch): after the
+/// article come a share bar, a dossier's blurb, a poll, a donation call and lists of
+/// headlines with one-line blurbs. The blurbs read like prose, but they stand apart
+/// from the article, in islands too small to be part of it.
+const INFOSPERBER: &str = include_str!("testdata/infosperber_madagaskar.txt");
+
+#[test]
+fn prose_islands_after_the_article_go() {
+    let out = cleaner().clean(INFOSPERBER, None);
+    let kept = joined(&out);
+    for keep in [
+        "Madagaskar ist das einzige Land der Erde, das seit 60 Jahren",
+        "Hassliebe zu Frankreich",
+        "Mehr Informationen zu den bevorstehenden Wahlen in Madagaskar",
+    ] {
+        assert!(kept.contains(keep), "lost {keep:?}");
+    }
+    for drop in [
+        "Die Industriestaaten profitieren von Hungerlöhnen",
+        "Exxon und Chevron",
+        "SEIT 10 TAGEN AM MEISTEN GELESEN",
+        "Stoltenberg räumt ein",
+        "Künstliche Intelligenz wird als technologische Revolution gefeiert",
+        "Wird das Heizen teurer?",
+    ] {
+        assert!(!kept.contains(drop), "kept {drop:?}");
+    }
+    // With islands off, the region runs on through the blurbs.
+    let off = TextCleaner::new(
+        &TextOptions {
+            island_gap: 0,
+            ..TextOptions::default()
+        },
+        Rules::compile(&builtin_rules()).unwrap(),
+    );
+    assert!(joined(&off.clean(INFOSPERBER, None)).contains("Exxon und Chevron"));
+}
+
+#[test]
+fn a_bio_apart_from_the_article_goes_but_a_caption_between_sections_stays() {
+    let para = |topic: &str| {
+        format!(
+            "The council said on Tuesday that the plan for {topic} would go ahead after a \
+             long debate, and that the work would start in the spring if the weather allows \
+             it, which most of the members thought was likely given the last few years."
+        )
+    };
+    let mut page = String::from("Home\nNews\nSport\nWeather\nThe council's plans\n");
+    for t in ["the library", "the bridge", "the school"] {
+        page.push_str(&para(t));
+        page.push('\n');
+    }
+    // A photo between two sections: its caption is prose, in an island of its own.
+    page.push_str("Photo\nEnlarge\nShare\nThe old bridge, seen from the river in the winter of 1990.\nPhoto\nEnlarge\nShare\n");
+    for t in [
+        "the market",
+        "the park",
+        "the pool",
+        "the museum",
+        "the theatre",
+        "the station",
+    ] {
+        page.push_str(&para(t));
+        page.push('\n');
+    }
+    page.push_str("Share\nTweet\nEmail\nPrint\nJane Doe\n");
+    let bio =
+        "Jane Doe has written about the city and its council for the paper since 2004, and she \
+               lives in the old town with her two cats.";
+    page.push_str(bio);
+    page.push_str("\nPrivacy\nContact\n");
+    let kept = joined(&cleaner().clean(&page, None));
+    assert!(kept.contains("the plan for the station"), "{kept}");
+    assert!(
+        kept.contains("The old bridge, seen from the river"),
+        "{kept}"
+    );
+    assert!(!kept.contains(bio), "{kept}");
+}
