@@ -121,6 +121,8 @@ struct TextOpts {
     position_decay: Option<V<Float>>,
     isolated_weight: Option<V<Float>>,
     item_weight: Option<V<Float>>,
+    island_gap: Option<V<Int>>,
+    island_share: Option<V<Float>>,
     unknown: Unknown,
 }
 
@@ -344,6 +346,8 @@ impl Doc {
                 e.put("position_decay", &t.position_decay);
                 e.put("isolated_weight", &t.isolated_weight);
                 e.put("item_weight", &t.item_weight);
+                e.put("island_gap", &t.island_gap);
+                e.put("island_share", &t.island_share);
                 e.unknown(&t.unknown);
                 clean.children.push(("text", Table::new(t.style, e)));
             }
