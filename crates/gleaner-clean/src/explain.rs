@@ -132,6 +132,9 @@ pub enum Reason {
         /// After the body (else before it).
         after: bool,
     },
+    /// What is left of an article's byline above its text: a short line naming the
+    /// author or stating a date.
+    BylineDebris,
     /// The same text said earlier on the page.
     Duplicate,
     /// A furniture rule (built-in or the config's) matched the text.
@@ -191,6 +194,7 @@ impl fmt::Display for Reason {
             Reason::Appendix { after: false } => {
                 f.write_str("block without prose before the article's body")
             }
+            Reason::BylineDebris => f.write_str("byline debris above the text"),
             Reason::Duplicate => f.write_str("duplicate"),
             Reason::TextRule => f.write_str("text rule"),
             Reason::LinkDensity { permille } => {

@@ -20,7 +20,7 @@ use super::teasers::Run;
 /// What the passes inside the region cut: teaser runs and appendices.
 type Cut = (Vec<Run>, Vec<(usize, Side)>);
 use super::{parse, score, HtmlExtractor, MIN_GOOD};
-use crate::document::{Block, BlockKind};
+use crate::document::{Block, BlockKind, Metadata};
 use crate::explain::{line_verdicts, ExplainedBlock, Region};
 use crate::rules::Rules;
 use ego_tree::iter::Edge;
@@ -82,6 +82,7 @@ impl HtmlExtractor {
             skipped_blocks(s, &opts, &mut placed);
         }
         let choice = score::choose(&dom, &self.params);
+        let metadata = super::typed_metadata(&doc, &dom, choice, url);
         let fallback = !matches!(choice, Some(c) if c.good >= MIN_GOOD);
         let region = choice.map(|c| Region {
             path: path(&dom, c.root),
@@ -93,7 +94,7 @@ impl HtmlExtractor {
             Some(c) if !fallback => {
                 let cut = super::prune(&mut dom, c.root);
                 dead_blocks(&dom, &cut, &mut judge, &mut placed);
-                self.region_blocks(&dom, c.root, &mut placed);
+                self.region_blocks(&dom, c.root, &metadata, &mut placed);
                 // What is left outside the region once the region is set aside.
                 if let Some(n) = dom.nodes.get_mut(c.root) {
                     n.flags |= DEAD;
@@ -116,14 +117,14 @@ impl HtmlExtractor {
     }
 
     /// The region's blocks, through the same `finish` as the cleaned document.
-    fn region_blocks(&self, dom: &Dom, root: usize, placed: &mut Vec<Placed>) {
+    fn region_blocks(&self, dom: &Dom, root: usize, metadata: &Metadata, placed: &mut Vec<Placed>) {
         let rendered = render::render(dom, root, Mode::Main);
         let copies: Vec<(u32, Block)> = rendered
             .iter()
             .map(|r| (r.start, r.block.clone()))
             .collect();
         let mut cuts = Vec::new();
-        self.finish(rendered, Some(&mut cuts));
+        self.finish(rendered, Some(metadata), Some(&mut cuts));
         for (start, block) in copies {
             let cut = cuts.iter().position(|(s, _)| *s == start);
             let (kept, reason) = match cut {

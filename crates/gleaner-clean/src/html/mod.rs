@@ -23,7 +23,7 @@ mod teasers;
 #[cfg(test)]
 mod tests;
 
-use crate::document::{Block, BlockKind, Metadata};
+use crate::document::{Block, BlockKind, Metadata, PageType};
 use crate::rules::{Rules, Verdict};
 use dom::{BuildOptions, Dom, COMMENT, SELF_DEAD};
 use furniture::Furniture;
@@ -165,26 +165,24 @@ impl HtmlExtractor {
 
     pub fn extract(&self, page: &str, url: Option<&str>) -> Extracted {
         let doc = parse(page);
-        let mut metadata = metadata::extract(&doc, url);
         let opts = BuildOptions {
             furniture: &self.furniture,
             drop: Self::selectors(&self.drop, url),
             keep: Self::selectors(&self.keep, url),
         };
         let mut dom = Dom::build(doc.tree.root(), &opts);
+        let choice = score::choose(&dom, &self.params);
+        let mut metadata = typed_metadata(&doc, &dom, choice, url);
         if self.comments {
             metadata.comments = self.comments(&dom);
         }
-        let choice = score::choose(&dom, &self.params);
-        let fallback = !matches!(choice, Some(c) if c.good >= MIN_GOOD);
-        let signals = page_type::signals(&doc, &dom, choice, fallback, &metadata, url);
-        (metadata.page_type, metadata.soft_404) = page_type::classify(&signals);
         match choice {
             Some(c) if c.good >= MIN_GOOD => {
                 prune(&mut dom, c.root);
+                let rendered = render::render(&dom, c.root, Mode::Main);
                 Extracted {
+                    blocks: self.finish(rendered, Some(&metadata), None),
                     metadata,
-                    blocks: self.finish(render::render(&dom, c.root, Mode::Main), None),
                     fallback: None,
                 }
             }
@@ -214,18 +212,20 @@ impl HtmlExtractor {
                 let blocks = render::render(dom, i, Mode::Comments)
                     .into_iter()
                     .filter(|r| r.link * 10 <= r.chars * 9);
-                out.extend(self.finish(blocks.collect(), None));
+                out.extend(self.finish(blocks.collect(), None, None));
             }
             i = n.end as usize;
         }
         out
     }
 
-    /// Drops blocks that are furniture by content: rule-named lines, link-bound lines.
+    /// Drops blocks that are furniture by content: rule-named lines, link-bound lines,
+    /// and (given the page's metadata) an article's byline debris.
     /// Explain mode passes `cuts` to learn why each dropped block went (by its `start`).
     fn finish(
         &self,
         rendered: Vec<render::Rendered>,
+        metadata: Option<&Metadata>,
         mut cuts: Option<&mut Vec<(u32, explain::Reason)>>,
     ) -> Vec<Block> {
         let mut cut = |r: &render::Rendered, why: explain::Reason| {
@@ -300,6 +300,33 @@ impl HtmlExtractor {
             }
             out.drain(..lead);
         }
+        // An article's byline remains above its text: short lines before the first
+        // paragraph of prose that name the author or state a date ("By Jane Doe",
+        // "- 5:50 am", "Posted on April 29, 2022"). They are metadata, and they make the
+        // same article syndicated elsewhere hash differently. On a listing or a forum,
+        // short dated lines are its items and posts.
+        if let Some(m) = metadata.filter(|m| m.page_type == Some(PageType::Article)) {
+            let authors: Vec<String> = m
+                .authors
+                .iter()
+                .map(|a| a.to_lowercase())
+                .filter(|a| !a.is_empty())
+                .collect();
+            let prose_at = out
+                .iter()
+                .position(|r| r.block.kind == BlockKind::Paragraph && r.chars > MIN_LEAD_PROSE)
+                .unwrap_or(0);
+            let mut i = 0;
+            out.retain(|r| {
+                let above = i < prose_at;
+                i += 1;
+                if !above || !byline_debris(&r.block, &authors) {
+                    return true;
+                }
+                cut(r, explain::Reason::BylineDebris);
+                false
+            });
+        }
         // Only explain mode needs to know which blocks the trailing headings were.
         let starts: Vec<u32> = match cuts {
             Some(_) => out.iter().map(|r| r.start).collect(),
@@ -325,6 +352,35 @@ impl HtmlExtractor {
         };
         lines(&Dom::build(doc.tree.root(), &opts))
     }
+}
+
+/// A paragraph longer than this (in characters) opens an article's text.
+const MIN_LEAD_PROSE: u32 = 150;
+/// A line above it that is this short may be byline debris.
+const MAX_DEBRIS: usize = 80;
+
+/// Whether `b`, above an article's text, is what is left of its byline: a short line,
+/// not a heading, naming one of `authors` (lower-cased) or stating a date.
+fn byline_debris(b: &Block, authors: &[String]) -> bool {
+    if matches!(b.kind, BlockKind::Heading { .. }) || b.text.chars().count() > MAX_DEBRIS {
+        return false;
+    }
+    let low = b.text.to_lowercase();
+    authors.iter().any(|a| low.contains(a.as_str())) || metadata::states_date(&b.text)
+}
+
+/// The page's metadata, with its type decided from what the extractor found.
+fn typed_metadata(
+    doc: &Html,
+    dom: &Dom,
+    choice: Option<score::Choice>,
+    url: Option<&str>,
+) -> Metadata {
+    let mut metadata = metadata::extract(doc, url);
+    let fallback = !matches!(choice, Some(c) if c.good >= MIN_GOOD);
+    let signals = page_type::signals(doc, dom, choice, fallback, &metadata, url);
+    (metadata.page_type, metadata.soft_404) = page_type::classify(&signals);
+    metadata
 }
 
 /// The passes that cut furniture inside the chosen region, `root`: teaser runs, then

@@ -394,3 +394,26 @@ fn figure_captions_go() {
     assert!(all.contains("committee agreed"), "{all}");
     assert!(!all.contains("podium"), "{all}");
 }
+
+/// Above an article's text, what is left of its byline goes (a line naming the author,
+/// a dateline); a short line that is neither stays, and so do headings.
+#[test]
+fn byline_debris_above_the_article_goes() {
+    let html = format!(
+        r#"<html><head><meta name="author" content="Jane Doe">
+        <meta property="og:type" content="article"></head><body><article>
+        <h1>Budget agreed after a long debate</h1>
+        <p>By Jane Doe</p><p>Posted on April 29, 2022</p><p>Town hall, evening session</p>
+        {p}{p}</article></body></html>"#,
+        p = para(1, PROSE)
+    );
+    let e = HtmlExtractor::new(&HtmlOptions::default(), Rules::default());
+    let out = e.extract(&html, None);
+    assert_eq!(out.metadata.page_type, Some(PageType::Article));
+    let all = texts(&out).join("\n");
+    assert!(all.contains("Budget agreed"), "{all}");
+    assert!(all.contains("Town hall, evening session"), "{all}");
+    assert!(all.contains("committee agreed"), "{all}");
+    assert!(!all.contains("By Jane Doe"), "{all}");
+    assert!(!all.contains("April 29"), "{all}");
+}

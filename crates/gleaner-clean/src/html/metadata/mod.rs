@@ -217,6 +217,12 @@ pub fn extract(doc: &Html, url: Option<&str>) -> Metadata {
 }
 
 /// Whitespace runs collapsed to one space, ends trimmed.
+/// Whether `text` states a date (a day and a month, or a whole date): what a dateline
+/// or a byline's timestamp holds.
+pub fn states_date(text: &str) -> bool {
+    dates::has_day_and_month(text) || dates::find_date(text, dates::Order::MonthFirst).is_some()
+}
+
 pub fn clean_space(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
