@@ -155,9 +155,21 @@ pub enum Reason {
     /// Dropped by the text cleaner's line classifier (length, stopwords, neighbours,
     /// repeats, the site template).
     BadLine,
+    /// Judged furniture by the learned block classifier.
+    Learned {
+        /// The model's probability that the block is furniture, in thousandths.
+        permille: u32,
+    },
 }
 
 impl Reason {
+    pub(crate) fn learned(p: f64) -> Reason {
+        // `as` saturates, and NaN becomes 0.
+        Reason::Learned {
+            permille: (p.clamp(0.0, 1.0) * 1000.0).round() as u32,
+        }
+    }
+
     pub(crate) fn link_density(link: u32, chars: u32) -> Reason {
         let permille = u64::from(link) * 1000 / u64::from(chars.max(1));
         Reason::LinkDensity {
@@ -210,6 +222,12 @@ impl fmt::Display for Reason {
             Reason::TrailingLinks => f.write_str("link-bound tail of the region"),
             Reason::TrailingHeading => f.write_str("heading with no text after it"),
             Reason::BadLine => f.write_str("bad line (text cleaner)"),
+            Reason::Learned { permille } => write!(
+                f,
+                "learned classifier: furniture at {}.{:03}",
+                permille / 1000,
+                permille % 1000
+            ),
         }
     }
 }

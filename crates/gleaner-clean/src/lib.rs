@@ -45,6 +45,8 @@ pub use config::{CleanConfig, ConfigError};
 pub use document::{Block, BlockKind, Document, InputKind, Metadata, PageType};
 pub use explain::{ExplainedBlock, Explanation, Reason, Region};
 pub use html::HtmlOptions;
+#[doc(hidden)]
+pub use html::Sample;
 pub use rules::{RuleError, RulesConfig};
 pub use text::template::{Template, TemplateLearner};
 pub use text::TextOptions;
@@ -202,6 +204,18 @@ impl Cleaner {
                 fallback: false,
                 blocks: explain::line_verdicts(text_lines(&page), text(&page), self.html.rules()),
             },
+        })
+    }
+
+    /// The learned classifier's training examples from an HTML page: the blocks the rules
+    /// keep in its region, with their features. `None` for a text page or one without a
+    /// region. For `bench/classifier/train.py`, through `examples/block_samples.rs`.
+    #[doc(hidden)]
+    pub fn samples(&self, bytes: &[u8], hints: &Hints) -> Result<Option<Vec<Sample>>, CleanError> {
+        let (kind, page) = self.prepare(bytes, hints)?;
+        Ok(match kind {
+            InputKind::Html => self.html.samples(&page, hints.url),
+            InputKind::Text => None,
         })
     }
 

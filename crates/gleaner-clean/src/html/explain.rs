@@ -124,7 +124,7 @@ impl HtmlExtractor {
             .map(|r| (r.start, r.block.clone()))
             .collect();
         let mut cuts = Vec::new();
-        self.finish(rendered, Some(metadata), Some(&mut cuts));
+        self.finish(rendered, Some(metadata), Some((dom, root)), Some(&mut cuts));
         for (start, block) in copies {
             let cut = cuts.iter().position(|(s, _)| *s == start);
             let (kept, reason) = match cut {

@@ -15,6 +15,7 @@ mod appendix;
 mod dom;
 mod explain;
 mod furniture;
+mod learned;
 mod metadata;
 mod page_type;
 mod render;
@@ -24,6 +25,7 @@ mod teasers;
 mod tests;
 
 use crate::document::{Block, BlockKind, Metadata, PageType};
+pub use learned::Sample;
 use crate::rules::{Rules, Verdict};
 use dom::{BuildOptions, Dom, COMMENT, SELF_DEAD};
 use furniture::Furniture;
@@ -59,6 +61,9 @@ pub struct HtmlOptions {
     /// Also keep the user comments found on the page, apart from the text
     /// (`metadata.comments`, "comments" in JSON). They are never part of the text.
     pub comments: bool,
+    /// Run the learned block classifier over what the rules keep: it drops teaser
+    /// summaries, bios, pitches and credit lines that no rule names.
+    pub learned: bool,
 }
 
 impl Default for HtmlOptions {
@@ -70,6 +75,7 @@ impl Default for HtmlOptions {
             drop_selectors: BTreeMap::new(),
             keep_selectors: BTreeMap::new(),
             comments: false,
+            learned: true,
         }
     }
 }
@@ -91,6 +97,7 @@ pub struct HtmlExtractor {
     params: score::Params,
     rules: Rules,
     comments: bool,
+    model: Option<&'static learned::Model>,
 }
 
 /// Parses per-host selectors. [`crate::CleanConfig::check`] has refused any that do not
@@ -144,6 +151,7 @@ impl HtmlExtractor {
             params: score::Params::default(),
             rules,
             comments: opts.comments,
+            model: opts.learned.then(learned::Model::builtin).flatten(),
         }
     }
 
@@ -181,7 +189,7 @@ impl HtmlExtractor {
                 prune(&mut dom, c.root);
                 let rendered = render::render(&dom, c.root, Mode::Main);
                 Extracted {
-                    blocks: self.finish(rendered, Some(&metadata), None),
+                    blocks: self.finish(rendered, Some(&metadata), Some((&dom, c.root)), None),
                     metadata,
                     fallback: None,
                 }
@@ -192,6 +200,35 @@ impl HtmlExtractor {
                 fallback: Some(lines(&dom)),
             },
         }
+    }
+
+    /// The blocks the rules keep in the chosen region, before the learned classifier,
+    /// with its features: its training examples. `None` when no region holds enough
+    /// prose (the page goes to the text cleaner).
+    pub fn samples(&self, page: &str, url: Option<&str>) -> Option<Vec<Sample>> {
+        let doc = parse(page);
+        let opts = BuildOptions {
+            furniture: &self.furniture,
+            drop: Self::selectors(&self.drop, url),
+            keep: Self::selectors(&self.keep, url),
+        };
+        let mut dom = Dom::build(doc.tree.root(), &opts);
+        let choice = score::choose(&dom, &self.params).filter(|c| c.good >= MIN_GOOD)?;
+        let metadata = typed_metadata(&doc, &dom, Some(choice), url);
+        prune(&mut dom, choice.root);
+        let rendered = render::render(&dom, choice.root, Mode::Main);
+        let out = self.by_rules(rendered, Some(&metadata), None);
+        let features = learned::features::features(&dom, choice.root, &out, &metadata);
+        Some(
+            out.into_iter()
+                .zip(features)
+                .map(|(r, f)| Sample {
+                    heading: matches!(r.block.kind, BlockKind::Heading { .. }),
+                    text: r.block.text,
+                    features: f.to_vec(),
+                })
+                .collect(),
+        )
     }
 
     /// The comment sections that were cut from the page, in page order. A section inside
@@ -212,7 +249,7 @@ impl HtmlExtractor {
                 let blocks = render::render(dom, i, Mode::Comments)
                     .into_iter()
                     .filter(|r| r.link * 10 <= r.chars * 9);
-                out.extend(self.finish(blocks.collect(), None, None));
+                out.extend(self.finish(blocks.collect(), None, None, None));
             }
             i = n.end as usize;
         }
@@ -220,14 +257,57 @@ impl HtmlExtractor {
     }
 
     /// Drops blocks that are furniture by content: rule-named lines, link-bound lines,
-    /// and (given the page's metadata) an article's byline debris.
+    /// (given the page's metadata) an article's byline debris, then (given the region)
+    /// what the learned classifier judges furniture.
     /// Explain mode passes `cuts` to learn why each dropped block went (by its `start`).
     fn finish(
         &self,
         rendered: Vec<render::Rendered>,
         metadata: Option<&Metadata>,
+        region: Option<(&Dom, usize)>,
         mut cuts: Option<&mut Vec<(u32, explain::Reason)>>,
     ) -> Vec<Block> {
+        let mut out = self.by_rules(rendered, metadata, cuts.as_deref_mut());
+        if let (Some(model), Some(m), Some((dom, root))) = (self.model, metadata, region) {
+            let features = learned::features::features(dom, root, &out, m);
+            let odds: Vec<f64> = features.iter().map(|f| model.furniture(f)).collect();
+            // A region the model would empty is left to the rules: the scorer chose it
+            // for its prose, and an empty document loses the page.
+            if !odds.iter().all(|&p| model.is_furniture(p)) {
+                let mut odds = odds.into_iter();
+                out.retain(|r| {
+                    let p = odds.next().unwrap_or(0.0);
+                    if !model.is_furniture(p) {
+                        return true;
+                    }
+                    if let Some(c) = cuts.as_deref_mut() {
+                        c.push((r.start, explain::Reason::learned(p)));
+                    }
+                    false
+                });
+            }
+        }
+        // Only explain mode needs to know which blocks the trailing headings were.
+        let starts: Vec<u32> = match cuts {
+            Some(_) => out.iter().map(|r| r.start).collect(),
+            None => Vec::new(),
+        };
+        let mut blocks: Vec<Block> = out.into_iter().map(|r| r.block).collect();
+        drop_trailing_headings(&mut blocks);
+        if let Some(c) = cuts {
+            let gone = starts.get(blocks.len()..).unwrap_or_default();
+            c.extend(gone.iter().map(|&s| (s, explain::Reason::TrailingHeading)));
+        }
+        blocks
+    }
+
+    /// The rules of [`HtmlExtractor::finish`]: what they keep, in order.
+    fn by_rules(
+        &self,
+        rendered: Vec<render::Rendered>,
+        metadata: Option<&Metadata>,
+        mut cuts: Option<&mut Vec<(u32, explain::Reason)>>,
+    ) -> Vec<render::Rendered> {
         let mut cut = |r: &render::Rendered, why: explain::Reason| {
             if let Some(c) = cuts.as_deref_mut() {
                 c.push((r.start, why));
@@ -327,18 +407,7 @@ impl HtmlExtractor {
                 false
             });
         }
-        // Only explain mode needs to know which blocks the trailing headings were.
-        let starts: Vec<u32> = match cuts {
-            Some(_) => out.iter().map(|r| r.start).collect(),
-            None => Vec::new(),
-        };
-        let mut blocks: Vec<Block> = out.into_iter().map(|r| r.block).collect();
-        drop_trailing_headings(&mut blocks);
-        if let Some(c) = cuts {
-            let gone = starts.get(blocks.len()..).unwrap_or_default();
-            c.extend(gone.iter().map(|&s| (s, explain::Reason::TrailingHeading)));
-        }
-        blocks
+        out
     }
 
     /// The body's visible blocks, one per line: what template learning and the text

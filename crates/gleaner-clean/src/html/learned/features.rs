@@ -1,0 +1,303 @@
+//! What the learned block classifier sees of a block: numbers about its text, its place
+//! among the region's blocks, and its place in the page's tree. No words of any language
+//! and no class names: the model has to carry over to sites and languages it never saw.
+
+use super::super::dom::{Dom, Tag, IN_LINK, MARKER};
+use super::super::metadata::states_date;
+use super::super::render::Rendered;
+use crate::document::{BlockKind, Metadata, PageType};
+
+/// The features' names, in the order of [`Features`]; the model file lists the same
+/// names, and a test checks that it does.
+pub const NAMES: &[&str] = &[
+    "log_chars",
+    "link_share",
+    "is_paragraph",
+    "heading_level",
+    "is_list_item",
+    "is_quote",
+    "is_code",
+    "is_table_row",
+    "log_words",
+    "mean_word_len",
+    "digit_share",
+    "upper_share",
+    "capitalised_words",
+    "punct_per_word",
+    "ends_sentence",
+    "pipes",
+    "has_at_or_copyright",
+    "states_date",
+    "names_author",
+    "position",
+    "chars_before_share",
+    "chars_after_share",
+    "before_first_prose",
+    "after_last_prose",
+    "prev_log_chars",
+    "prev_link_share",
+    "prev_is_heading",
+    "next_log_chars",
+    "next_link_share",
+    "next_is_heading",
+    "depth",
+    "in_link",
+    "in_list",
+    "in_cell",
+    "in_aside_footer_header",
+    "in_figure",
+    "in_form",
+    "under_marker",
+    "container_link_share",
+    "container_text_share",
+    "container_prose_share",
+    "container_blocks",
+    "container_mean_log_chars",
+    "page_log_blocks",
+    "page_log_chars",
+    "page_link_share",
+    "page_article",
+    "page_listing",
+    "page_forum",
+    "page_other",
+];
+
+/// The number of features.
+pub const COUNT: usize = 50;
+
+/// One block's features, as the model reads them.
+pub type Features = [f32; COUNT];
+
+/// A paragraph this long (in characters) is prose, for the position features.
+const PROSE: u32 = 150;
+
+/// How far up from a block the walk for its container and ancestors goes.
+const MAX_WALK: usize = 64;
+
+fn log(n: f32) -> f32 {
+    (1.0 + n).ln()
+}
+
+fn share(part: u32, whole: u32) -> f32 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f32 / whole as f32
+    }
+}
+
+/// The features of each of `out`, the blocks the rules kept in the region under `root`.
+pub fn features(dom: &Dom, root: usize, out: &[Rendered], metadata: &Metadata) -> Vec<Features> {
+    let authors: Vec<String> = metadata
+        .authors
+        .iter()
+        .map(|a| a.to_lowercase())
+        .filter(|a| !a.is_empty())
+        .collect();
+    let total: u32 = out.iter().map(|r| r.chars).sum();
+    let prose = |r: &Rendered| r.block.kind == BlockKind::Paragraph && r.chars > PROSE;
+    let first_prose = out.iter().position(prose).unwrap_or(out.len());
+    let last_prose = out.iter().rposition(prose).unwrap_or(0);
+    let places: Vec<Place> = out.iter().map(|r| place(dom, root, r)).collect();
+    let root_node = dom.nodes.get(root);
+    let (root_text, root_link, root_prose) =
+        root_node.map_or((0, 0, 0), |n| (n.text, n.link, n.prose));
+    let page_type = metadata.page_type;
+    let mut before = 0u32;
+    let mut all = Vec::with_capacity(out.len());
+    for (i, r) in out.iter().enumerate() {
+        let p = places.get(i).copied().unwrap_or_default();
+        let siblings: Vec<&Rendered> = places
+            .iter()
+            .zip(out)
+            .filter(|(q, _)| q.container == p.container)
+            .map(|(_, r)| r)
+            .collect();
+        let sibling_chars: f32 = siblings.iter().map(|r| log(r.chars as f32)).sum();
+        let prev = i.checked_sub(1).and_then(|j| out.get(j));
+        let next = out.get(i + 1);
+        let text = Text::of(&r.block.text);
+        let low = r.block.text.to_lowercase();
+        let heading = |r: Option<&Rendered>| {
+            r.is_some_and(|r| matches!(r.block.kind, BlockKind::Heading { .. })) as u8 as f32
+        };
+        let f: Features = [
+            log(r.chars as f32),
+            share(r.link, r.chars),
+            (r.block.kind == BlockKind::Paragraph) as u8 as f32,
+            match r.block.kind {
+                BlockKind::Heading { level } => f32::from(level),
+                _ => 0.0,
+            },
+            matches!(r.block.kind, BlockKind::ListItem { .. }) as u8 as f32,
+            (r.block.kind == BlockKind::Quote) as u8 as f32,
+            (r.block.kind == BlockKind::Code) as u8 as f32,
+            matches!(r.block.kind, BlockKind::TableRow { .. }) as u8 as f32,
+            log(text.words as f32),
+            share(text.word_chars, text.words),
+            share(text.digits, text.chars),
+            share(text.upper, text.letters),
+            share(text.capitalised, text.words),
+            share(text.punct, text.words),
+            text.ends_sentence as u8 as f32,
+            text.pipes as f32,
+            text.at_or_copyright as u8 as f32,
+            (r.chars <= 200 && states_date(&r.block.text)) as u8 as f32,
+            authors.iter().any(|a| low.contains(a.as_str())) as u8 as f32,
+            share(i as u32, out.len() as u32),
+            share(before, total),
+            share(total.saturating_sub(before).saturating_sub(r.chars), total),
+            (i < first_prose) as u8 as f32,
+            (i > last_prose) as u8 as f32,
+            prev.map_or(0.0, |r| log(r.chars as f32)),
+            prev.map_or(0.0, |r| share(r.link, r.chars)),
+            heading(prev),
+            next.map_or(0.0, |r| log(r.chars as f32)),
+            next.map_or(0.0, |r| share(r.link, r.chars)),
+            heading(next),
+            p.depth as f32,
+            p.in_link as u8 as f32,
+            p.in_list as u8 as f32,
+            p.in_cell as u8 as f32,
+            p.in_aside as u8 as f32,
+            p.in_figure as u8 as f32,
+            p.in_form as u8 as f32,
+            p.under_marker as u8 as f32,
+            share(p.container_link, p.container_text),
+            share(p.container_text, root_text),
+            share(p.container_prose, root_prose),
+            log(siblings.len() as f32),
+            sibling_chars / siblings.len().max(1) as f32,
+            log(out.len() as f32),
+            log(total as f32),
+            share(root_link, root_text),
+            (page_type == Some(PageType::Article)) as u8 as f32,
+            (page_type == Some(PageType::Listing)) as u8 as f32,
+            (page_type == Some(PageType::Forum)) as u8 as f32,
+            !matches!(
+                page_type,
+                Some(PageType::Article | PageType::Listing | PageType::Forum)
+            ) as u8 as f32,
+        ];
+        all.push(f);
+        before = before.saturating_add(r.chars);
+    }
+    all
+}
+
+/// Counts over a block's text.
+#[derive(Default)]
+struct Text {
+    chars: u32,
+    letters: u32,
+    upper: u32,
+    digits: u32,
+    words: u32,
+    word_chars: u32,
+    capitalised: u32,
+    punct: u32,
+    pipes: u32,
+    ends_sentence: bool,
+    at_or_copyright: bool,
+}
+
+impl Text {
+    fn of(s: &str) -> Text {
+        let mut t = Text::default();
+        let mut in_word = false;
+        for c in s.chars() {
+            t.chars += 1;
+            if c.is_alphanumeric() {
+                if !in_word {
+                    t.words += 1;
+                    t.capitalised += c.is_uppercase() as u32;
+                }
+                in_word = true;
+                t.word_chars += 1;
+            } else {
+                in_word = false;
+            }
+            t.letters += c.is_alphabetic() as u32;
+            t.upper += c.is_uppercase() as u32;
+            t.digits += c.is_numeric() as u32;
+            t.punct += matches!(c, '.' | ',' | ';' | ':' | '!' | '?') as u32;
+            t.pipes += (c == '|') as u32;
+            t.at_or_copyright |= matches!(c, '@' | '©');
+        }
+        t.ends_sentence = s
+            .trim_end()
+            .chars()
+            .next_back()
+            .is_some_and(|c| matches!(c, '.' | '!' | '?' | '"' | '”' | '»' | ')' | '…'));
+        t
+    }
+}
+
+/// Where a block sits in the tree, under the region's root.
+#[derive(Default, Clone, Copy)]
+struct Place {
+    /// The nearest ancestor holding more text than the block: what it is one part of.
+    container: usize,
+    container_text: u32,
+    container_link: u32,
+    container_prose: u32,
+    depth: u32,
+    in_link: bool,
+    in_list: bool,
+    in_cell: bool,
+    in_aside: bool,
+    in_figure: bool,
+    in_form: bool,
+    under_marker: bool,
+}
+
+fn place(dom: &Dom, root: usize, r: &Rendered) -> Place {
+    let start = r.start as usize;
+    let mut p = Place {
+        container: root,
+        ..Place::default()
+    };
+    p.in_link = dom.nodes.get(start).is_some_and(|n| n.flags & IN_LINK != 0);
+    let mut found = false;
+    let mut at = dom.nodes.get(start).map_or(root, |n| n.parent as usize);
+    // Bounded by MAX_WALK, and by the root (an ancestor of every block it rendered).
+    for _ in 0..MAX_WALK {
+        let Some(n) = dom.nodes.get(at) else { break };
+        p.depth += 1;
+        match n.tag {
+            Tag::Li => p.in_list = true,
+            Tag::Cell => p.in_cell = true,
+            _ => {}
+        }
+        if at != root {
+            p.under_marker |= n.flags & MARKER != 0;
+        }
+        if let Some(el) = n.node.value().as_element() {
+            match el.name() {
+                "aside" | "footer" | "header" => p.in_aside = true,
+                "figure" => p.in_figure = true,
+                "form" => p.in_form = true,
+                _ => {}
+            }
+        }
+        if !found && n.tag.is_block() && n.text > r.chars.saturating_add(r.chars / 2) {
+            found = true;
+            p.container = at;
+            p.container_text = n.text;
+            p.container_link = n.link;
+            p.container_prose = n.prose;
+        }
+        if at == root || at == 0 {
+            break;
+        }
+        at = n.parent as usize;
+    }
+    if !found {
+        if let Some(n) = dom.nodes.get(root) {
+            p.container_text = n.text;
+            p.container_link = n.link;
+            p.container_prose = n.prose;
+        }
+    }
+    p
+}

@@ -1,0 +1,168 @@
+//! The learned block classifier: gradient-boosted trees over a block's [`features`],
+//! deciding whether a block the rules kept is furniture after all (a sidebar teaser's
+//! summary, an author's bio, a paywall's pitch, a credit line).
+//!
+//! The trees are trained by `bench/classifier/train.py` on both development sets, pages
+//! grouped by site so that no site is both learned and judged, and embedded here as
+//! `model.json`: the cleaner stays pure and needs no file at run time. The model is
+//! small (a few hundred shallow trees) and scores a block in well under a microsecond.
+
+pub mod features;
+
+use features::{Features, COUNT, NAMES};
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+/// A block the rules kept, with what the classifier sees of it: one training example
+/// for `bench/classifier/train.py` (see `examples/block_samples.rs`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Sample {
+    /// The block's text.
+    pub text: String,
+    /// Whether it is a heading (headings left last are dropped after the classifier).
+    pub heading: bool,
+    /// Its features, in the order of [`features::NAMES`].
+    pub features: Vec<f32>,
+}
+
+/// The embedded model, as `train.py --export` wrote it.
+const MODEL: &str = include_str!("model.json");
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelFile {
+    features: Vec<String>,
+    /// The log-odds every block starts from.
+    base: f64,
+    /// A block is furniture above this probability.
+    threshold: f64,
+    trees: Vec<Tree>,
+    /// How the model was trained and how it scored: for people, not read here.
+    #[serde(default)]
+    #[allow(dead_code)]
+    trained: serde_json::Value,
+}
+
+/// One regression tree, as parallel arrays: node `i` splits on `feature[i]` (going
+/// `left[i]` when the value is at most `threshold[i]`, else `right[i]`), or is a leaf
+/// when `feature[i]` is negative, adding `value[i]` to the log-odds.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Tree {
+    feature: Vec<i32>,
+    threshold: Vec<f64>,
+    left: Vec<u32>,
+    right: Vec<u32>,
+    value: Vec<f64>,
+}
+
+impl Tree {
+    fn well_formed(&self) -> bool {
+        let n = self.feature.len();
+        [self.threshold.len(), self.left.len(), self.right.len(), self.value.len()]
+            .iter()
+            .all(|&l| l == n)
+            && n > 0
+            && self.feature.iter().all(|&f| f < COUNT as i32)
+    }
+
+    fn score(&self, f: &Features) -> f64 {
+        let mut at = 0usize;
+        // Each step goes down one level: at most as many steps as nodes.
+        for _ in 0..self.feature.len() {
+            let (Some(&feat), Some(&t)) = (self.feature.get(at), self.threshold.get(at)) else {
+                return 0.0;
+            };
+            let Ok(feat) = usize::try_from(feat) else {
+                return self.value.get(at).copied().unwrap_or(0.0);
+            };
+            let x = f.get(feat).copied().unwrap_or(0.0);
+            let next = if f64::from(x) <= t {
+                self.left.get(at)
+            } else {
+                self.right.get(at)
+            };
+            match next {
+                Some(&n) => at = n as usize,
+                None => return 0.0,
+            }
+        }
+        0.0
+    }
+}
+
+/// The classifier: a sum of trees read as the log-odds that a block is furniture.
+pub struct Model {
+    base: f64,
+    threshold: f64,
+    trees: Vec<Tree>,
+}
+
+impl Model {
+    /// The embedded model, parsed once. `None` if it does not match this build's
+    /// features (a test keeps that from shipping).
+    pub fn builtin() -> Option<&'static Model> {
+        static BUILTIN: OnceLock<Option<Model>> = OnceLock::new();
+        BUILTIN.get_or_init(|| Model::parse(MODEL)).as_ref()
+    }
+
+    fn parse(json: &str) -> Option<Model> {
+        let file: ModelFile = serde_json::from_str(json).ok()?;
+        let names_match = file.features.iter().map(String::as_str).eq(NAMES.iter().copied());
+        if !names_match || !file.trees.iter().all(Tree::well_formed) {
+            return None;
+        }
+        Some(Model {
+            base: file.base,
+            threshold: file.threshold,
+            trees: file.trees,
+        })
+    }
+
+    /// The probability that a block with features `f` is furniture.
+    pub fn furniture(&self, f: &Features) -> f64 {
+        let z = self.base + self.trees.iter().map(|t| t.score(f)).sum::<f64>();
+        1.0 / (1.0 + (-z).exp())
+    }
+
+    /// Whether that probability is past the model's threshold.
+    pub fn is_furniture(&self, p: f64) -> bool {
+        p > self.threshold
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_model_matches_the_features() {
+        assert_eq!(NAMES.len(), COUNT);
+        assert!(Model::builtin().is_some(), "model.json: features or trees do not match");
+    }
+
+    #[test]
+    fn trees_are_walked_as_written() {
+        let json = format!(
+            r#"{{"features": {names:?}, "base": 0.0, "threshold": 0.5, "trees": [
+                {{"feature": [1, -1, -1], "threshold": [0.5, 0, 0], "left": [1, 0, 0],
+                  "right": [2, 0, 0], "value": [0, -2.0, 3.0]}}]}}"#,
+            names = NAMES
+        );
+        let m = Model::parse(&json).expect("a well-formed model");
+        let mut f = [0.0; COUNT];
+        assert!(!m.is_furniture(m.furniture(&f)));
+        f[1] = 0.9;
+        assert!(m.is_furniture(m.furniture(&f)));
+    }
+
+    #[test]
+    fn a_malformed_model_is_refused() {
+        let json = format!(
+            r#"{{"features": {NAMES:?}, "base": 0.0, "threshold": 0.5, "trees": [
+                {{"feature": [99], "threshold": [0], "left": [0], "right": [0], "value": [0]}}]}}"#
+        );
+        assert!(Model::parse(&json).is_none());
+        assert!(Model::parse("{}").is_none());
+    }
+}
