@@ -78,6 +78,22 @@ def samples(spec, cache=None):
     return docs, [by_file.get(d.id, {"text": "", "blocks": None}) for d in docs]
 
 
+def names():
+    src = FEATURES.read_text("utf8")
+    return re.findall(r'^    "(\w+)",$', src[src.index("NAMES"):src.index("pub const COUNT")], re.M)
+
+
+NAMES = names()
+
+
+def judged(f):
+    """Whether the classifier judges a block (as `learned::judged` in the cleaner): not
+    the headline, not a list's items."""
+    h1 = f[NAMES.index("heading_level")] == 1
+    li = f[NAMES.index("is_list_item")] == 1
+    return not (h1 or li)
+
+
 def shingle_set(tokens, n=4):
     return {tuple(tokens[i:i + n]) for i in range(max(1, len(tokens) - n + 1))}
 
@@ -141,7 +157,7 @@ def score(spec, docs, pages, drops):
 class Data:
     """Both sets' blocks as one table: features, labels, weights, and where each row is from."""
 
-    def __init__(self, cache=None):
+    def __init__(self, cache=None, snippet_weight=0.5):
         self.sets = {}
         X, y, w, groups, origin = [], [], [], [], []
         for spec in SETS:
@@ -150,10 +166,14 @@ class Data:
             label = label_wcxb if spec.startswith("wcxb") else label_snippets
             rows = 0
             for pi, (d, p) in enumerate(zip(docs, pages)):
-                for bi, (b, lab) in enumerate(zip(p["blocks"] or [], label(d, p["blocks"] or []))):
+                blocks = p["blocks"] or []
+                # The shingle metric weighs each page the same, and a block by its words.
+                sizes = [len(TOKEN.findall(b["text"])) for b in blocks]
+                page_size = max(1, sum(sizes))
+                for bi, (b, lab) in enumerate(zip(blocks, label(d, blocks))):
                     X.append(b["features"])
-                    y.append(-1 if lab is None else lab)
-                    w.append(1.0)
+                    y.append(-1 if lab is None or not judged(b["features"]) else lab)
+                    w.append(sizes[bi] / page_size if spec == SETS[0] else 1.0)
                     groups.append(site(d))
                     origin.append((spec, pi, bi))
                     rows += lab is not None
@@ -164,12 +184,14 @@ class Data:
         self.groups = np.asarray(groups)
         self.origin = origin
         self.spec = np.asarray([o[0] for o in origin])
-        # The snippet set labels few blocks per page: weigh them up to half the other's.
+        first = (self.spec == SETS[0]) & (self.y >= 0)
+        self.w[first] *= first.sum() / max(1e-9, self.w[first].sum())
+        # The snippet set labels few blocks per page: weigh them up to a share of the other's.
         for spec in SETS[1:]:
             mine = (self.spec == spec) & (self.y >= 0)
             other = (self.spec == SETS[0]) & (self.y >= 0)
             if mine.any():
-                self.w[mine] = 0.5 * other.sum() / mine.sum()
+                self.w[mine] = snippet_weight * other.sum() / mine.sum()
 
     def fit(self, rows):
         rows = rows & (self.y >= 0)
@@ -180,8 +202,8 @@ class Data:
     def drops(self, proba, threshold):
         """Per set, per page, the drop flags of its blocks (None: unjudged page)."""
         out = {s: [None] * len(self.sets[s][0]) for s in SETS}
-        for (spec, pi, bi), p in zip(self.origin, proba):
-            if np.isnan(p):
+        for (spec, pi, bi), p, x in zip(self.origin, proba, self.X):
+            if np.isnan(p) or not judged(x):
                 continue
             page = out[spec][pi]
             if page is None:
@@ -213,9 +235,7 @@ def export(model, threshold, summary):
             "value": [float(n["value"]) if n["is_leaf"] else 0.0 for n in nodes],
         })
     base = float(np.ravel(model._baseline_prediction)[0])
-    src = FEATURES.read_text("utf8")
-    names = re.findall(r'^    "(\w+)",$', src[src.index("NAMES"):src.index("pub const COUNT")], re.M)
-    return {"features": names, "base": base, "threshold": threshold, "trees": trees,
+    return {"features": NAMES, "base": base, "threshold": threshold, "trees": trees,
             "trained": summary}
 
 
@@ -236,8 +256,10 @@ def main():
     ap.add_argument("--threshold", type=float, default=0.7, help="the exported model's threshold")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--cache", help="a directory keeping block_samples' output between runs")
+    ap.add_argument("--snippet-weight", type=float, default=0.5,
+                    help="trafilatura:dev's labelled blocks weigh this share of wcxb:dev's")
     args = ap.parse_args()
-    data = Data(args.cache)
+    data = Data(args.cache, args.snippet_weight)
     n = len(data.y)
     print("rules alone (the classifier off):")
     for spec in SETS:

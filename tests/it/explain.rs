@@ -169,3 +169,35 @@ fn kept_blocks_are_cleans_output_on_every_dev_page() {
         }
     });
 }
+
+/// The learned classifier on a real product page (WCXB 4024): the cart widget the rules
+/// keep ("Product subtotal", "Taxes, discounts and shipping calculated at checkout.")
+/// goes, explain says the model took it and how sure it was, and `learned = false`
+/// brings it back.
+#[test]
+fn the_learned_classifier_drops_what_no_rule_names_and_can_be_turned_off() {
+    let bytes = std::fs::read(fixtures().join("wcxb/4024.html")).unwrap();
+    let hints = Hints::default();
+    let on = Cleaner::new(&CleanConfig::default()).unwrap();
+    let mut cfg = CleanConfig::default();
+    cfg.html.learned = false;
+    let off = Cleaner::new(&cfg).unwrap();
+    let cart = "Taxes, discounts and shipping calculated at checkout.";
+    let with = on.clean(&bytes, &hints).unwrap().text();
+    let without = off.clean(&bytes, &hints).unwrap().text();
+    assert!(!with.contains(cart), "{with}");
+    assert!(without.contains(cart), "{without}");
+    assert!(with.contains("Maelstrom"), "the product stays: {with}");
+    let ex = on.explain(&bytes, &hints).unwrap();
+    let block = ex.blocks.iter().find(|b| b.text == cart).unwrap();
+    assert!(!block.kept);
+    assert!(
+        matches!(block.reason, Reason::Learned { permille } if permille > 700),
+        "{}",
+        block.reason
+    );
+    assert!(block
+        .reason
+        .to_string()
+        .starts_with("learned classifier: furniture at 0."));
+}

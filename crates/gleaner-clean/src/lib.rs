@@ -59,7 +59,7 @@ pub(crate) use hash::{fold_mul, Fnv, Seeded};
 pub(crate) use words::{is_wide, push_lowercase, text_lines, trim, trim_non_alnum};
 
 /// Bumped whenever cleaning output changes, so stored documents can be re-cleaned.
-pub const CLEANER_VERSION: &str = concat!("gleaner-", env!("CARGO_PKG_VERSION"), "+text.9+html.5");
+pub const CLEANER_VERSION: &str = concat!("gleaner-", env!("CARGO_PKG_VERSION"), "+text.9+html.6");
 
 /// The built-in furniture rules, shipped readable in `furniture.toml` beside this
 /// crate's sources.

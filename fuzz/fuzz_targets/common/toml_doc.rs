@@ -133,6 +133,7 @@ struct Html {
     drop_words: Option<V<Texts>>,
     keep_words: Option<V<Texts>>,
     comments: Option<V<bool>>,
+    learned: Option<V<bool>>,
     drop_style: Style,
     drop_selectors: Vec<(HostKey, V<Selectors>)>,
     keep_style: Style,
@@ -357,6 +358,7 @@ impl Doc {
                 e.put("drop_words", &h.drop_words);
                 e.put("keep_words", &h.keep_words);
                 e.put("comments", &h.comments);
+                e.put("learned", &h.learned);
                 e.unknown(&h.unknown);
                 let mut html = Table::new(h.style, e);
                 for (name, list, style) in [

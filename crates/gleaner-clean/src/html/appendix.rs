@@ -23,6 +23,29 @@ fn live_prose(dom: &Dom, i: usize) -> u64 {
         .map_or(0, |n| u64::from(n.prose))
 }
 
+/// The child of `at` holding nearly all its prose, when it is a container: the next
+/// step down to the article's body.
+pub fn body_child(dom: &Dom, at: usize) -> Option<usize> {
+    let total = live_prose(dom, at);
+    if total == 0 {
+        return None;
+    }
+    let body = dom.children(at).max_by_key(|&c| live_prose(dom, c))?;
+    let is_container = dom.nodes.get(body).is_some_and(|n| n.tag == Tag::Block);
+    (live_prose(dom, body) * 100 >= total * BODY_SHARE && is_container).then_some(body)
+}
+
+/// The article's body under the region's `root`: the deepest container reached by
+/// [`body_child`] steps (`root` itself when there is none).
+pub fn body(dom: &Dom, root: usize) -> usize {
+    let mut at = root;
+    // Each step goes one level down: bounded by the tree's depth.
+    while let Some(b) = body_child(dom, at) {
+        at = b;
+    }
+    at
+}
+
 /// Where an appendix sits: after the body, or before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
@@ -37,18 +60,10 @@ pub fn prune(dom: &mut Dom, root: usize) -> Vec<(usize, Side)> {
     let mut at = root;
     // Each step goes one level down: bounded by the tree's depth.
     loop {
-        let total = live_prose(dom, at);
-        if total == 0 {
-            return cut;
-        }
-        let Some(body) = dom.children(at).max_by_key(|&c| live_prose(dom, c)) else {
+        let Some(body) = body_child(dom, at) else {
             return cut;
         };
         let prose = live_prose(dom, body);
-        let is_container = dom.nodes.get(body).is_some_and(|n| n.tag == Tag::Block);
-        if prose * 100 < total * BODY_SHARE || !is_container {
-            return cut;
-        }
         // A sibling shaped as the body (tag and class) is its next part, after an ad.
         let parts = dom.shape(body).filter(|(_, class)| class.is_some());
         let around: Vec<usize> = dom

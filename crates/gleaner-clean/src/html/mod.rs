@@ -25,10 +25,10 @@ mod teasers;
 mod tests;
 
 use crate::document::{Block, BlockKind, Metadata, PageType};
-pub use learned::Sample;
 use crate::rules::{Rules, Verdict};
 use dom::{BuildOptions, Dom, COMMENT, SELF_DEAD};
 use furniture::Furniture;
+pub use learned::Sample;
 use render::Mode;
 use scraper::{Html, Selector};
 use serde::Deserialize;
@@ -270,7 +270,17 @@ impl HtmlExtractor {
         let mut out = self.by_rules(rendered, metadata, cuts.as_deref_mut());
         if let (Some(model), Some(m), Some((dom, root))) = (self.model, metadata, region) {
             let features = learned::features::features(dom, root, &out, m);
-            let odds: Vec<f64> = features.iter().map(|f| model.furniture(f)).collect();
+            let odds: Vec<f64> = out
+                .iter()
+                .zip(&features)
+                .map(|(r, f)| {
+                    if learned::judged(r.block.kind) {
+                        model.furniture(f)
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
             // A region the model would empty is left to the rules: the scorer chose it
             // for its prose, and an empty document loses the page.
             if !odds.iter().all(|&p| model.is_furniture(p)) {

@@ -20,6 +20,8 @@ pub const NAMES: &[&str] = &[
     "is_table_row",
     "log_words",
     "mean_word_len",
+    "short_word_share",
+    "sentences",
     "digit_share",
     "upper_share",
     "capitalised_words",
@@ -48,6 +50,8 @@ pub const NAMES: &[&str] = &[
     "in_figure",
     "in_form",
     "under_marker",
+    "before_body",
+    "after_body",
     "container_link_share",
     "container_text_share",
     "container_prose_share",
@@ -63,7 +67,7 @@ pub const NAMES: &[&str] = &[
 ];
 
 /// The number of features.
-pub const COUNT: usize = 50;
+pub const COUNT: usize = 54;
 
 /// One block's features, as the model reads them.
 pub type Features = [f32; COUNT];
@@ -103,6 +107,12 @@ pub fn features(dom: &Dom, root: usize, out: &[Rendered], metadata: &Metadata) -
     let (root_text, root_link, root_prose) =
         root_node.map_or((0, 0, 0), |n| (n.text, n.link, n.prose));
     let page_type = metadata.page_type;
+    // The article's body, as the appendix pass finds it: blocks around it are its frame.
+    let body = super::super::appendix::body(dom, root);
+    let (body_start, body_end) = dom
+        .nodes
+        .get(body)
+        .map_or((0, u32::MAX), |n| (u32::try_from(body).unwrap_or(0), n.end));
     let mut before = 0u32;
     let mut all = Vec::with_capacity(out.len());
     for (i, r) in out.iter().enumerate() {
@@ -135,6 +145,8 @@ pub fn features(dom: &Dom, root: usize, out: &[Rendered], metadata: &Metadata) -
             matches!(r.block.kind, BlockKind::TableRow { .. }) as u8 as f32,
             log(text.words as f32),
             share(text.word_chars, text.words),
+            share(text.short_words, text.words),
+            log(text.sentences as f32),
             share(text.digits, text.chars),
             share(text.upper, text.letters),
             share(text.capitalised, text.words),
@@ -163,6 +175,8 @@ pub fn features(dom: &Dom, root: usize, out: &[Rendered], metadata: &Metadata) -
             p.in_figure as u8 as f32,
             p.in_form as u8 as f32,
             p.under_marker as u8 as f32,
+            (r.start < body_start) as u8 as f32,
+            (r.start >= body_end) as u8 as f32,
             share(p.container_link, p.container_text),
             share(p.container_text, root_text),
             share(p.container_prose, root_prose),
@@ -194,6 +208,10 @@ struct Text {
     digits: u32,
     words: u32,
     word_chars: u32,
+    /// Words of at most three characters: function words, in most languages.
+    short_words: u32,
+    /// Sentence ends followed by more text.
+    sentences: u32,
     capitalised: u32,
     punct: u32,
     pipes: u32,
@@ -204,18 +222,27 @@ struct Text {
 impl Text {
     fn of(s: &str) -> Text {
         let mut t = Text::default();
-        let mut in_word = false;
+        let mut word = 0u32;
+        let mut after_stop = false;
         for c in s.chars() {
             t.chars += 1;
             if c.is_alphanumeric() {
-                if !in_word {
+                if word == 0 {
                     t.words += 1;
                     t.capitalised += c.is_uppercase() as u32;
+                    t.sentences += (after_stop && c.is_uppercase()) as u32;
                 }
-                in_word = true;
+                word += 1;
                 t.word_chars += 1;
+                after_stop = false;
             } else {
-                in_word = false;
+                t.short_words += (1..=3).contains(&word) as u32;
+                word = 0;
+                if matches!(c, '.' | '!' | '?') {
+                    after_stop = true;
+                } else if !c.is_whitespace() {
+                    after_stop = false;
+                }
             }
             t.letters += c.is_alphabetic() as u32;
             t.upper += c.is_uppercase() as u32;
@@ -224,6 +251,7 @@ impl Text {
             t.pipes += (c == '|') as u32;
             t.at_or_copyright |= matches!(c, '@' | '©');
         }
+        t.short_words += (1..=3).contains(&word) as u32;
         t.ends_sentence = s
             .trim_end()
             .chars()

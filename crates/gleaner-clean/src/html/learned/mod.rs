@@ -9,6 +9,7 @@
 
 pub mod features;
 
+use crate::document::BlockKind;
 use features::{Features, COUNT, NAMES};
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -23,6 +24,17 @@ pub struct Sample {
     pub heading: bool,
     /// Its features, in the order of [`features::NAMES`].
     pub features: Vec<f32>,
+}
+
+/// Whether the classifier judges a block of this kind. The headline is the page's
+/// title whatever the reference texts say, and a list's items (a product's points, a
+/// recipe's steps, a guide's checklist) are judged as a list by the rules: the model
+/// learned items one by one, and would thin lists out.
+pub fn judged(kind: BlockKind) -> bool {
+    !matches!(
+        kind,
+        BlockKind::Heading { level: 1 } | BlockKind::ListItem { .. }
+    )
 }
 
 /// The embedded model, as `train.py --export` wrote it.
@@ -59,9 +71,14 @@ struct Tree {
 impl Tree {
     fn well_formed(&self) -> bool {
         let n = self.feature.len();
-        [self.threshold.len(), self.left.len(), self.right.len(), self.value.len()]
-            .iter()
-            .all(|&l| l == n)
+        [
+            self.threshold.len(),
+            self.left.len(),
+            self.right.len(),
+            self.value.len(),
+        ]
+        .iter()
+        .all(|&l| l == n)
             && n > 0
             && self.feature.iter().all(|&f| f < COUNT as i32)
     }
@@ -108,7 +125,11 @@ impl Model {
 
     fn parse(json: &str) -> Option<Model> {
         let file: ModelFile = serde_json::from_str(json).ok()?;
-        let names_match = file.features.iter().map(String::as_str).eq(NAMES.iter().copied());
+        let names_match = file
+            .features
+            .iter()
+            .map(String::as_str)
+            .eq(NAMES.iter().copied());
         if !names_match || !file.trees.iter().all(Tree::well_formed) {
             return None;
         }
@@ -138,7 +159,10 @@ mod tests {
     #[test]
     fn the_embedded_model_matches_the_features() {
         assert_eq!(NAMES.len(), COUNT);
-        assert!(Model::builtin().is_some(), "model.json: features or trees do not match");
+        assert!(
+            Model::builtin().is_some(),
+            "model.json: features or trees do not match"
+        );
     }
 
     #[test]
