@@ -6,6 +6,7 @@ use super::super::dom::{Dom, Tag, IN_LINK, MARKER};
 use super::super::metadata::states_date;
 use super::super::render::Rendered;
 use crate::document::{BlockKind, Metadata, PageType};
+use std::collections::HashMap;
 
 /// The features' names, in the order of [`Features`]; the model file lists the same
 /// names, and a test checks that it does.
@@ -103,6 +104,13 @@ pub fn features(dom: &Dom, root: usize, out: &[Rendered], metadata: &Metadata) -
     let first_prose = out.iter().position(prose).unwrap_or(out.len());
     let last_prose = out.iter().rposition(prose).unwrap_or(0);
     let places: Vec<Place> = out.iter().map(|r| place(dom, root, r)).collect();
+    // Per container: how many of the blocks it holds, and the sum of their log lengths.
+    let mut groups: HashMap<usize, (u32, f32)> = HashMap::new();
+    for (p, r) in places.iter().zip(out) {
+        let g = groups.entry(p.container).or_default();
+        g.0 += 1;
+        g.1 += log(r.chars as f32);
+    }
     let root_node = dom.nodes.get(root);
     let (root_text, root_link, root_prose) =
         root_node.map_or((0, 0, 0), |n| (n.text, n.link, n.prose));
@@ -117,13 +125,7 @@ pub fn features(dom: &Dom, root: usize, out: &[Rendered], metadata: &Metadata) -
     let mut all = Vec::with_capacity(out.len());
     for (i, r) in out.iter().enumerate() {
         let p = places.get(i).copied().unwrap_or_default();
-        let siblings: Vec<&Rendered> = places
-            .iter()
-            .zip(out)
-            .filter(|(q, _)| q.container == p.container)
-            .map(|(_, r)| r)
-            .collect();
-        let sibling_chars: f32 = siblings.iter().map(|r| log(r.chars as f32)).sum();
+        let (siblings, sibling_chars) = groups.get(&p.container).copied().unwrap_or((1, 0.0));
         let prev = i.checked_sub(1).and_then(|j| out.get(j));
         let next = out.get(i + 1);
         let text = Text::of(&r.block.text);
@@ -180,8 +182,8 @@ pub fn features(dom: &Dom, root: usize, out: &[Rendered], metadata: &Metadata) -
             share(p.container_link, p.container_text),
             share(p.container_text, root_text),
             share(p.container_prose, root_prose),
-            log(siblings.len() as f32),
-            sibling_chars / siblings.len().max(1) as f32,
+            log(siblings as f32),
+            sibling_chars / siblings.max(1) as f32,
             log(out.len() as f32),
             log(total as f32),
             share(root_link, root_text),
