@@ -3,39 +3,60 @@
 //! thread and its fastest run kept, so the figures are the cleaner's, not the machine's
 //! noise. Prints the median, 90th percentile and mean in milliseconds, and pages/s.
 //!
-//!     cargo run --release --example page_times -- DIR [--runs N]
+//! With `--learned-cost`, each page is also cleaned with the learned block classifier
+//! off (the two taking turns at going first), and the ratio of their total times is printed: the
+//! classifier's cost, measured against a reference run in the same process.
+//!
+//!     cargo run --release --example page_times -- DIR [--runs N] [--learned-cost]
 
-use gleaner_clean::{Cleaner, Hints};
+use gleaner_clean::{CleanConfig, Cleaner, Hints};
 use std::time::Instant;
 
+fn fastest(cleaner: &Cleaner, page: &[u8], runs: usize) -> f64 {
+    let hints = Hints::default();
+    (0..runs.max(1))
+        .map(|_| {
+            let t = Instant::now();
+            let doc = cleaner.clean(page, &hints);
+            let e = t.elapsed().as_secs_f64() * 1e3;
+            std::hint::black_box(doc).ok();
+            e
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
 fn main() {
+    let usage = "usage: page_times DIR [--runs N] [--learned-cost]";
     let mut args = std::env::args().skip(1);
-    let dir = args.next().expect("usage: page_times DIR [--runs N]");
-    let runs: usize = match (args.next().as_deref(), args.next()) {
-        (Some("--runs"), Some(n)) => n.parse().expect("--runs N"),
-        _ => 3,
-    };
+    let dir = args.next().expect(usage);
+    let (mut runs, mut learned_cost) = (3usize, false);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--runs" => runs = args.next().and_then(|n| n.parse().ok()).expect(usage),
+            "--learned-cost" => learned_cost = true,
+            _ => panic!("{usage}"),
+        }
+    }
     let mut pages: Vec<Vec<u8>> = std::fs::read_dir(&dir)
         .expect("readable directory")
         .filter_map(|e| std::fs::read(e.ok()?.path()).ok())
         .collect();
     pages.sort();
-    let cleaner = Cleaner::new(&Default::default()).expect("built-in rules compile");
-    let hints = Hints::default();
-    let mut ms: Vec<f64> = pages
-        .iter()
-        .map(|p| {
-            (0..runs.max(1))
-                .map(|_| {
-                    let t = Instant::now();
-                    let doc = cleaner.clean(p, &hints);
-                    let e = t.elapsed().as_secs_f64() * 1e3;
-                    std::hint::black_box(doc).ok();
-                    e
-                })
-                .fold(f64::INFINITY, f64::min)
-        })
-        .collect();
+    let cleaner = Cleaner::new(&CleanConfig::default()).expect("built-in rules compile");
+    let mut cfg = CleanConfig::default();
+    cfg.html.learned = false;
+    let unlearned = Cleaner::new(&cfg).expect("built-in rules compile");
+    let (mut ms, mut off_total) = (Vec::with_capacity(pages.len()), 0.0);
+    for (i, p) in pages.iter().enumerate() {
+        // Whichever runs second finds the page warm in the caches: take turns.
+        if learned_cost && i % 2 == 1 {
+            off_total += fastest(&unlearned, p, runs);
+        }
+        ms.push(fastest(&cleaner, p, runs));
+        if learned_cost && i % 2 == 0 {
+            off_total += fastest(&unlearned, p, runs);
+        }
+    }
     ms.sort_by(f64::total_cmp);
     let n = ms.len().max(1);
     let total: f64 = ms.iter().sum();
@@ -47,4 +68,10 @@ fn main() {
         total / n as f64,
         n as f64 * 1e3 / total.max(1e-9)
     );
+    if learned_cost {
+        println!(
+            "learned classifier on / off: {:.3}x the time",
+            total / off_total.max(1e-9)
+        );
+    }
 }

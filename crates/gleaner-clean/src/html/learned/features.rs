@@ -129,7 +129,6 @@ pub fn features(dom: &Dom, root: usize, out: &[Rendered], metadata: &Metadata) -
         let prev = i.checked_sub(1).and_then(|j| out.get(j));
         let next = out.get(i + 1);
         let text = Text::of(&r.block.text);
-        let low = r.block.text.to_lowercase();
         let heading = |r: Option<&Rendered>| {
             r.is_some_and(|r| matches!(r.block.kind, BlockKind::Heading { .. })) as u8 as f32
         };
@@ -157,7 +156,7 @@ pub fn features(dom: &Dom, root: usize, out: &[Rendered], metadata: &Metadata) -
             text.pipes as f32,
             text.at_or_copyright as u8 as f32,
             (r.chars <= 200 && states_date(&r.block.text)) as u8 as f32,
-            authors.iter().any(|a| low.contains(a.as_str())) as u8 as f32,
+            names_author(&r.block.text, &authors) as u8 as f32,
             share(i as u32, out.len() as u32),
             share(before, total),
             share(total.saturating_sub(before).saturating_sub(r.chars), total),
@@ -199,6 +198,16 @@ pub fn features(dom: &Dom, root: usize, out: &[Rendered], metadata: &Metadata) -
         before = before.saturating_add(r.chars);
     }
     all
+}
+
+/// Whether `text` names one of `authors` (lower-cased).
+fn names_author(text: &str, authors: &[String]) -> bool {
+    // Most pages name no author: no need to lower-case every block then.
+    if authors.is_empty() {
+        return false;
+    }
+    let low = text.to_lowercase();
+    authors.iter().any(|a| low.contains(a.as_str()))
 }
 
 /// Counts over a block's text.
