@@ -25,7 +25,7 @@ fn live_prose(dom: &Dom, i: usize) -> u64 {
 
 /// The child of `at` holding nearly all its prose, when it is a container: the next
 /// step down to the article's body.
-pub fn body_child(dom: &Dom, at: usize) -> Option<usize> {
+fn body_child(dom: &Dom, at: usize) -> Option<usize> {
     let total = live_prose(dom, at);
     if total == 0 {
         return None;

@@ -269,33 +269,7 @@ impl HtmlExtractor {
     ) -> Vec<Block> {
         let mut out = self.by_rules(rendered, metadata, cuts.as_deref_mut());
         if let (Some(model), Some(m), Some((dom, root))) = (self.model, metadata, region) {
-            let features = learned::features::features(dom, root, &out, m);
-            let odds: Vec<f64> = out
-                .iter()
-                .zip(&features)
-                .map(|(r, f)| {
-                    if learned::judged(r.block.kind) {
-                        model.furniture(f)
-                    } else {
-                        0.0
-                    }
-                })
-                .collect();
-            // A region the model would empty is left to the rules: the scorer chose it
-            // for its prose, and an empty document loses the page.
-            if !odds.iter().all(|&p| model.is_furniture(p)) {
-                let mut odds = odds.into_iter();
-                out.retain(|r| {
-                    let p = odds.next().unwrap_or(0.0);
-                    if !model.is_furniture(p) {
-                        return true;
-                    }
-                    if let Some(c) = cuts.as_deref_mut() {
-                        c.push((r.start, explain::Reason::learned(p)));
-                    }
-                    false
-                });
-            }
+            learned_cut(model, &mut out, m, dom, root, cuts.as_deref_mut());
         }
         // Only explain mode needs to know which blocks the trailing headings were.
         let starts: Vec<u32> = match cuts {
@@ -431,6 +405,46 @@ impl HtmlExtractor {
         };
         lines(&Dom::build(doc.tree.root(), &opts))
     }
+}
+
+/// Drops the blocks of `out` (the rules' keep in the region under `root`) that `model`
+/// judges furniture, noting each in `cuts` for explain mode.
+fn learned_cut(
+    model: &learned::Model,
+    out: &mut Vec<render::Rendered>,
+    metadata: &Metadata,
+    dom: &Dom,
+    root: usize,
+    mut cuts: Option<&mut Vec<(u32, explain::Reason)>>,
+) {
+    let features = learned::features::features(dom, root, out, metadata);
+    let odds: Vec<f64> = out
+        .iter()
+        .zip(&features)
+        .map(|(r, f)| {
+            if learned::judged(r.block.kind) {
+                model.furniture(f)
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    // A region the model would empty is left to the rules: the scorer chose it for its
+    // prose, and an empty document loses the page.
+    if odds.iter().all(|&p| model.is_furniture(p)) {
+        return;
+    }
+    let mut odds = odds.into_iter();
+    out.retain(|r| {
+        let p = odds.next().unwrap_or(0.0);
+        if !model.is_furniture(p) {
+            return true;
+        }
+        if let Some(c) = cuts.as_deref_mut() {
+            c.push((r.start, explain::Reason::learned(p)));
+        }
+        false
+    });
 }
 
 /// A paragraph longer than this (in characters) opens an article's text.
