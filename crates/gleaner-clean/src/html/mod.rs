@@ -434,10 +434,23 @@ fn learned_cut(
     if odds.iter().all(|&p| model.is_furniture(p)) {
         return;
     }
-    let mut odds = odds.into_iter();
+    let mut drop: Vec<bool> = odds.iter().map(|&p| model.is_furniture(p)).collect();
+    // A heading followed by kept text introduces it, whatever it looks like alone
+    // (from the end, so that a heading over a kept subheading stays too).
+    for i in (0..drop.len().saturating_sub(1)).rev() {
+        let heading = out
+            .get(i)
+            .is_some_and(|r| matches!(r.block.kind, BlockKind::Heading { .. }));
+        if heading && drop.get(i + 1) == Some(&false) {
+            if let Some(d) = drop.get_mut(i) {
+                *d = false;
+            }
+        }
+    }
+    let mut verdicts = odds.into_iter().zip(drop);
     out.retain(|r| {
-        let p = odds.next().unwrap_or(0.0);
-        if !model.is_furniture(p) {
+        let (p, drop) = verdicts.next().unwrap_or((0.0, false));
+        if !drop {
             return true;
         }
         if let Some(c) = cuts.as_deref_mut() {

@@ -28,12 +28,12 @@ pub struct Sample {
 
 /// Whether the classifier judges a block of this kind. The headline is the page's
 /// title whatever the reference texts say, and a list's items (a product's points, a
-/// recipe's steps, a guide's checklist) are judged as a list by the rules: the model
-/// learned items one by one, and would thin lists out.
+/// recipe's steps) and a table's rows are judged whole by the rules: the model learned
+/// them one by one, and would thin lists and tables out.
 pub fn judged(kind: BlockKind) -> bool {
     !matches!(
         kind,
-        BlockKind::Heading { level: 1 } | BlockKind::ListItem { .. }
+        BlockKind::Heading { level: 1 } | BlockKind::ListItem { .. } | BlockKind::TableRow { .. }
     )
 }
 
