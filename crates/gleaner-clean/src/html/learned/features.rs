@@ -76,6 +76,9 @@ pub type Features = [f32; COUNT];
 /// A paragraph this long (in characters) is prose, for the position features.
 const PROSE: u32 = 150;
 
+/// How many characters of a block its text counts read.
+const MAX_SCAN: usize = 1 << 20;
+
 /// How far up from a block the walk for its container and ancestors goes.
 const MAX_WALK: usize = 64;
 
@@ -99,7 +102,7 @@ pub fn features(dom: &Dom, root: usize, out: &[Rendered], metadata: &Metadata) -
         .map(|a| a.to_lowercase())
         .filter(|a| !a.is_empty())
         .collect();
-    let total: u32 = out.iter().map(|r| r.chars).sum();
+    let total = out.iter().fold(0u32, |t, r| t.saturating_add(r.chars));
     let prose = |r: &Rendered| r.block.kind == BlockKind::Paragraph && r.chars > PROSE;
     let first_prose = out.iter().position(prose).unwrap_or(out.len());
     let last_prose = out.iter().rposition(prose).unwrap_or(0);
@@ -108,7 +111,7 @@ pub fn features(dom: &Dom, root: usize, out: &[Rendered], metadata: &Metadata) -
     let mut groups: HashMap<usize, (u32, f32)> = HashMap::new();
     for (p, r) in places.iter().zip(out) {
         let g = groups.entry(p.container).or_default();
-        g.0 += 1;
+        g.0 = g.0.saturating_add(1);
         g.1 += log(r.chars as f32);
     }
     let root_node = dom.nodes.get(root);
@@ -235,7 +238,9 @@ impl Text {
         let mut t = Text::default();
         let mut word = 0u32;
         let mut after_stop = false;
-        for c in s.chars() {
+        // The counts are ratios' terms: a block's first million characters are enough,
+        // and keep every count far from overflowing.
+        for c in s.chars().take(MAX_SCAN) {
             t.chars += 1;
             if c.is_alphanumeric() {
                 if word == 0 {
