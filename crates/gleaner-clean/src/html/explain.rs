@@ -70,11 +70,7 @@ impl HtmlExtractor {
         text: impl FnOnce(&str) -> Vec<Block>,
     ) -> HtmlExplanation {
         let doc = parse(page);
-        let opts = BuildOptions {
-            furniture: &self.furniture,
-            drop: Self::selectors(&self.drop, url),
-            keep: Self::selectors(&self.keep, url),
-        };
+        let opts = self.build_options(url);
         let mut skipped = Vec::new();
         let mut dom = Dom::build_traced(doc.tree.root(), &opts, Some(&mut skipped));
         let mut placed = Vec::new();

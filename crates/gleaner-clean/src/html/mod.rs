@@ -171,13 +171,18 @@ impl HtmlExtractor {
             .unwrap_or(&[])
     }
 
-    pub fn extract(&self, page: &str, url: Option<&str>) -> Extracted {
-        let doc = parse(page);
-        let opts = BuildOptions {
+    /// How the page at `url` is flattened: the furniture words and its host's selectors.
+    fn build_options(&self, url: Option<&str>) -> BuildOptions<'_> {
+        BuildOptions {
             furniture: &self.furniture,
             drop: Self::selectors(&self.drop, url),
             keep: Self::selectors(&self.keep, url),
-        };
+        }
+    }
+
+    pub fn extract(&self, page: &str, url: Option<&str>) -> Extracted {
+        let doc = parse(page);
+        let opts = self.build_options(url);
         let mut dom = Dom::build(doc.tree.root(), &opts);
         let choice = score::choose(&dom, &self.params);
         let mut metadata = typed_metadata(&doc, &dom, choice, url);
@@ -207,11 +212,7 @@ impl HtmlExtractor {
     /// prose (the page goes to the text cleaner).
     pub fn samples(&self, page: &str, url: Option<&str>) -> Option<Vec<Sample>> {
         let doc = parse(page);
-        let opts = BuildOptions {
-            furniture: &self.furniture,
-            drop: Self::selectors(&self.drop, url),
-            keep: Self::selectors(&self.keep, url),
-        };
+        let opts = self.build_options(url);
         let mut dom = Dom::build(doc.tree.root(), &opts);
         let choice = score::choose(&dom, &self.params).filter(|c| c.good >= MIN_GOOD)?;
         let metadata = typed_metadata(&doc, &dom, Some(choice), url);
@@ -431,10 +432,10 @@ fn learned_cut(
         .collect();
     // A region the model would empty is left to the rules: the scorer chose it for its
     // prose, and an empty document loses the page.
-    if odds.iter().all(|&p| model.is_furniture(p)) {
+    let mut drop: Vec<bool> = odds.iter().map(|&p| model.is_furniture(p)).collect();
+    if drop.iter().all(|&d| d) {
         return;
     }
-    let mut drop: Vec<bool> = odds.iter().map(|&p| model.is_furniture(p)).collect();
     // A heading followed by kept text introduces it, whatever it looks like alone
     // (from the end, so that a heading over a kept subheading stays too).
     for i in (0..drop.len().saturating_sub(1)).rev() {
