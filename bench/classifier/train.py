@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
-"""Trains the HTML cleaner's learned block classifier and measures it honestly.
+"""Trains the cleaner's learned classifiers and measures them honestly: the HTML
+cleaner's block classifier, and with --text the text cleaner's line classifier.
 
   P=/tmp/gleaner-bench/venv/bin/python        # the bench venv (../shared/bench/setup.sh)
   $P -m pip install scikit-learn              # once
   cargo build --release -p gleaner-clean --example block_samples
   $P bench/classifier/train.py                # measure: grouped cross-validation, cross-set
   $P bench/classifier/train.py --export       # ...then write the model the cleaner embeds
+  $P bench/classifier/train.py --text         # the line classifier, on both sets' text dumps
+                                              # (../shared/bench/make_dumps.py makes them)
+  $P bench/classifier/train.py --text --export
 
 What it learns from: `examples/block_samples.rs` cleans every page of both development
 sets (wcxb:dev and trafilatura:dev) with the classifier off and prints the blocks the
@@ -19,6 +23,13 @@ on sites the model did not learn from, with the benchmark's own metrics (benchli
 cleaned text rebuilt as the cleaner builds it (blocks judged furniture dropped but for
 headings followed by kept text, headings left last dropped, a region the model would
 empty kept whole).
+
+The line classifier (--text) learns from every line of the text dumps, with what the
+rules made of the page as features (whether they kept the line, how far it is from a
+kept line...); it drops a kept line above the threshold and restores a dropped one below
+the restore threshold, and is scored on the dumps as `extract_eval.py --text-dumps` does
+(one round: the cleaner repeats rounds until one keeps everything, which the benchmark
+then measures).
 
 It prints, for each set: the rules alone, then the classifier at a few thresholds
 (5-fold grouped cross-validation over both sets), and the cross-set check (trained on one
@@ -42,8 +53,13 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO.parent / "shared" / "bench"))
 import benchlib  # noqa: E402
 
-MODEL = REPO / "crates/gleaner-clean/src/html/learned/model.json"
-FEATURES = REPO / "crates/gleaner-clean/src/html/learned/features.rs"
+TEXT = "--text" in sys.argv
+if TEXT:
+    MODEL = REPO / "crates/gleaner-clean/src/text/learned.json"
+    FEATURES = REPO / "crates/gleaner-clean/src/text/learned.rs"
+else:
+    MODEL = REPO / "crates/gleaner-clean/src/html/learned/model.json"
+    FEATURES = REPO / "crates/gleaner-clean/src/html/learned/features.rs"
 SAMPLES = REPO / "target/release/examples/block_samples"
 SETS = ["wcxb:dev", "trafilatura:dev"]
 # Up to 130 trees of at most 16 leaves: as accurate out of fold as 300 at a lower rate,
@@ -51,7 +67,13 @@ SETS = ["wcxb:dev", "trafilatura:dev"]
 # 10% validation split (the shipped model has 107).
 PARAMS = dict(max_iter=130, learning_rate=0.1, max_depth=5, max_leaf_nodes=16,
               min_samples_leaf=40, l2_regularization=1.0, random_state=0)
+# The line classifier judges several hundred lines a page, in two or three rounds: a
+# third as many trees, at 2.5 times the rate.
+if TEXT:
+    PARAMS = dict(PARAMS, max_iter=40, learning_rate=0.25)
 THRESHOLDS = [0.5, 0.6, 0.7, 0.8, 0.9]
+# The line classifier's (drop above, restore below) pairs.
+TEXT_THRESHOLDS = [(hi, lo) for hi in (0.6, 0.7, 0.8) for lo in (0.2, 0.3, 0.4)]
 TOKEN = re.compile(r"\w+")
 
 
@@ -64,13 +86,17 @@ def samples(spec, cache=None):
     """The dataset's docs and, per doc, {text, blocks} from block_samples (saved in
     `cache`, a directory, when given: while tuning the training, not the cleaner)."""
     docs, _ = benchlib.load_dataset(spec)
-    saved = Path(cache, spec.replace(":", "-") + ".jsonl") if cache else None
+    saved = Path(cache, spec.replace(":", "-") + ("-text" if TEXT else "") + ".jsonl") if cache else None
     if saved and saved.exists():
         out = saved.read_text("utf8")
     else:
+        dumps = benchlib.CACHE / "dumps" / benchlib.dataset_tag(spec)
         with tempfile.TemporaryDirectory() as tmp:
             for d in docs:
-                Path(tmp, f"{d.id}.html").write_text(d.html, "utf8")
+                if TEXT:
+                    Path(tmp, f"{d.id}.txt").write_text((dumps / f"{d.id}.txt").read_text("utf8"), "utf8")
+                else:
+                    Path(tmp, f"{d.id}.html").write_text(d.html, "utf8")
             out = subprocess.run([str(SAMPLES), tmp], capture_output=True, text=True, check=True).stdout
         if saved:
             saved.parent.mkdir(parents=True, exist_ok=True)
@@ -78,7 +104,13 @@ def samples(spec, cache=None):
     by_file = {}
     for line in out.splitlines():
         j = json.loads(line)
-        by_file[j["file"].removesuffix(".html")] = j
+        # Lines of the rules' output cleaned again train the line classifier but are not
+        # the page's own: they are kept apart from what is scored.
+        units = j.get("blocks") or []
+        j["again"] = [b for b in units if b.get("again")]
+        if j.get("blocks") is not None:
+            j["blocks"] = [b for b in units if not b.get("again")]
+        by_file[j["file"].removesuffix(".html").removesuffix(".txt")] = j
     return docs, [by_file.get(d.id, {"text": "", "blocks": None}) for d in docs]
 
 
@@ -90,13 +122,9 @@ def names():
 NAMES = names()
 
 
-def judged(f):
-    """Whether the classifier judges a block (as `learned::judged` in the cleaner): not
-    the headline, not a list's items or a table's rows."""
-    h1 = f[NAMES.index("heading_level")] == 1
-    li = f[NAMES.index("is_list_item")] == 1
-    row = f[NAMES.index("is_table_row")] == 1
-    return not (h1 or li or row)
+def kept_by_rules(b):
+    """Whether the rules keep a unit: every HTML block sampled, a line as its feature says."""
+    return not TEXT or b["features"][0] == 1
 
 
 def shingle_set(tokens, n=4):
@@ -143,6 +171,17 @@ def rebuild(page, drop):
     blocks = page["blocks"]
     if blocks is None:
         return page["text"] or ""
+    if TEXT:
+        # Every line is sampled: the rules' own keep unless the classifier decided.
+        if drop is None:
+            drop = [not kept_by_rules(b) for b in blocks]
+        else:
+            # A heading the rules kept introduces the kept line after it (see `learned_round`).
+            drop = list(drop)
+            for i in range(len(blocks) - 2, -1, -1):
+                if drop[i] and blocks[i]["heading"] and kept_by_rules(blocks[i]) and not drop[i + 1]:
+                    drop[i] = False
+        return "\n\n".join(b["text"] for b, d in zip(blocks, drop) if not d)
     if drop is not None and not all(drop):
         drop = list(drop)
         # A heading followed by kept text stays (see `learned_cut`).
@@ -169,7 +208,8 @@ class Data:
 
     def __init__(self, cache=None, snippet_weight=0.5):
         self.sets = {}
-        X, y, w, groups, origin = [], [], [], [], []
+        X, y, w, groups, origin, judged = [], [], [], [], [], []
+        scored = []
         for spec in SETS:
             docs, pages = samples(spec, cache)
             self.sets[spec] = (docs, pages)
@@ -180,12 +220,17 @@ class Data:
                 # The shingle metric weighs each page the same, and a block by its words.
                 sizes = [len(TOKEN.findall(b["text"])) for b in blocks]
                 page_size = max(1, sum(sizes))
-                for bi, (b, lab) in enumerate(zip(blocks, label(d, blocks))):
+                again = p.get("again") or []
+                for bi, (b, lab) in enumerate(zip(blocks + again, label(d, blocks + again))):
+                    own = bi < len(blocks)
                     X.append(b["features"])
-                    y.append(-1 if lab is None or not judged(b["features"]) else lab)
-                    w.append(sizes[bi] / page_size if spec == SETS[0] else 1.0)
+                    judged.append(b["judged"])
+                    y.append(-1 if lab is None or not b["judged"] else lab)
+                    size = sizes[bi] if own else len(TOKEN.findall(b["text"]))
+                    w.append(size / page_size if spec == SETS[0] else 1.0)
                     groups.append(site(d))
                     origin.append((spec, pi, bi))
+                    scored.append(own)
                     rows += lab is not None
             print(f"{spec}: {len(docs)} pages, {rows} labelled blocks", file=sys.stderr)
         self.X = np.asarray(X, dtype=np.float32)
@@ -193,6 +238,8 @@ class Data:
         self.w = np.asarray(w)
         self.groups = np.asarray(groups)
         self.origin = origin
+        self.judged = np.asarray(judged, bool)
+        self.scored = np.asarray(scored, bool)
         self.spec = np.asarray([o[0] for o in origin])
         first = (self.spec == SETS[0]) & (self.y >= 0)
         self.w[first] *= first.sum() / max(1e-9, self.w[first].sum())
@@ -210,19 +257,25 @@ class Data:
         return model
 
     def drops(self, proba, threshold):
-        """Per set, per page, the drop flags of its blocks (None: unjudged page)."""
+        """Per set, per page, the drop flags of its blocks (None: unjudged page).
+        `threshold` is a (drop above, restore below) pair for lines."""
+        hi, lo = threshold if TEXT else (threshold, None)
         out = {s: [None] * len(self.sets[s][0]) for s in SETS}
-        for (spec, pi, bi), p, x in zip(self.origin, proba, self.X):
-            if np.isnan(p) or not judged(x):
+        for (spec, pi, bi), p, x, j, own in zip(self.origin, proba, self.X, self.judged, self.scored):
+            if np.isnan(p) or not j or not own:
                 continue
             page = out[spec][pi]
+            blocks = self.sets[spec][1][pi]["blocks"]
             if page is None:
-                page = out[spec][pi] = [False] * len(self.sets[spec][1][pi]["blocks"])
-            page[bi] = p > threshold
+                page = out[spec][pi] = [not kept_by_rules(b) for b in blocks]
+            page[bi] = p > hi if kept_by_rules(blocks[bi]) else not (lo is not None and p < lo)
+        # A page the model would empty is left to the rules.
+        for spec in SETS:
+            out[spec] = [None if d is not None and all(d) else d for d in out[spec]]
         return out
 
     def report(self, name, proba, only=None):
-        for t in THRESHOLDS:
+        for t in TEXT_THRESHOLDS if TEXT else THRESHOLDS:
             drops = self.drops(proba, t)
             cells = []
             for spec in only or SETS:
@@ -232,7 +285,7 @@ class Data:
             print(f"  {name} t={t}: " + "   ".join(cells))
 
 
-def export(model, threshold, summary):
+def export(model, threshold, restore, summary):
     trees = []
     for stage in model._predictors:
         (pred,) = stage
@@ -245,8 +298,11 @@ def export(model, threshold, summary):
             "value": [float(n["value"]) if n["is_leaf"] else 0.0 for n in nodes],
         })
     base = float(np.ravel(model._baseline_prediction)[0])
-    return {"features": NAMES, "base": base, "threshold": threshold, "trees": trees,
-            "trained": summary}
+    out = {"features": NAMES, "base": base, "threshold": threshold, "trees": trees,
+           "trained": summary}
+    if restore is not None:
+        out["restore"] = restore
+    return out
 
 
 def walk(m, x):
@@ -263,12 +319,20 @@ def walk(m, x):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--export", action="store_true", help="fit on everything and write model.json")
-    ap.add_argument("--threshold", type=float, default=0.6, help="the exported model's threshold")
+    ap.add_argument("--text", action="store_true", help="the text cleaner's line classifier")
+    ap.add_argument("--threshold", type=float, default=None,
+                    help="the exported model's threshold (default 0.6; lines 0.7)")
+    ap.add_argument("--restore", type=float, default=None,
+                    help="lines: the exported restore threshold (default 0.2)")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--cache", help="a directory keeping block_samples' output between runs")
     ap.add_argument("--snippet-weight", type=float, default=0.5,
                     help="trafilatura:dev's labelled blocks weigh this share of wcxb:dev's")
     args = ap.parse_args()
+    if args.threshold is None:
+        args.threshold = 0.7 if TEXT else 0.6
+    if TEXT and args.restore is None:
+        args.restore = 0.2
     data = Data(args.cache, args.snippet_weight)
     n = len(data.y)
     print("rules alone (the classifier off):")
@@ -293,13 +357,14 @@ def main():
         model = data.fit(np.ones(n, bool))
         summary = {"sets": SETS, "params": PARAMS, "labelled_blocks": int((data.y >= 0).sum()),
                    "script": "bench/classifier/train.py --export"}
-        m = export(model, args.threshold, summary)
+        m = export(model, args.threshold, args.restore if TEXT else None, summary)
         sample = data.X[:: max(1, n // 500)]
         ours = np.array([walk(m, x) for x in sample])
         theirs = model.predict_proba(sample)[:, 1]
         assert np.max(np.abs(ours - theirs)) < 1e-6, "exported trees disagree with sklearn"
         MODEL.write_text(json.dumps(m, separators=(",", ":")) + "\n")
-        print(f"wrote {MODEL.relative_to(REPO)}: {len(m['trees'])} trees, threshold {args.threshold}")
+        restore = f", restore below {args.restore}" if TEXT else ""
+        print(f"wrote {MODEL.relative_to(REPO)}: {len(m['trees'])} trees, threshold {args.threshold}{restore}")
 
 
 if __name__ == "__main__":

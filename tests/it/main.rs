@@ -5,6 +5,7 @@ mod cli;
 mod crash;
 mod crawl;
 mod devset;
+mod dumps;
 mod explain;
 mod fetch;
 mod helpers;

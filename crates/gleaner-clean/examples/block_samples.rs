@@ -1,7 +1,8 @@
-//! The learned classifier's training examples: for every file of a directory (sorted by
-//! name), one JSON line with the file's name, its clean text without the classifier, and
-//! the blocks the rules keep with their features (`null` when the page has no region
-//! and goes to the text cleaner). `bench/classifier/train.py` runs this.
+//! The learned classifiers' training examples: for every file of a directory (sorted by
+//! name), one JSON line with the file's name, its clean text without the classifiers,
+//! and its units with their features: for an HTML page, the blocks the rules keep
+//! (`null` when the page has no region and goes to the text cleaner); for a text dump,
+//! every line. `bench/classifier/train.py` runs this (with `--text` on the dumps).
 //!
 //!     cargo run --release --example block_samples -- DIR > samples.jsonl
 
@@ -19,6 +20,7 @@ fn main() {
     files.sort();
     let mut cfg = CleanConfig::default();
     cfg.html.learned = false;
+    cfg.text.learned = false;
     let cleaner = Cleaner::new(&cfg).expect("built-in rules compile");
     let hints = Hints::default();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -3,9 +3,11 @@
 //! thread and its fastest run kept, so the figures are the cleaner's, not the machine's
 //! noise. Prints the median, 90th percentile and mean in milliseconds, and pages/s.
 //!
-//! With `--learned-cost`, each page is also cleaned with the learned block classifier
-//! off (the two taking turns at going first), and the ratio of their total times is printed: the
-//! classifier's cost, measured against a reference run in the same process.
+//! With `--learned-cost`, each page is also cleaned with the learned classifiers off (the
+//! HTML block classifier and the text line classifier; the two runs taking turns at going
+//! first), and the ratio of their total times is printed: the classifiers' cost, measured
+//! against a reference run in the same process. Over a directory of text dumps, that is
+//! the line classifier's.
 //!
 //!     cargo run --release --example page_times -- DIR [--runs N] [--learned-cost]
 
@@ -45,6 +47,7 @@ fn main() {
     let cleaner = Cleaner::new(&CleanConfig::default()).expect("built-in rules compile");
     let mut cfg = CleanConfig::default();
     cfg.html.learned = false;
+    cfg.text.learned = false;
     let unlearned = Cleaner::new(&cfg).expect("built-in rules compile");
     let (mut ms, mut off_total) = (Vec::with_capacity(pages.len()), 0.0);
     for (i, p) in pages.iter().enumerate() {

@@ -39,6 +39,7 @@ mod language;
 mod page_type;
 mod rules;
 mod text;
+mod trees;
 mod words;
 
 pub use config::{CleanConfig, ConfigError};
@@ -59,7 +60,7 @@ pub(crate) use hash::{fold_mul, Fnv, Seeded};
 pub(crate) use words::{is_wide, push_lowercase, text_lines, trim, trim_non_alnum};
 
 /// Bumped whenever cleaning output changes, so stored documents can be re-cleaned.
-pub const CLEANER_VERSION: &str = concat!("gleaner-", env!("CARGO_PKG_VERSION"), "+text.9+html.6");
+pub const CLEANER_VERSION: &str = concat!("gleaner-", env!("CARGO_PKG_VERSION"), "+text.10+html.6");
 
 /// The built-in furniture rules, shipped readable in `furniture.toml` beside this
 /// crate's sources.
@@ -207,15 +208,15 @@ impl Cleaner {
         })
     }
 
-    /// The learned classifier's training examples from an HTML page: the blocks the rules
-    /// keep in its region, with their features. `None` for a text page or one without a
-    /// region. For `bench/classifier/train.py`, through `examples/block_samples.rs`.
+    /// The learned classifiers' training examples: from an HTML page, the blocks the
+    /// rules keep in its region, with their features (`None` for a page without a
+    /// region); from a text dump, every line with its features. For `bench/classifier/train.py`, through `examples/block_samples.rs`.
     #[doc(hidden)]
     pub fn samples(&self, bytes: &[u8], hints: &Hints) -> Result<Option<Vec<Sample>>, CleanError> {
         let (kind, page) = self.prepare(bytes, hints)?;
         Ok(match kind {
             InputKind::Html => self.html.samples(&page, hints.url),
-            InputKind::Text => None,
+            InputKind::Text => Some(self.text.samples(&page)),
         })
     }
 

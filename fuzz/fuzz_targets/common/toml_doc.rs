@@ -123,6 +123,7 @@ struct TextOpts {
     item_weight: Option<V<Float>>,
     island_gap: Option<V<Int>>,
     island_share: Option<V<Float>>,
+    learned: Option<V<bool>>,
     unknown: Unknown,
 }
 
@@ -349,6 +350,7 @@ impl Doc {
                 e.put("item_weight", &t.item_weight);
                 e.put("island_gap", &t.island_gap);
                 e.put("island_share", &t.island_share);
+                e.put("learned", &t.learned);
                 e.unknown(&t.unknown);
                 clean.children.push(("text", Table::new(t.style, e)));
             }

@@ -151,7 +151,7 @@ impl HtmlExtractor {
             params: score::Params::default(),
             rules,
             comments: opts.comments,
-            model: opts.learned.then(learned::Model::builtin).flatten(),
+            model: opts.learned.then(learned::builtin).flatten(),
         }
     }
 
@@ -225,6 +225,8 @@ impl HtmlExtractor {
                 .zip(features)
                 .map(|(r, f)| Sample {
                     heading: matches!(r.block.kind, BlockKind::Heading { .. }),
+                    judged: learned::judged(r.block.kind),
+                    again: false,
                     text: r.block.text,
                     features: f.to_vec(),
                 })

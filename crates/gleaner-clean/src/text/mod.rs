@@ -8,6 +8,7 @@ mod classify;
 mod features;
 mod items;
 mod labels;
+mod learned;
 mod stopwords;
 pub mod template;
 mod wrap;
@@ -77,6 +78,9 @@ pub struct TextOptions {
     /// words is dropped with everything outside it: an author's bio, a newsletter
     /// promo, a teaser's blurb beside the article.
     pub island_share: f32,
+    /// Let the learned line classifier (see `learned`) overrule the rules where it is
+    /// sure: drop a kept line, or bring back a dropped one.
+    pub learned: bool,
 }
 
 impl Default for TextOptions {
@@ -98,6 +102,7 @@ impl Default for TextOptions {
             item_weight: 0.6,
             island_gap: 3,
             island_share: 0.10,
+            learned: true,
         }
     }
 }
@@ -116,11 +121,15 @@ pub struct TextCleaner {
     opts: TextOptions,
     stopwords: Stopwords,
     labels: Labels,
+    model: Option<&'static crate::trees::Model>,
 }
 
 /// Fixpoint passes are capped so a pathological page costs a bounded number of linear
 /// passes; real pages settle in two or three.
 const MAX_PASSES: usize = 32;
+/// Rounds of the rules and the learned classifier, capped likewise: each round keeps a
+/// subset of the last one's lines, and real pages settle in two or three.
+const MAX_ROUNDS: usize = 8;
 
 impl TextCleaner {
     pub fn new(opts: &TextOptions, rules: Rules) -> Self {
@@ -129,14 +138,88 @@ impl TextCleaner {
             opts: opts.clone(),
             stopwords: Stopwords::new(),
             labels: Labels::new(),
+            model: opts.learned.then(learned::builtin).flatten(),
         }
     }
 
     pub fn clean(&self, text: &str, template: Option<&Template>) -> TextOutput {
-        let template = template.filter(|_| self.opts.templates);
         let mut buf = String::new();
+        let (lines, hard) = self.judge_lines(text, template, &mut buf);
+        let all: Vec<usize> = (0..lines.len()).collect();
+        let kept = match self.model {
+            None => self.by_rules(&lines, &hard, &all),
+            Some(model) => {
+                let page = learned::Page {
+                    lines: &lines,
+                    shapes: &learned::shapes(&lines),
+                    hard: &hard,
+                };
+                let kept = self.rounds(model, &page, all.clone());
+                if kept.is_empty() {
+                    // The rounds emptied the page (the model dropped what the rules kept,
+                    // and the rules what it restored): once more from the rules' keep.
+                    let by_rules = self.by_rules(&lines, &hard, &all);
+                    self.rounds(model, &page, by_rules)
+                } else {
+                    kept
+                }
+            }
+        };
+        self.output(&lines, &kept)
+    }
+
+    /// Rounds from `kept` on: each, the rules judge what the last round kept and the
+    /// classifier overrules them where it is sure. A round keeps a subset of the last
+    /// one's lines and rounds go on until one keeps them all, so that cleaning the
+    /// output again keeps everything: cleaning is idempotent.
+    fn rounds(
+        &self,
+        model: &crate::trees::Model,
+        page: &learned::Page,
+        mut kept: Vec<usize>,
+    ) -> Vec<usize> {
+        for _ in 0..MAX_ROUNDS {
+            let by_rules = self.by_rules(page.lines, page.hard, &kept);
+            let next = learned::round(model, page, &kept, &by_rules);
+            if next.len() == kept.len() {
+                break;
+            }
+            kept = next;
+        }
+        kept
+    }
+
+    /// The learned classifier's training examples: every line of a dump, with its
+    /// features after the rules' judgement (the classifier off); then the lines the rules
+    /// keep, judged again on their own (`again`), as the classifier meets them in its
+    /// later rounds and when a clean text is cleaned again.
+    pub fn samples(&self, text: &str) -> Vec<crate::trees::Sample> {
+        let mut buf = String::new();
+        let (lines, hard) = self.judge_lines(text, None, &mut buf);
+        let all: Vec<usize> = (0..lines.len()).collect();
+        let page = learned::Page {
+            lines: &lines,
+            shapes: &learned::shapes(&lines),
+            hard: &hard,
+        };
+        let by_rules = self.by_rules(&lines, &hard, &all);
+        let mut out = learned::samples(&page, &all, &by_rules, false);
+        let again = self.by_rules(&lines, &hard, &by_rules);
+        out.extend(learned::samples(&page, &by_rules, &again, true));
+        out
+    }
+
+    /// The page's lines with their features, and the verdicts fixed before any
+    /// classifier: the user's rules, the site template, repeats.
+    fn judge_lines<'a>(
+        &self,
+        text: &'a str,
+        template: Option<&Template>,
+        buf: &mut String,
+    ) -> (Vec<Line<'a>>, Vec<Option<Verdict>>) {
+        let template = template.filter(|_| self.opts.templates);
         let mut lines: Vec<Line> = text_lines(text)
-            .map(|l| Line::new(l, &self.stopwords, &mut buf))
+            .map(|l| Line::new(l, &self.stopwords, buf))
             .collect();
         // A longer line that the page repeats three times or more is a teaser, a carousel
         // caption, a widget on every tab: every copy goes, so re-cleaning the output finds
@@ -180,10 +263,15 @@ impl TextCleaner {
                 _ => {}
             }
         }
+        (lines, hard)
+    }
 
-        let mut kept: Vec<usize> = (0..lines.len()).collect();
+    /// What the rules keep of `kept`: their classifier's passes, each over the last
+    /// one's good lines, until one keeps them all.
+    fn by_rules(&self, lines: &[Line], hard: &[Option<Verdict>], kept: &[usize]) -> Vec<usize> {
+        let mut kept = kept.to_vec();
         for _ in 0..MAX_PASSES {
-            let cls = classify::pass(&lines, &hard, &kept, &self.opts);
+            let cls = classify::pass(lines, hard, &kept, &self.opts);
             let next: Vec<usize> = kept
                 .iter()
                 .zip(&cls)
@@ -195,11 +283,15 @@ impl TextCleaner {
             }
             kept = next;
         }
+        kept
+    }
 
-        let title = find_title(&lines, &kept);
+    /// The kept lines as blocks, with the page's title and language.
+    fn output(&self, lines: &[Line], kept: &[usize]) -> TextOutput {
+        let title = find_title(lines, kept);
         // The kinds depend on the kept lines alone, like the selection, so that cleaning
         // the output again yields the same blocks.
-        let opens_with_headline = opens_with_headline(&lines, &kept);
+        let opens_with_headline = opens_with_headline(lines, kept);
         let blocks = kept
             .iter()
             .filter_map(|&i| lines.get(i))
@@ -217,7 +309,7 @@ impl TextCleaner {
         TextOutput {
             blocks,
             title: title.and_then(|i| lines.get(i)).map(|l| l.text.to_string()),
-            language: classify::language(&lines, &kept)
+            language: classify::language(lines, kept)
                 .and_then(|l| stopwords::LANGS.get(l).copied()),
         }
     }
