@@ -110,6 +110,10 @@ def samples(spec, cache=None):
         j["again"] = [b for b in units if b.get("again")]
         if j.get("blocks") is not None:
             j["blocks"] = [b for b in units if not b.get("again")]
+        # A file of the other kind (an HTML page read as text, or the reverse) has the
+        # other classifier's units: the page is the rules' alone, as its text says.
+        if any(len(b["features"]) != len(NAMES) for b in units):
+            j["blocks"], j["again"] = None, []
         by_file[j["file"].removesuffix(".html").removesuffix(".txt")] = j
     return docs, [by_file.get(d.id, {"text": "", "blocks": None}) for d in docs]
 
