@@ -129,7 +129,7 @@ pub struct TextCleaner {
 const MAX_PASSES: usize = 32;
 /// Rounds of the rules and the learned classifier, capped likewise: each round keeps a
 /// subset of the last one's lines, and real pages settle in two or three.
-const MAX_ROUNDS: usize = 8;
+const MAX_ROUNDS: usize = 32;
 
 impl TextCleaner {
     pub fn new(opts: &TextOptions, rules: Rules) -> Self {
@@ -157,7 +157,8 @@ impl TextCleaner {
                 let kept = self.rounds(model, &page, all.clone());
                 if kept.is_empty() {
                     // The rounds emptied the page (the model dropped what the rules kept,
-                    // and the rules what it restored): once more from the rules' keep.
+                    // and the rules what it restored) or never settled: once more from
+                    // the rules' keep.
                     let by_rules = self.by_rules(&lines, &hard, &all);
                     self.rounds(model, &page, by_rules)
                 } else {
@@ -182,11 +183,13 @@ impl TextCleaner {
             let by_rules = self.by_rules(page.lines, page.hard, &kept);
             let next = learned::round(model, page, &kept, &by_rules);
             if next.len() == kept.len() {
-                break;
+                return kept;
             }
             kept = next;
         }
-        kept
+        // Rules and model never agreed: what the last round kept would lose more lines if
+        // cleaned again, so it is not a clean text. Nothing is (found by fuzzing).
+        Vec::new()
     }
 
     /// The learned classifier's training examples: every line of a dump, with its
