@@ -2,7 +2,9 @@
 //!
 //! Each line is judged on its features by a jusText-style classifier (`classify`), with
 //! the user's rules and the learned site template as fixed verdicts on top. The pass is
-//! repeated on its own output until it keeps everything, so cleaning is idempotent.
+//! repeated on its own output until it keeps everything. Then the learned line
+//! classifier (`learned`) overrules those verdicts where it is sure, and rules and model
+//! take rounds until one keeps everything, so cleaning is idempotent.
 
 mod classify;
 mod features;
