@@ -5,6 +5,7 @@
 //! trusted (each classifier has a test that its embedded file is accepted).
 
 use serde::Deserialize;
+use std::sync::OnceLock;
 
 /// What a classifier learns from: one unit (a block, a line) the rules judged, with what
 /// the classifier sees of it. `bench/classifier/train.py` reads these through
@@ -119,6 +120,16 @@ pub struct Model {
 }
 
 impl Model {
+    /// An embedded model file, parsed on first use into `cell`. `None` if it does not
+    /// match `names` (each classifier has a test that keeps that from shipping).
+    pub fn embedded(
+        cell: &'static OnceLock<Option<Model>>,
+        json: &str,
+        names: &[&str],
+    ) -> Option<&'static Model> {
+        cell.get_or_init(|| Model::parse(json, names)).as_ref()
+    }
+
     /// Reads a model file. `None` if its features are not `names` or a tree is
     /// malformed.
     pub fn parse(json: &str, names: &[&str]) -> Option<Model> {

@@ -80,7 +80,7 @@ const MODEL: &str = include_str!("learned.json");
 /// (a test keeps that from shipping).
 pub fn builtin() -> Option<&'static Model> {
     static BUILTIN: OnceLock<Option<Model>> = OnceLock::new();
-    BUILTIN.get_or_init(|| Model::parse(MODEL, NAMES)).as_ref()
+    Model::embedded(&BUILTIN, MODEL, NAMES)
 }
 
 /// A dropped line further than this many lines from any kept line is not the model's to

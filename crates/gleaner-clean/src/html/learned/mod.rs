@@ -35,7 +35,7 @@ const MODEL: &str = include_str!("model.json");
 /// (a test keeps that from shipping).
 pub fn builtin() -> Option<&'static Model> {
     static BUILTIN: OnceLock<Option<Model>> = OnceLock::new();
-    BUILTIN.get_or_init(|| Model::parse(MODEL, NAMES)).as_ref()
+    Model::embedded(&BUILTIN, MODEL, NAMES)
 }
 
 #[cfg(test)]
