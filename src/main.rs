@@ -78,7 +78,7 @@ impl From<Naming> for commands::Naming {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Clean saved pages (HTML or text dumps): files, directories (recursive) or `-` for stdin.
+    /// Clean saved pages (HTML, text dumps or WARC archives): files, directories (recursive) or `-` for stdin.
     Clean(CleanCmd),
     /// Why each block of one page was kept or dropped: a listing on stdout, and with
     /// --html a page to read in a browser.
@@ -169,7 +169,7 @@ impl StoreArg {
 
 #[derive(Args)]
 struct CleanCmd {
-    /// Files, directories, or `-` for stdin.
+    /// Files, directories, or `-` for stdin; `*.warc`, `*.warc.gz` and `*.warc.zst` are read as WARC archives.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Also save the documents in this store.

@@ -1,14 +1,18 @@
-//! The batch pipeline: inputs → (site templates) → clean, in parallel, in bounded chunks,
-//! handing each outcome in input order to a sink on the calling thread.
+//! The batch pipeline: sources (files, WARC archives) → (site templates) → clean, in
+//! parallel, in bounded chunks, handing each outcome in input order to a sink on the
+//! calling thread.
 //!
 //! Outcomes arrive in input order whatever the thread count, so a store fed from here
 //! assigns the same sequence numbers on one core or many.
 
-use crate::sources::Input;
+use crate::sources::files::Found;
+use crate::sources::warc::WarcPages;
+use crate::sources::{Input, Item, SourceError};
 use gleaner_clean::{sniff, CleanError, Cleaner, Document, Hints, InputKind, SNIFF_BYTES};
 use gleaner_clean::{Template, TemplateLearner};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -38,6 +42,8 @@ pub struct Cleaned {
 #[derive(Debug)]
 pub enum Outcome {
     Cleaned(Box<Cleaned>),
+    /// A record that holds no page (a WARC request, a redirect), by its label.
+    Skipped(&'static str),
     /// Unreadable, binary, empty or oversized, or the cleaner failed on it: the locator
     /// and the reason.
     Failed {
@@ -103,11 +109,44 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "panic".to_string())
 }
 
-/// Cleans `inputs` and passes each outcome, in input order, to `sink`. Stops at the
+/// What a batch command cleans.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// Files and stdin: read by the workers; text dumps among them share site templates.
+    pub files: Vec<Input>,
+    /// WARC files: read record by record on the calling thread, a chunk at a time.
+    pub archives: Vec<PathBuf>,
+    /// Paths that could not be listed: reported first, as failures.
+    pub errors: Vec<SourceError>,
+}
+
+impl From<Found> for Batch {
+    fn from(found: Found) -> Batch {
+        Batch {
+            files: found.inputs,
+            archives: found.archives,
+            errors: found.errors,
+        }
+    }
+}
+
+impl Batch {
+    /// Inputs known before reading: files and listing errors (an archive's records are
+    /// counted as they come).
+    pub fn known_inputs(&self) -> usize {
+        self.files.len().saturating_add(self.errors.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty() && self.archives.is_empty() && self.errors.is_empty()
+    }
+}
+
+/// Cleans `batch` and passes each outcome, in input order, to `sink`. Stops at the
 /// first error the sink returns (an output or store failure), after which nothing more
-/// is read.
+/// is read. Memory is bounded by the chunk size, whatever the archives hold.
 pub fn run<E>(
-    inputs: &[Input],
+    batch: Batch,
     cleaner: &dyn PageCleaner,
     opts: &Options,
     mut sink: impl FnMut(Outcome) -> Result<(), E>,
@@ -118,39 +157,60 @@ pub fn run<E>(
         .build()
         .expect("a thread pool with a fixed size can always be built");
     let templates = if opts.templates {
-        pool.install(|| learn_templates(inputs, cleaner, opts.max_input_bytes))
+        pool.install(|| learn_templates(&batch.files, cleaner, opts.max_input_bytes))
     } else {
         HashMap::new()
     };
-    for chunk in inputs.chunks(CHUNK_PER_THREAD * pool.current_num_threads()) {
+    let mut items = batch
+        .errors
+        .into_iter()
+        .map(Item::Failed)
+        .chain(batch.files.into_iter().map(Item::Page))
+        .chain(WarcPages::new(batch.archives, opts.max_input_bytes));
+    let chunk_len = CHUNK_PER_THREAD.saturating_mul(pool.current_num_threads());
+    loop {
+        let chunk: Vec<Item> = items.by_ref().take(chunk_len).collect();
+        if chunk.is_empty() {
+            return Ok(());
+        }
         let outcomes: Vec<Outcome> = pool.install(|| {
             chunk
-                .par_iter()
-                .map(|input| clean_one(input, cleaner, templates.get(&input.group), opts))
+                .into_par_iter()
+                .map(|item| match item {
+                    Item::Page(input) => {
+                        let template = templates.get(&input.group);
+                        clean_one(input, cleaner, template, opts)
+                    }
+                    Item::Skipped(label) => Outcome::Skipped(label),
+                    Item::Failed(e) => Outcome::Failed {
+                        locator: e.locator(),
+                        reason: e.reason(),
+                        internal: false,
+                    },
+                })
                 .collect()
         });
         for outcome in outcomes {
             sink(outcome)?;
         }
     }
-    Ok(())
 }
 
 fn clean_one(
-    input: &Input,
+    input: Input,
     cleaner: &dyn PageCleaner,
     template: Option<&Template>,
     opts: &Options,
 ) -> Outcome {
-    let failed = |reason: String| Outcome::Failed {
-        locator: input.locator(),
-        reason,
-        internal: false,
-    };
     let raw = match input.read(opts.max_input_bytes) {
         Ok(raw) => raw,
-        // The source error already names the path; keep only the reason.
-        Err(e) => return failed(strip_prefix(&e.to_string(), &input.locator())),
+        Err(e) => {
+            return Outcome::Failed {
+                locator: input.locator(),
+                reason: e.reason(),
+                internal: false,
+            }
+        }
     };
     let mut hints = Hints::default();
     hints.url = input.url.as_deref();
@@ -158,7 +218,7 @@ fn clean_one(
     hints.template = template;
     match clean_contained(cleaner, &raw, &hints) {
         Ok(document) => Outcome::Cleaned(Box::new(Cleaned {
-            input: input.clone(),
+            input,
             raw,
             document,
         })),
@@ -168,13 +228,6 @@ fn clean_one(
             internal: matches!(e, CleanFailure::Internal(_)),
         },
     }
-}
-
-fn strip_prefix(msg: &str, locator: &str) -> String {
-    msg.strip_prefix(locator)
-        .and_then(|m| m.strip_prefix(": "))
-        .unwrap_or(msg)
-        .to_string()
 }
 
 /// First pass: per group of at least three text pages, the lines they share. Only text
@@ -238,7 +291,15 @@ pub struct Summary {
     pub failures: u64,
     /// Inputs the cleaner panicked on: bugs, contained.
     pub internal_errors: u64,
+    /// Archive records that hold no page, by kind (`request`, `not_2xx`, …).
+    pub skipped: BTreeMap<String, u64>,
     pub elapsed: Duration,
+}
+
+impl Summary {
+    pub fn skipped_total(&self) -> u64 {
+        self.skipped.values().sum()
+    }
 }
 
 impl std::fmt::Display for Summary {
@@ -256,6 +317,19 @@ impl std::fmt::Display for Summary {
         )?;
         if self.internal_errors > 0 {
             write!(f, " ({} internal errors)", self.internal_errors)?;
+        }
+        if !self.skipped.is_empty() {
+            let by: Vec<String> = self
+                .skipped
+                .iter()
+                .map(|(k, n)| format!("{k} {n}"))
+                .collect();
+            write!(
+                f,
+                ", {} archive records skipped ({})",
+                self.skipped_total(),
+                by.join(", ")
+            )?;
         }
         write!(f, ", in {:.2}s", self.elapsed.as_secs_f64())
     }
@@ -291,6 +365,7 @@ pub(crate) mod tests {
             group: "g".into(),
             url: None,
             content_type: Some("text/plain".into()),
+            fetched_at: None,
         }
     }
 
@@ -312,7 +387,11 @@ pub(crate) mod tests {
             max_input_bytes: 1 << 20,
         };
         let mut seen = Vec::new();
-        run(&inputs, &cleaner, &opts, |o| -> Result<(), ()> {
+        let batch = Batch {
+            files: inputs,
+            ..Batch::default()
+        };
+        run(batch, &cleaner, &opts, |o| -> Result<(), ()> {
             seen.push(o);
             Ok(())
         })

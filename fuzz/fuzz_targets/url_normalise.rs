@@ -110,6 +110,7 @@ fn check(raw: &str, base: Option<&Url>, tracking: &[String], extra: &Extra) {
         concurrency: 1,
         hosts: extra.hosts.iter().take(4).map(Text::render).collect(),
         rules: Default::default(),
+        store_types: None,
     };
     if let Ok(scope) = Scope::new(&site) {
         assert!(

@@ -2,7 +2,7 @@
 
 use super::{tally, Error, Progress, StoreWriter};
 use crate::export::{self, file_name, write_atomic, Durability, Format};
-use crate::pipeline::{self, Summary};
+use crate::pipeline::{self, Batch, Summary};
 use crate::sources::files;
 use crate::store::{content_hash, PutOutcome, SledStore, Store};
 use gleaner_clean::{CleanConfig, Cleaner};
@@ -39,21 +39,20 @@ pub fn clean(
     let cleaner = Cleaner::new(&args.clean)?;
     // Open the store before reading anything: a locked store should fail fast.
     let store = args.store.as_deref().map(SledStore::open).transpose()?;
-    let (inputs, errors) = files::discover(&args.paths);
-    let mut summary = Summary {
-        inputs: (inputs.len() + errors.len()) as u64,
-        failures: errors.len() as u64,
-        ..Summary::default()
-    };
-    for e in &errors {
-        tracing::warn!("skipped {e}");
-    }
-    let to_stdout = args.out_dir.is_none() && (inputs.len() == 1 || args.format == Format::Json);
-    if args.out_dir.is_none() && args.store.is_none() && !to_stdout && !inputs.is_empty() {
+    let batch = Batch::from(files::discover(&args.paths));
+    let mut summary = Summary::default();
+    // One page goes to stdout as it is; many need a place each, or JSON lines.
+    let single = batch.files.len() == 1 && batch.archives.is_empty();
+    let to_stdout = args.out_dir.is_none() && (single || args.format == Format::Json);
+    if args.out_dir.is_none() && args.store.is_none() && !to_stdout && !batch.is_empty() {
+        let what = if batch.archives.is_empty() {
+            format!("{} inputs", batch.files.len())
+        } else {
+            format!("{} WARC files", batch.archives.len())
+        };
         return Err(Error::Usage(format!(
-            "{} inputs: give --out-dir DIR (one file each), --store DIR, or --format json \
-             (JSON lines on stdout)",
-            inputs.len()
+            "{what}: give --out-dir DIR (one file each), --store DIR, or --format json \
+             (JSON lines on stdout)"
         )));
     }
     if let Some(dir) = &args.out_dir {
@@ -69,8 +68,13 @@ pub fn clean(
         templates: args.clean.text.templates,
         max_input_bytes: args.clean.max_input_bytes as u64,
     };
-    progress.start(Some(inputs.len() as u64));
-    let result = pipeline::run(&inputs, &cleaner, &opts, |outcome| -> Result<(), Error> {
+    // An archive's records are only known as they are read.
+    let total = batch
+        .archives
+        .is_empty()
+        .then_some(batch.known_inputs() as u64);
+    progress.start(total);
+    let result = pipeline::run(batch, &cleaner, &opts, |outcome| -> Result<(), Error> {
         progress.advance();
         let Some(cleaned) = tally(outcome, &mut summary) else {
             return Ok(());

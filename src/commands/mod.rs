@@ -112,7 +112,7 @@ impl<'a> StoreWriter<'a> {
             document: &cleaned.document,
             source: SourceRef {
                 locator: cleaned.input.locator(),
-                seen_at: chrono::Utc::now(),
+                seen_at: cleaned.input.fetched_at.unwrap_or_else(chrono::Utc::now),
             },
             raw: &cleaned.raw,
             cleaner_version: gleaner_clean::CLEANER_VERSION,
@@ -138,7 +138,12 @@ impl<'a> StoreWriter<'a> {
 /// Counts a cleaned page and reports a failed one; returns the cleaned page, if any.
 fn tally(outcome: crate::pipeline::Outcome, summary: &mut Summary) -> Option<Box<Cleaned>> {
     match outcome {
+        crate::pipeline::Outcome::Skipped(label) => {
+            *summary.skipped.entry(label.to_string()).or_default() += 1;
+            None
+        }
         crate::pipeline::Outcome::Cleaned(c) => {
+            summary.inputs += 1;
             summary.cleaned += 1;
             if c.document.metadata.soft_404 {
                 summary.soft_404 += 1;
@@ -153,6 +158,7 @@ fn tally(outcome: crate::pipeline::Outcome, summary: &mut Summary) -> Option<Box
             reason,
             internal,
         } => {
+            summary.inputs += 1;
             summary.failures += 1;
             if internal {
                 summary.internal_errors += 1;

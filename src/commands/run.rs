@@ -3,7 +3,7 @@
 
 use super::{tally, Error, Progress, StoreWriter};
 use crate::config::LoadedConfig;
-use crate::pipeline::{self, Summary};
+use crate::pipeline::{self, Batch, Summary};
 use crate::sources::files;
 use crate::sources::web::{self, CrawlCounts, CrawlError};
 use crate::store::crawl::{RunRecord, RunStatus};
@@ -37,6 +37,7 @@ impl RunSummary {
             ("files_soft_404", f.soft_404),
             ("files_failed", f.failures),
             ("files_internal_errors", f.internal_errors),
+            ("archive_records_skipped", f.skipped_total()),
             ("fetched", w.fetched),
             ("unchanged", w.unchanged),
             ("new_documents", f.new_documents + w.new_documents),
@@ -263,30 +264,50 @@ fn run_files(
 ) -> Result<Summary, Error> {
     let started = Instant::now();
     let cfg = &config.config;
-    let mut inputs = Vec::new();
+    let mut batch = Batch::default();
     let mut summary = Summary::default();
     for source in &cfg.sources.files {
-        let (found, errors) = files::discover(&source.paths);
-        tracing::info!(source = %source.name, inputs = found.len(), "discovered");
-        summary.inputs += errors.len() as u64;
-        summary.failures += errors.len() as u64;
-        for e in &errors {
-            tracing::warn!("source {}: skipped {e}", source.name);
-        }
-        inputs.extend(found);
+        let found = files::discover(&source.paths);
+        tracing::info!(
+            source = %source.name,
+            inputs = found.inputs.len(),
+            archives = found.archives.len(),
+            "discovered"
+        );
+        batch.files.extend(found.inputs);
+        batch.archives.extend(found.archives);
+        batch.errors.extend(found.errors);
     }
-    if inputs.is_empty() {
+    for source in &cfg.sources.warc {
+        // A file named in a WARC source is read as WARC whatever its name; directories
+        // give their WARC files.
+        let (named, dirs): (Vec<_>, Vec<_>) =
+            source.paths.iter().cloned().partition(|p| p.is_file());
+        let found = files::discover(&dirs);
+        tracing::info!(
+            source = %source.name,
+            archives = named.len() + found.archives.len(),
+            "discovered"
+        );
+        batch.archives.extend(named);
+        batch.archives.extend(found.archives);
+        batch.errors.extend(found.errors);
+    }
+    if batch.is_empty() {
         return Ok(summary);
     }
-    summary.inputs += inputs.len() as u64;
     let opts = pipeline::Options {
         jobs,
         templates: cfg.clean.text.templates,
         max_input_bytes: cfg.clean.max_input_bytes as u64,
     };
+    let total = batch
+        .archives
+        .is_empty()
+        .then_some(batch.known_inputs() as u64);
     let mut writer = StoreWriter::new(store);
-    progress.start(Some(inputs.len() as u64));
-    let result = pipeline::run(&inputs, cleaner, &opts, |outcome| -> Result<(), Error> {
+    progress.start(total);
+    let result = pipeline::run(batch, cleaner, &opts, |outcome| -> Result<(), Error> {
         progress.advance();
         if let Some(cleaned) = tally(outcome, &mut summary) {
             writer.put(&cleaned, &mut summary)?;

@@ -43,15 +43,30 @@ impl Default for StoreConfig {
     }
 }
 
-/// One list per kind of source; web sites and WARC archives join as new lists.
+/// One list per kind of source.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SourcesConfig {
     #[serde(default)]
     pub files: Vec<FilesSourceConfig>,
+    /// WARC archives (`.warc`, `.warc.gz`, `.warc.zst`), read record by record.
+    #[serde(default)]
+    pub warc: Vec<WarcSourceConfig>,
     /// Web sites, crawled politely and incrementally.
     #[serde(default)]
     pub web: Vec<SiteConfig>,
+}
+
+/// WARC files, or directories whose WARC files are read (walked recursively).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WarcSourceConfig {
+    /// A name for logs and the run summary.
+    pub name: String,
+    /// WARC files or directories, relative to the config file. A file named here is
+    /// read as WARC whatever its name; in a directory, only `*.warc`, `*.warc.gz` and
+    /// `*.warc.zst` are.
+    pub paths: Vec<PathBuf>,
 }
 
 /// Saved pages on disk: files, or directories walked recursively.
@@ -100,6 +115,11 @@ impl LoadedConfig {
         let base = path.parent().unwrap_or(Path::new("."));
         config.store.path = base.join(&config.store.path);
         for src in &mut config.sources.files {
+            for p in &mut src.paths {
+                *p = base.join(&*p);
+            }
+        }
+        for src in &mut config.sources.warc {
             for p in &mut src.paths {
                 *p = base.join(&*p);
             }

@@ -1,4 +1,5 @@
-//! Files, directories (walked recursively) and stdin (`-`).
+//! Files, directories (walked recursively) and stdin (`-`). WARC files among them
+//! (`*.warc`, `*.warc.gz`, `*.warc.zst`) are set apart for the WARC source.
 
 use super::{Input, Location, SourceError};
 use std::io::Read;
@@ -6,12 +7,38 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use walkdir::WalkDir;
 
+/// What a list of paths holds.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Pages, one per file (or stdin).
+    pub inputs: Vec<Input>,
+    /// WARC files, each holding many pages.
+    pub archives: Vec<PathBuf>,
+    /// Paths that could not be listed or read.
+    pub errors: Vec<SourceError>,
+}
+
+/// Whether a file's name says it is a WARC archive.
+pub fn is_warc(path: &std::path::Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    [".warc", ".warc.gz", ".warc.zst", ".warc.zstd"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+}
+
 /// Expands paths into inputs in a stable order (each directory sorted by name), so the
 /// same command always assigns the same sequence numbers. Paths that can't be listed are
 /// returned as errors beside the inputs that could.
-pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<SourceError>) {
-    let mut inputs = Vec::new();
-    let mut errors = Vec::new();
+pub fn discover(paths: &[PathBuf]) -> Found {
+    let mut found = Found::default();
+    let Found {
+        inputs,
+        archives,
+        errors,
+    } = &mut found;
     for path in paths {
         if path.as_os_str() == "-" {
             match read_stdin() {
@@ -23,6 +50,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<SourceError>) {
                     group: "-".into(),
                     url: None,
                     content_type: None,
+                    fetched_at: None,
                 }),
                 Err(source) => errors.push(SourceError::Io {
                     path: path.clone(),
@@ -40,6 +68,9 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<SourceError>) {
             .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
         for entry in walk {
             match entry {
+                Ok(e) if e.file_type().is_file() && is_warc(e.path()) => {
+                    archives.push(e.into_path())
+                }
                 Ok(e) if e.file_type().is_file() => inputs.push(file_input(e.into_path())),
                 Ok(_) => {}
                 Err(e) => {
@@ -52,7 +83,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<SourceError>) {
             }
         }
     }
-    (inputs, errors)
+    found
 }
 
 fn file_input(path: PathBuf) -> Input {
@@ -65,6 +96,7 @@ fn file_input(path: PathBuf) -> Input {
         group,
         url: None,
         content_type: None,
+        fetched_at: None,
     }
 }
 
@@ -90,11 +122,13 @@ mod tests {
         std::fs::write(dir.path().join("a.txt"), "a").unwrap();
         std::fs::write(dir.path().join("sub/c.html"), "c").unwrap();
         std::fs::write(dir.path().join(".hidden"), "h").unwrap();
+        std::fs::write(dir.path().join("sub/crawl.warc.gz"), "w").unwrap();
         let missing = dir.path().join("nope");
-        let (inputs, errors) = discover(&[dir.path().to_path_buf(), missing]);
-        let stems: Vec<_> = inputs.iter().map(Input::stem).collect();
+        let found = discover(&[dir.path().to_path_buf(), missing]);
+        let stems: Vec<_> = found.inputs.iter().map(Input::stem).collect();
         assert_eq!(stems, ["a", "b", "c"]);
-        assert_eq!(errors.len(), 1);
-        assert!(errors[0].to_string().contains("nope"));
+        assert_eq!(found.archives, [dir.path().join("sub/crawl.warc.gz")]);
+        assert_eq!(found.errors.len(), 1);
+        assert!(found.errors[0].to_string().contains("nope"));
     }
 }

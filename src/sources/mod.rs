@@ -1,9 +1,11 @@
-//! Sources: where raw pages come from. Files, directories and stdin today; web sites and
-//! WARC archives later yield the same [`Input`]s.
+//! Sources: where raw pages come from. Files, directories and stdin, WARC archives and
+//! web sites all yield the same [`Input`]s.
 
 #![warn(clippy::string_slice, clippy::indexing_slicing)]
 
+pub mod encoding;
 pub mod files;
+pub mod warc;
 pub mod web;
 
 use std::fmt;
@@ -19,6 +21,13 @@ pub enum Location {
         name: String,
         bytes: Arc<Vec<u8>>,
     },
+    /// A record of a WARC file, its HTTP body already decoded.
+    Archive {
+        path: PathBuf,
+        /// The record's offset, as [`warc::Offset`] prints it.
+        offset: String,
+        bytes: Arc<Vec<u8>>,
+    },
 }
 
 /// One raw page to clean.
@@ -31,6 +40,18 @@ pub struct Input {
     pub url: Option<String>,
     /// The HTTP Content-Type it was served with, when known.
     pub content_type: Option<String>,
+    /// When it was fetched, if a source recorded it (a WARC record's date).
+    pub fetched_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// What a streaming source yields, in order.
+#[derive(Debug)]
+pub enum Item {
+    Page(Input),
+    /// A record that holds no page to clean (a request, metadata, a redirect): counted
+    /// under this label, not cleaned.
+    Skipped(&'static str),
+    Failed(SourceError),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -42,17 +63,47 @@ pub enum SourceError {
     },
     #[error("{path}: file is {size} bytes, over the {max}-byte limit")]
     TooLarge { path: PathBuf, size: u64, max: u64 },
+    /// A WARC record that could not be read or decoded.
+    #[error("{path} at offset {offset}: {reason}")]
+    Record {
+        path: PathBuf,
+        offset: String,
+        reason: String,
+    },
+}
+
+impl SourceError {
+    /// What failed: a path, or a WARC file and a record's offset in it.
+    pub fn locator(&self) -> String {
+        match self {
+            SourceError::Io { path, .. } | SourceError::TooLarge { path, .. } => {
+                path.display().to_string()
+            }
+            SourceError::Record { path, offset, .. } => format!("{}@{offset}", path.display()),
+        }
+    }
+
+    /// Why, without the locator.
+    pub fn reason(&self) -> String {
+        match self {
+            SourceError::Io { source, .. } => source.to_string(),
+            SourceError::TooLarge { size, max, .. } => {
+                format!("file is {size} bytes, over the {max}-byte limit")
+            }
+            SourceError::Record { reason, .. } => reason.clone(),
+        }
+    }
 }
 
 impl Input {
     /// A path for files, `-` for stdin: what the store records as this page's source.
     pub fn locator(&self) -> String {
-        if let Some(url) = &self.url {
-            return url.clone();
-        }
-        match &self.location {
-            Location::File(p) => p.display().to_string(),
-            Location::Memory { name, .. } => name.clone(),
+        match (&self.location, &self.url) {
+            // An archived page is found again by its file and offset, whatever its URL.
+            (Location::Archive { path, offset, .. }, _) => format!("{}@{offset}", path.display()),
+            (_, Some(url)) => url.clone(),
+            (Location::File(p), None) => p.display().to_string(),
+            (Location::Memory { name, .. }, None) => name.clone(),
         }
     }
 
@@ -65,13 +116,20 @@ impl Input {
                 .unwrap_or_else(|| "input".into()),
             Location::Memory { name, .. } if name == "-" => "stdin".into(),
             Location::Memory { name, .. } => name.clone(),
+            // `crawl.warc.gz` record at 1234 → `crawl-1234`.
+            Location::Archive { path, offset, .. } => {
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                let name = name.unwrap_or_default();
+                let stem = name.split(".warc").next().unwrap_or("warc");
+                format!("{stem}-{}", offset.replace('+', "-"))
+            }
         }
     }
 
     /// Reads the page, refusing files over `max` bytes before reading them.
     pub fn read(&self, max: u64) -> Result<Arc<Vec<u8>>, SourceError> {
         match &self.location {
-            Location::Memory { bytes, .. } => Ok(bytes.clone()),
+            Location::Memory { bytes, .. } | Location::Archive { bytes, .. } => Ok(bytes.clone()),
             Location::File(path) => {
                 let io = |source| SourceError::Io {
                     path: path.clone(),
@@ -96,7 +154,9 @@ impl Input {
     /// without reading a whole page.
     pub fn read_prefix(&self, n: usize) -> Result<Vec<u8>, SourceError> {
         match &self.location {
-            Location::Memory { bytes, .. } => Ok(bytes.get(..n).unwrap_or(bytes).to_vec()),
+            Location::Memory { bytes, .. } | Location::Archive { bytes, .. } => {
+                Ok(bytes.get(..n).unwrap_or(bytes).to_vec())
+            }
             Location::File(path) => {
                 use std::io::Read;
                 let io = |source| SourceError::Io {

@@ -24,3 +24,4 @@ mod recrawl;
 mod seeds;
 mod site;
 mod store;
+mod warc;

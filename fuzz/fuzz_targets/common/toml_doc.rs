@@ -166,6 +166,8 @@ impl HostKey {
 pub struct Doc {
     store: Option<Store>,
     files: Vec<Files>,
+    /// `[[sources.warc]]` has the same keys as `[[sources.files]]`.
+    warc: Vec<Files>,
     fetch: Option<Fetch>,
     web: Vec<Site>,
     clean: Option<Clean>,
@@ -384,12 +386,14 @@ impl Doc {
             }
             clean.emit("clean", "clean", &mut root, &mut headers);
         }
-        for f in self.files.iter().take(4) {
-            let mut e = Entries::default();
-            e.put("name", &f.name);
-            e.put("paths", &f.paths);
-            e.unknown(&f.unknown);
-            Table::new(Style::Header, e).emit_element("sources.files", &mut headers);
+        for (kind, list) in [("sources.files", &self.files), ("sources.warc", &self.warc)] {
+            for f in list.iter().take(4) {
+                let mut e = Entries::default();
+                e.put("name", &f.name);
+                e.put("paths", &f.paths);
+                e.unknown(&f.unknown);
+                Table::new(Style::Header, e).emit_element(kind, &mut headers);
+            }
         }
         for s in self.web.iter().take(4) {
             let mut e = Entries::default();

@@ -3,9 +3,9 @@
 //! crawler's: each hop must pass robots.txt, scope and the host's politeness gate.
 
 use super::config::FetchConfig;
+use crate::sources::encoding::{self, ContentError};
 use bytes::Bytes;
 use reqwest::header::{self, HeaderMap, HeaderValue};
-use std::io::Read;
 use std::time::Duration;
 use url::Url;
 
@@ -235,103 +235,39 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     out
 }
 
-/// Undoes Content-Encoding, reading at most `max + 1` bytes out of the decoder so that a
-/// compression bomb costs `max` bytes of memory, not what it expands to.
+/// Undoes Content-Encoding under the decompressed-bytes cap.
 fn decode(encoding: Option<&HeaderValue>, wire: Vec<u8>, max: u64) -> Result<Vec<u8>, HttpError> {
-    let encoding = encoding
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    let fail = |message: String| HttpError::Decode {
-        encoding: encoding.clone(),
-        message,
-    };
-    let reader: Box<dyn Read + '_> = match encoding.as_str() {
-        "" | "identity" => {
-            return if wire.len() as u64 > max {
-                Err(HttpError::TooLarge {
-                    limit: max,
-                    decompressed: true,
-                })
-            } else {
-                Ok(wire)
-            }
-        }
-        "gzip" | "x-gzip" => Box::new(flate2::read::MultiGzDecoder::new(&wire[..])),
-        "deflate" => Box::new(flate2::read::ZlibDecoder::new(&wire[..])),
-        "br" => Box::new(brotli_decompressor::Decompressor::new(&wire[..], 8192)),
-        "zstd" => {
-            Box::new(zstd::stream::read::Decoder::new(&wire[..]).map_err(|e| fail(e.to_string()))?)
-        }
-        other => return Err(fail(format!("unsupported encoding {other:?}"))),
-    };
-    let cap = wire
-        .len()
-        .saturating_mul(4)
-        .min(usize::try_from(max).unwrap_or(usize::MAX));
-    let mut out = Vec::with_capacity(cap.min(1 << 24));
-    reader
-        .take(max.saturating_add(1))
-        .read_to_end(&mut out)
-        .map_err(|e| fail(e.to_string()))?;
-    if out.len() as u64 > max {
-        return Err(HttpError::TooLarge {
-            limit: max,
+    let encoding = encoding.and_then(|v| v.to_str().ok()).unwrap_or("");
+    encoding::decode(encoding, wire, max).map_err(|e| match e {
+        ContentError::TooLarge { limit } => HttpError::TooLarge {
+            limit,
             decompressed: true,
-        });
-    }
-    Ok(out)
+        },
+        ContentError::Decode { encoding, message } => HttpError::Decode { encoding, message },
+    })
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::string_slice,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects
-)]
 mod tests {
     use super::*;
-    use std::io::Write;
 
-    fn gz(data: &[u8]) -> Vec<u8> {
-        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        e.write_all(data).unwrap();
-        e.finish().unwrap()
-    }
-
-    fn headers(encoding: &str) -> HeaderValue {
-        HeaderValue::from_str(encoding).unwrap()
-    }
-
+    /// The shared decoder's errors keep the crawler's classes: a bomb is `too_large`
+    /// (not retried), garbage is `decode`.
     #[test]
-    fn gzip_is_undone() {
-        let body = decode(Some(&headers("gzip")), gz(b"hello"), 100).unwrap();
-        assert_eq!(body, b"hello");
-    }
-
-    #[test]
-    fn a_bomb_stops_at_the_cap() {
-        let bomb = gz(&vec![0u8; 10 * 1024 * 1024]);
-        assert!(bomb.len() < 20 * 1024);
-        let err = decode(Some(&headers("gzip")), bomb, 1024 * 1024).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                HttpError::TooLarge {
-                    decompressed: true,
-                    ..
-                }
-            ),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn garbage_is_a_decode_error() {
-        let err = decode(Some(&headers("br")), b"not brotli at all".to_vec(), 100).unwrap_err();
+    fn decode_errors_keep_their_classes() {
+        let gz = |n: usize| {
+            use std::io::Write;
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            e.write_all(&vec![0u8; n]).unwrap();
+            e.finish().unwrap()
+        };
+        let br = HeaderValue::from_static("br");
+        let gzip = HeaderValue::from_static("gzip");
+        assert_eq!(decode(Some(&gzip), gz(5), 100).unwrap(), vec![0u8; 5]);
+        let err = decode(Some(&gzip), gz(1 << 20), 1024).unwrap_err();
+        assert_eq!(err.class(), "too_large");
+        assert!(!err.retryable());
+        let err = decode(Some(&br), b"not brotli".to_vec(), 100).unwrap_err();
         assert_eq!(err.class(), "decode");
-        let err = decode(Some(&headers("compress")), b"x".to_vec(), 100).unwrap_err();
-        assert!(err.to_string().contains("unsupported"), "{err}");
     }
 }

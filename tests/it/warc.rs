@@ -1,0 +1,223 @@
+//! WARC archives through the CLI: real pages recorded as a crawl would record them,
+//! cleaned as if they had been fetched, with broken records named and counted.
+
+use crate::helpers::*;
+use gleaner::sources::warc::writer::{gzip, record};
+use std::io::Write;
+use std::path::Path;
+
+/// The WCXB fixture pages with the URL each was fetched from.
+fn pages() -> Vec<(String, Vec<u8>)> {
+    let dir = fixtures().join("wcxb");
+    let mut pages: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .map(|p| {
+            let meta: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(p.with_extension("json")).unwrap()).unwrap();
+            (
+                meta["url"].as_str().unwrap().to_string(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    pages.sort();
+    pages
+}
+
+/// An HTTP response as a crawler records it; every third body gzipped and every
+/// fourth chunked on the wire, as servers send them.
+fn http_response(i: usize, body: &[u8]) -> Vec<u8> {
+    let mut head = String::from("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n");
+    let mut wire = body.to_vec();
+    if i.is_multiple_of(3) {
+        head.push_str("Content-Encoding: gzip\r\n");
+        wire = gzip(&wire);
+    }
+    if i.is_multiple_of(4) {
+        head.push_str("Transfer-Encoding: chunked\r\n");
+        let mut chunked = Vec::new();
+        for part in wire.chunks(1000) {
+            chunked.extend_from_slice(format!("{:x}\r\n", part.len()).as_bytes());
+            chunked.extend_from_slice(part);
+            chunked.extend_from_slice(b"\r\n");
+        }
+        chunked.extend_from_slice(b"0\r\n\r\n");
+        wire = chunked;
+    }
+    let mut block = format!("{head}\r\n").into_bytes();
+    block.extend_from_slice(&wire);
+    block
+}
+
+fn response(url: &str, block: &[u8]) -> Vec<u8> {
+    record(
+        "response",
+        &[
+            ("WARC-Target-URI", url),
+            ("WARC-Date", "2025-03-04T05:06:07Z"),
+            ("Content-Type", "application/http; msgtype=response"),
+        ],
+        block,
+    )
+}
+
+/// A crawl of the fixture pages and two seeds (as `resource` records), with a
+/// warcinfo, requests and a 404; each record its own gzip member.
+fn crawl() -> Vec<Vec<u8>> {
+    let mut records = vec![record(
+        "warcinfo",
+        &[("Content-Type", "application/warc-fields")],
+        b"software: gleaner tests\r\n",
+    )];
+    for (i, (url, body)) in pages().iter().enumerate() {
+        records.push(record(
+            "request",
+            &[
+                ("WARC-Target-URI", url),
+                ("Content-Type", "application/http; msgtype=request"),
+            ],
+            b"GET / HTTP/1.1\r\n\r\n",
+        ));
+        records.push(response(url, &http_response(i, body)));
+    }
+    records.push(response(
+        "https://example.org/missing",
+        b"HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\n\r\n<h1>Not found</h1>",
+    ));
+    for stem in &SEEDS[..2] {
+        records.push(record(
+            "resource",
+            &[
+                ("WARC-Target-URI", &format!("file:///seeds/{stem}.txt")),
+                ("Content-Type", "text/plain; charset=utf-8"),
+            ],
+            seed(stem).as_bytes(),
+        ));
+    }
+    records
+}
+
+fn write(path: &Path, records: &[Vec<u8>]) {
+    let mut f = std::fs::File::create(path).unwrap();
+    for r in records {
+        f.write_all(&gzip(r)).unwrap();
+    }
+}
+
+fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// Every page of the archive comes out as the cleaner makes it of the page itself,
+/// told its URL and Content-Type: the HTTP layer (chunks, gzip) is undone on the way.
+#[test]
+fn a_warc_cleans_like_the_pages_it_holds() {
+    let dir = tmp();
+    let warc = dir.path().join("crawl.warc.gz");
+    write(&warc, &crawl());
+    let (code, out, err) = run(&["clean", s(&warc), "--format", "json", "--jobs", "2"]);
+    assert_eq!(code, 0, "{err}");
+    let docs = json_lines(&out);
+    let pages = pages();
+    assert_eq!(docs.len(), pages.len() + 2, "{err}");
+    let cleaner = gleaner::Cleaner::new(&Default::default()).unwrap();
+    for ((url, body), doc) in pages.iter().zip(&docs) {
+        let hints = gleaner::Hints::default()
+            .with_url(url)
+            .with_content_type("text/html; charset=utf-8");
+        let expected = cleaner.clean(body, &hints).unwrap();
+        assert_eq!(doc["text"].as_str().unwrap(), expected.text(), "{url}");
+        assert_eq!(
+            doc["url"].as_str(),
+            expected.metadata.url.as_deref(),
+            "{url}"
+        );
+    }
+    for (stem, doc) in SEEDS[..2].iter().zip(&docs[pages.len()..]) {
+        assert_eq!(doc["text"].as_str().unwrap(), clean_seed(stem).text());
+    }
+    assert!(
+        err.contains("archive records skipped (not_2xx 1, request 22, warcinfo 1)")
+            || err.contains(&format!("request {}", pages.len())),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{} cleaned", pages.len() + 2)),
+        "{err}"
+    );
+}
+
+/// A garbled record, a compression bomb and a file cut short: each named with its
+/// file and offset and counted; everything else is stored, and the exit code says
+/// something failed.
+#[test]
+fn broken_records_are_named_counted_and_skipped() {
+    let dir = tmp();
+    let mut records = crawl();
+    let bomb_body = vec![b' '; 40 << 20];
+    records.insert(
+        5,
+        response("https://example.org/bomb", &http_response(1, &bomb_body)),
+    );
+    records.insert(
+        8,
+        b"WARC/1.1\r\nWARC-Type: response\r\nContent-Length: twelve\r\n\r\nhello\r\n\r\n".to_vec(),
+    );
+    let warc = dir.path().join("broken.warc.gz");
+    write(&warc, &records);
+    // Cut the file inside its last record.
+    let bytes = std::fs::read(&warc).unwrap();
+    std::fs::write(&warc, &bytes[..bytes.len() - 100]).unwrap();
+    let garbled_at: usize = records[..8].iter().map(|r| gzip(r).len()).sum();
+    let store = dir.path().join("store");
+    let (code, _, err) = run(&["clean", s(&warc), "--store", s(&store), "--jobs", "1"]);
+    assert_eq!(code, 1, "{err}");
+    let named = |what: &str| {
+        err.lines()
+            .any(|l| l.contains("broken.warc.gz@") && l.contains(what))
+    };
+    assert!(
+        named(&format!("@{garbled_at}: Content-Length \"twelve\"")),
+        "{err}"
+    );
+    assert!(named("over the"), "bomb not reported: {err}");
+    assert!(named("the file ends"), "truncation not reported: {err}");
+    assert!(err.contains("3 failed"), "{err}");
+    // The pages before and after the broken records are stored; the cut one is not.
+    let n = pages().len() + 2 - 1;
+    assert!(err.contains(&format!("{n} new documents")), "{err}");
+    let (code, out, err) = run(&["export", "--store", s(&store), "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let docs = json_lines(&out);
+    assert_eq!(docs.len(), n);
+    assert!(
+        out.contains("broken.warc.gz@"),
+        "sources name the record: {out:.300}"
+    );
+}
+
+/// `[[sources.warc]]` in a config: `gleaner run` reads the archives into its store.
+#[test]
+fn run_reads_warc_sources() {
+    let dir = tmp();
+    let archives = dir.path().join("archives");
+    std::fs::create_dir(&archives).unwrap();
+    write(&archives.join("a.warc.gz"), &crawl()[..9]);
+    // Named in the config, a file is WARC whatever its name.
+    write(&dir.path().join("b.dat"), &crawl()[9..15]);
+    let cfg = dir.path().join("gleaner.toml");
+    std::fs::write(
+        &cfg,
+        "[store]\npath = 'store'\n\n[[sources.warc]]\nname = 'crawls'\npaths = ['archives', 'b.dat']\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(&["run", "--config", s(&cfg)]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("7 new documents"), "{out}");
+    assert!(out.contains("archive records skipped"), "{out}");
+}
