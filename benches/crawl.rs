@@ -13,14 +13,18 @@
 //! Scrapy), GLEANER_SCRAPY_VENV (/tmp/gleaner-scrapy), GLEANER_BENCH_TIMEOUT_SECS (900
 //! per crawl).
 
+#[path = "common/child.rs"]
+mod child;
 #[path = "../tests/it/site.rs"]
 mod site;
+
+use child::wait_with_peak_rss;
 
 use site::{Reply, Request, Site};
 use std::fmt::Write as _;
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -514,37 +518,4 @@ fn spider(bin: &PathBuf, url: &str, dir: &Path, concurrency: u64, cap: Option<u6
     cmd.arg("-s")
         .arg(format!("LOG_FILE={}", dir.join("scrapy.log").display()));
     cmd
-}
-
-/// Waits for the child (killing it after `timeout`); returns its exit code and peak RSS.
-/// wait4 reports the peak of that very process, unlike polling /proc, which can miss a
-/// late spike, or RUSAGE_CHILDREN, which keeps the largest child seen so far.
-#[cfg(target_os = "linux")]
-fn wait_with_peak_rss(mut child: Child, timeout: Duration) -> (Option<i32>, Option<f64>) {
-    let pid = child.id() as libc::pid_t;
-    let end = Instant::now() + timeout;
-    let mut status: libc::c_int = 0;
-    // SAFETY: struct rusage is plain integers, for which all zeroes is a valid value.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    loop {
-        // SAFETY: our own unreaped child; both out-pointers are live and of their types.
-        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
-        if r == pid {
-            let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
-            // ru_maxrss is in KiB on Linux.
-            return (code, Some(usage.ru_maxrss as f64 / 1024.0));
-        }
-        if r < 0 {
-            return (None, None);
-        }
-        if Instant::now() > end {
-            let _ = child.kill();
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn wait_with_peak_rss(mut child: Child, _timeout: Duration) -> (Option<i32>, Option<f64>) {
-    (child.wait().ok().and_then(|s| s.code()), None)
 }

@@ -119,6 +119,9 @@ impl LoadedConfig {
                 *p = base.join(&*p);
             }
         }
+        if let Some(dir) = &mut config.fetch.warc_dir {
+            *dir = base.join(&*dir);
+        }
         for src in &mut config.sources.warc {
             for p in &mut src.paths {
                 *p = base.join(&*p);

@@ -72,6 +72,22 @@ pub enum SourceError {
     },
 }
 
+/// HTML, XHTML and plain text are pages; a missing Content-Type is left to the cleaner
+/// to sniff.
+pub fn is_page_type(content_type: Option<&str>) -> bool {
+    let Some(ct) = content_type else { return true };
+    let mime = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    matches!(
+        mime.as_str(),
+        "text/html" | "application/xhtml+xml" | "text/plain" | ""
+    )
+}
+
 impl SourceError {
     /// What failed: a path, or a WARC file and a record's offset in it.
     pub fn locator(&self) -> String {

@@ -221,3 +221,51 @@ fn run_reads_warc_sources() {
     assert!(out.contains("7 new documents"), "{out}");
     assert!(out.contains("archive records skipped"), "{out}");
 }
+
+/// A crawl that keeps its responses as WARC (`[fetch] warc_dir`): every file is
+/// finished (no `.open` left), the exchanges are recorded as requests and responses,
+/// and cleaning the archive gives back exactly the documents the crawl stored.
+#[test]
+fn a_crawl_kept_as_warc_cleans_back_to_the_documents_it_stored() {
+    use crate::crawl::{article, Crawl};
+    use crate::site::{Reply, Site};
+    let site = Site::start(|req| match req.path.as_str() {
+        "/robots.txt" => Reply::text("User-agent: *\nAllow: /\n"),
+        "/" => Reply::html(article(0, &["/a1", "/a2", "/a3", "/moved", "/gone"])),
+        "/a1" => Reply::gzip("text/html; charset=utf-8", article(1, &[])),
+        "/a2" => Reply::html(article(2, &[])),
+        "/a3" => Reply::encoded("text/html; charset=utf-8", "br", article(3, &[])),
+        "/moved" => Reply::redirect(301, "/a2"),
+        _ => Reply::status(404),
+    });
+    let crawl = Crawl::new(
+        &[site.url("/")],
+        "",
+        "warc_dir = \"warc\"\nwarc_file_bytes = 2000\n",
+    );
+    crawl.run_ok();
+    let warc_dir = crawl.config.parent().unwrap().join("warc");
+    let names: Vec<String> = std::fs::read_dir(&warc_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.len() >= 2, "2,000-byte files rotate: {names:?}");
+    assert!(names.iter().all(|n| n.ends_with(".warc.gz")), "{names:?}");
+    let (code, out, err) = run(&["clean", s(&warc_dir), "--format", "json", "--jobs", "1"]);
+    assert_eq!(code, 0, "{err}");
+    let mut from_warc: Vec<String> = json_lines(&out)
+        .iter()
+        .filter(|d| !d["text"].as_str().unwrap().is_empty())
+        .map(|d| d["text"].as_str().unwrap().to_string())
+        .collect();
+    from_warc.sort();
+    from_warc.dedup();
+    let mut stored: Vec<String> = crawl.documents().iter().map(|d| d.text()).collect();
+    stored.sort();
+    assert_eq!(stored.len(), 4, "{stored:?}");
+    assert_eq!(from_warc, stored, "{err}");
+    // Requests (robots.txt, 6 pages, the redirect's target), the redirect and the 404
+    // are read past, not cleaned.
+    assert!(err.contains("request 8"), "{err}");
+    assert!(err.contains("not_2xx 2"), "{err}");
+}

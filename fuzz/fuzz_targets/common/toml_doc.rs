@@ -62,6 +62,8 @@ struct Fetch {
     failure_threshold: Option<V<Float>>,
     park_after_failures: Option<V<Int>>,
     tracking_params: Option<V<Texts>>,
+    // `warc_dir` is left out: a generated path would be created on disk.
+    warc_file_bytes: Option<V<Int>>,
     unknown: Unknown,
 }
 
@@ -322,6 +324,7 @@ impl Doc {
             e.put("failure_threshold", &f.failure_threshold);
             e.put("park_after_failures", &f.park_after_failures);
             e.put("tracking_params", &f.tracking_params);
+            e.put("warc_file_bytes", &f.warc_file_bytes);
             e.unknown(&f.unknown);
             Table::new(f.style, e).emit("fetch", "fetch", &mut root, &mut headers);
         }

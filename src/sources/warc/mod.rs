@@ -9,6 +9,7 @@
 
 mod http;
 mod reader;
+mod rewind;
 mod stream;
 #[cfg(test)]
 #[allow(clippy::indexing_slicing, clippy::string_slice)]

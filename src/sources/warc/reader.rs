@@ -202,17 +202,13 @@ impl Reader {
         Ok(n == len)
     }
 
-    fn record(&mut self) -> Result<Item, Failure> {
+    fn record(&mut self, offset: Offset) -> Result<Item, Failure> {
         let head = self.head()?;
         let length = head.get("Content-Length").unwrap_or("");
         let Ok(length) = length.parse::<u64>() else {
             return Err(Failure::Garbled(format!(
                 "Content-Length {length:?} is not a byte count"
             )));
-        };
-        let offset = Offset {
-            member: None,
-            within: 0,
         };
         if !self.wanted.contains(&head.warc_type()) {
             return match self.pass(length)? {
@@ -238,11 +234,36 @@ impl Reader {
         if (block.len() as u64) < length {
             return Err(Failure::Eof("the file ends inside the record's block"));
         }
+        self.check_member_end(offset)?;
         Ok(Item::Read {
             offset,
             head,
             block,
         })
+    }
+
+    /// A record that begins its own gzip member (Common Crawl's layout) is only good if
+    /// the member is: its checksum is checked at its end, after the block. So the
+    /// member is read to its end now. Line ends and then the member's end: the record
+    /// is sound. Another record in the same member (a whole-file gzip): its checksum
+    /// comes later, and the record is taken. Anything else, or a decoding error: the
+    /// member is corrupt and so is the record.
+    fn check_member_end(&mut self, offset: Offset) -> Result<(), Failure> {
+        if offset.member.is_none() || offset.within != 0 {
+            return Ok(());
+        }
+        self.r.get_mut().stop_at_member_end(true);
+        let more = self.skip_blank();
+        let next_is_record = matches!(self.r.fill_buf(), Ok(b) if b.starts_with(b"WARC/1."));
+        self.r.get_mut().stop_at_member_end(false);
+        match more {
+            Ok(false) => Ok(()),
+            Ok(true) if next_is_record => Ok(()),
+            Ok(true) => Err(Failure::Garbled(
+                "the record's gzip member goes on past it with bytes that are no record".into(),
+            )),
+            Err(e) => Err(Failure::Stream(e)),
+        }
     }
 
     /// After a garbled record: on to the next line that starts a record, in the
@@ -252,7 +273,12 @@ impl Reader {
         const START: &[u8] = b"WARC/1.";
         loop {
             let buf = match self.r.fill_buf() {
-                Ok([]) | Err(_) => return,
+                Ok([]) => return,
+                Err(_) => {
+                    // A corrupt gzip member on the way: its records are lost anyway.
+                    self.skip_member();
+                    return;
+                }
                 Ok(buf) => buf,
             };
             let found = memchr::memmem::find_iter(buf, START)
@@ -303,13 +329,8 @@ impl Iterator for Reader {
             }
         }
         let offset = self.offset(self.r.pos());
-        Some(match self.record() {
-            Ok(Item::Read { head, block, .. }) => Ok(Item::Read {
-                offset,
-                head,
-                block,
-            }),
-            Ok(Item::Passed { head, .. }) => Ok(Item::Passed { offset, head }),
+        Some(match self.record(offset) {
+            Ok(item) => Ok(item),
             Err(failure) => Err(RecordError {
                 offset,
                 reason: self.recover(failure),

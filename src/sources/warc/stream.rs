@@ -6,6 +6,7 @@
 //! offset of its member (what CDX indexes and `warcio extract` use), and so that a
 //! corrupt member is skipped by finding the next one, not the end of the file.
 
+use super::rewind::Rewind;
 use std::collections::VecDeque;
 use std::io::{self, BufRead, BufReader, Read};
 
@@ -79,7 +80,7 @@ impl Codec {
     }
 }
 
-type Compressed = Counting<Box<dyn Read + Send>>;
+type Compressed = Rewind;
 
 /// The decompressed bytes of a WARC file, with what is needed to say where a record is.
 pub(super) enum Stream {
@@ -90,7 +91,7 @@ pub(super) enum Stream {
 
 impl Stream {
     pub(super) fn new(codec: Codec, file: Box<dyn Read + Send>) -> io::Result<Stream> {
-        let compressed = Counting::new(file);
+        let compressed = Rewind::new(file);
         Ok(match codec {
             Codec::Plain => Stream::Plain(compressed),
             Codec::Gzip => Stream::Gzip(Box::new(GzMembers::new(compressed))),
@@ -104,6 +105,15 @@ impl Stream {
         match self {
             Stream::Gzip(g) => g.member_of(at),
             _ => None,
+        }
+    }
+
+    /// While set, the end of a gzip member reads as the end of the stream, so that a
+    /// member can be read to its end (and its checksum checked) without starting the
+    /// next one.
+    pub(super) fn stop_at_member_end(&mut self, stop: bool) {
+        if let Stream::Gzip(g) = self {
+            g.stop_at_end = stop;
         }
     }
 
@@ -140,6 +150,7 @@ pub(super) struct GzMembers {
     starts: VecDeque<(u64, u64)>,
     /// Decompressed bytes produced so far.
     out: u64,
+    stop_at_end: bool,
 }
 
 /// Members remembered for locating records: a record header spans at most a few.
@@ -152,6 +163,7 @@ impl GzMembers {
             member: None,
             starts: VecDeque::new(),
             out: 0,
+            stop_at_end: false,
         }
     }
 
@@ -173,9 +185,17 @@ impl GzMembers {
     /// candidate may be a chance match inside compressed data, in which case decoding
     /// fails again and the next one is tried.
     fn resync(&mut self) {
+        let failed_at = self.starts.back().map(|(_, c)| *c);
         let r = self.compressed();
-        // Step past the start of the member that failed, then look for a magic.
-        if r.fill_buf().map(|b| !b.is_empty()).unwrap_or(false) {
+        // The decoder may have run past the member's end: the next member may be among
+        // the bytes it consumed.
+        if r.rewind_to(&GZIP_MAGIC) {
+            return;
+        }
+        // Still at the start of the member that failed (its header was bad): step past
+        // it. Otherwise the member was read to its end (a bad checksum), and the next
+        // one may begin right here.
+        if Some(r.pos()) == failed_at && r.fill_buf().map(|b| !b.is_empty()).unwrap_or(false) {
             r.consume(1);
         }
         loop {
@@ -214,6 +234,9 @@ impl Read for GzMembers {
                 }
                 // The member ended; the next (if any) begins where its trailer ended.
                 self.compressed();
+                if self.stop_at_end {
+                    return Ok(0);
+                }
                 continue;
             }
             let r = self.compressed();
@@ -221,6 +244,7 @@ impl Read for GzMembers {
                 return Ok(0);
             }
             let at = r.pos();
+            r.mark();
             let r = self.between.take().expect("taken just above");
             if self.starts.len() >= KEEP_STARTS {
                 self.starts.pop_front();

@@ -3,6 +3,7 @@
 
 use gleaner_clean::{PageType, RulesConfig};
 use serde::Deserialize;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Network settings shared by every site (`[fetch]`).
@@ -40,6 +41,11 @@ pub struct FetchConfig {
     pub park_after_failures: u32,
     /// Query parameters removed from every URL, besides utm_* and fbclid.
     pub tracking_params: Vec<String>,
+    /// Keep every response as received, with its request, in WARC files in this
+    /// directory (relative to the config file). None: no WARC is written.
+    pub warc_dir: Option<PathBuf>,
+    /// A WARC file is closed, and the next one begun, once it holds this many bytes.
+    pub warc_file_bytes: u64,
 }
 
 impl Default for FetchConfig {
@@ -69,6 +75,8 @@ impl Default for FetchConfig {
                 "_ga".into(),
                 "igshid".into(),
             ],
+            warc_dir: None,
+            warc_file_bytes: 1 << 30,
         }
     }
 }
@@ -129,6 +137,7 @@ impl FetchConfig {
         for (key, v) in [
             ("max_body_bytes", self.max_body_bytes),
             ("max_decompressed_bytes", self.max_decompressed_bytes),
+            ("warc_file_bytes", self.warc_file_bytes),
         ] {
             check_count(key, v, u64::MAX)?;
         }

@@ -8,6 +8,7 @@ use super::http::Http;
 use super::state::{Crawl, CrawlError, Site};
 use super::visit;
 use crate::pipeline::PageCleaner;
+use crate::sources::warc::writer::WarcWriter;
 use crate::store::crawl::{EntryKind, FrontierEntry, FrontierKey, NewEntry};
 use crate::store::Backend;
 use gleaner_clean::{CleanConfig, Cleaner};
@@ -228,6 +229,25 @@ pub(super) fn prepare(
         runtime_sites.insert(cfg.name.clone(), site);
     }
     let deadline = super::host::later(Instant::now(), fetch.time_budget());
+    let archive = match &fetch.warc_dir {
+        None => None,
+        Some(dir) => {
+            // Named like Heritrix's: prefix, start time, process; then a serial.
+            let prefix = format!(
+                "gleaner-{}-{}",
+                chrono::Utc::now().format("%Y%m%d%H%M%S"),
+                std::process::id()
+            );
+            let writer =
+                WarcWriter::create(dir, &prefix, fetch.warc_file_bytes).map_err(|source| {
+                    CrawlError::Archive {
+                        dir: dir.clone(),
+                        source,
+                    }
+                })?;
+            Some(Arc::new(writer))
+        }
+    };
     let crawl = Crawl::new(
         Http::new(fetch)?,
         fetch.clone(),
@@ -236,6 +256,7 @@ pub(super) fn prepare(
         deadline,
         wake,
         on_visit,
+        archive,
     );
     Ok((Arc::new(crawl), woken))
 }

@@ -5,6 +5,7 @@ use super::config::{FetchConfig, MAX_SECS};
 use super::discover::Robots;
 use super::http::{Http, HttpError, Response, Validators};
 use super::state::lock;
+use crate::sources::warc::writer::WarcWriter;
 use reqwest::header;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
@@ -163,6 +164,8 @@ pub struct Fetcher<'a> {
     pub global: &'a Semaphore,
     pub deadline: Instant,
     pub counts: &'a RequestCounts,
+    /// Every response received is kept here as WARC, when set.
+    pub archive: Option<std::sync::Arc<WarcWriter>>,
 }
 
 impl Fetcher<'_> {
@@ -179,7 +182,7 @@ impl Fetcher<'_> {
         let mut attempt = 1;
         loop {
             self.until_deadline(host.wait_turn()).await?;
-            let result = {
+            let mut result = {
                 let _slot = self.until_deadline(self.global.acquire()).await?;
                 self.counts.requests.fetch_add(1, Relaxed);
                 // A request under way when the budget runs out gets a short grace to
@@ -189,8 +192,9 @@ impl Fetcher<'_> {
                     .await
                     .map_err(|_| FetchError::Deadline)?
             };
-            if let Ok(r) = &result {
+            if let Ok(r) = &mut result {
                 self.counts.bytes.fetch_add(r.wire_bytes, Relaxed);
+                self.keep(url, validators, r).await;
             }
             let retry_after = match &result {
                 Ok(r) if r.status == 429 || r.status >= 500 => retry_after(r),
@@ -209,6 +213,24 @@ impl Fetcher<'_> {
             host.back_off_until(later(Instant::now(), wait));
             self.counts.retries.fetch_add(1, Relaxed);
             attempt = attempt.saturating_add(1);
+        }
+    }
+
+    /// Writes the exchange to the WARC archive, if there is one, and lets go of the
+    /// wire bytes kept for it. A write error is logged and the crawl goes on: the
+    /// store, not the archive, is the crawl's record.
+    async fn keep(&self, url: &Url, validators: Option<&Validators>, r: &mut Response) {
+        let Some(archive) = self.archive.clone() else {
+            return;
+        };
+        let records =
+            super::archive::exchange(url, chrono::Utc::now(), &self.cfg.user_agent, validators, r);
+        r.wire = Vec::new();
+        let written = super::state::blocking(move || archive.write(&records)).await;
+        match written {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!(%url, "cannot write the WARC record: {e}"),
+            Err(e) => tracing::error!(%url, "cannot write the WARC record: {e}"),
         }
     }
 
@@ -354,9 +376,12 @@ mod tests {
         headers.insert(header::RETRY_AFTER, "7".parse().unwrap());
         let r = Response {
             status: 429,
+            version: reqwest::Version::HTTP_11,
             headers,
             body: vec![],
             wire_bytes: 0,
+            wire: vec![],
+            remote: None,
         };
         assert_eq!(retry_after(&r), Some(Duration::from_secs(7)));
         let mut headers = reqwest::header::HeaderMap::new();
@@ -367,9 +392,12 @@ mod tests {
         );
         let r = Response {
             status: 503,
+            version: reqwest::Version::HTTP_11,
             headers,
             body: vec![],
             wire_bytes: 0,
+            wire: vec![],
+            remote: None,
         };
         let got = retry_after(&r).unwrap();
         assert!(

@@ -20,10 +20,15 @@ pub struct Validators {
 #[derive(Debug)]
 pub struct Response {
     pub status: u16,
+    pub version: reqwest::Version,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
     /// Bytes as received, before decompression.
     pub wire_bytes: u64,
+    /// The body as received, kept only when responses are archived (`warc_dir`).
+    pub wire: Vec<u8>,
+    /// The server's address, when known.
+    pub remote: Option<std::net::SocketAddr>,
 }
 
 impl Response {
@@ -85,10 +90,14 @@ pub struct Http {
     max_decoded: u64,
     response_timeout: Duration,
     read_stall: Duration,
+    /// Keep the wire bytes of bodies, for the WARC archive.
+    keep_wire: bool,
 }
 
-const ACCEPT: &str =
+/// What every request accepts; the archive records them as sent.
+pub const ACCEPT: &str =
     "text/html,application/xhtml+xml,text/plain;q=0.9,application/xml;q=0.8,*/*;q=0.5";
+pub const ACCEPT_ENCODING: &str = "gzip, br, zstd, deflate";
 
 impl Http {
     pub fn new(cfg: &FetchConfig) -> Result<Http, HttpError> {
@@ -97,7 +106,7 @@ impl Http {
         // We decompress ourselves so that both byte caps hold; see `decode`.
         headers.insert(
             header::ACCEPT_ENCODING,
-            HeaderValue::from_static("gzip, br, zstd, deflate"),
+            HeaderValue::from_static(ACCEPT_ENCODING),
         );
         let client = reqwest::Client::builder()
             .user_agent(cfg.user_agent.clone())
@@ -114,6 +123,7 @@ impl Http {
             max_decoded: cfg.max_decompressed_bytes,
             response_timeout: cfg.response_timeout(),
             read_stall: cfg.read_stall(),
+            keep_wire: cfg.warc_dir.is_some(),
         })
     }
 
@@ -137,15 +147,25 @@ impl Http {
             let resp = req.send().await.map_err(send_error)?;
             let status = resp.status().as_u16();
             let headers = resp.headers().clone();
+            let version = resp.version();
+            let remote = resp.remote_addr();
             if !(200..300).contains(&status) {
                 return Ok(Response {
                     status,
+                    version,
                     headers,
                     body: Vec::new(),
                     wire_bytes: 0,
+                    wire: Vec::new(),
+                    remote,
                 });
             }
             let (wire, wire_bytes) = self.read_body(resp).await?;
+            let kept = if self.keep_wire {
+                wire.clone()
+            } else {
+                Vec::new()
+            };
             // Decompressing is CPU work, up to `max_decoded` bytes: off the async threads.
             let max = self.max_decoded;
             let encoding = headers.get(header::CONTENT_ENCODING).cloned();
@@ -154,9 +174,12 @@ impl Http {
                 .map_err(|e| HttpError::Other(e.to_string()))??;
             Ok(Response {
                 status,
+                version,
                 headers,
                 body,
                 wire_bytes,
+                wire: kept,
+                remote,
             })
         };
         match tokio::time::timeout(self.response_timeout, exchange).await {

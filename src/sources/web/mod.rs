@@ -9,6 +9,8 @@
 // Arithmetic on what a config, a server's headers or a page gave is checked or
 // saturating in these modules (a Retry-After of 10^19 seconds, a 1e20 budget).
 #[warn(clippy::arithmetic_side_effects)]
+mod archive;
+#[warn(clippy::arithmetic_side_effects)]
 mod config;
 mod crawl;
 #[warn(clippy::arithmetic_side_effects)]
@@ -84,6 +86,13 @@ fn crawl_with(
         crawl::coordinate(state.clone(), woken).await?;
         state.flush().await?;
         state.count_left().await?;
+        if let Some(archive) = state.archive.clone() {
+            let dir = state.fetch.warc_dir.clone().unwrap_or_default();
+            let files = state::blocking(move || archive.finish())
+                .await?
+                .map_err(|source| CrawlError::Archive { dir, source })?;
+            tracing::info!(files = files.len(), "WARC files written");
+        }
         let mut counts = state::lock(&state.counts).clone();
         counts.requests = state.requests.requests.load(Relaxed);
         counts.retries = state.requests.retries.load(Relaxed);

@@ -6,6 +6,7 @@ use super::http::Response;
 use super::state::{blocking, Crawl, CrawlError, NotStored, Site};
 use super::visit::{complete, fail, Done};
 use crate::pipeline::{clean_contained, CleanFailure};
+use crate::sources::is_page_type;
 use crate::store::crawl::{EntryKind, FrontierEntry, NewEntry, UrlStatus};
 use crate::store::{NewDocument, PutOutcome, SourceRef};
 use chrono::Utc;
@@ -228,20 +229,4 @@ async fn store(
         c.new_versions += u64::from(new_version);
     });
     Ok(())
-}
-
-/// HTML, XHTML and plain text are pages; a missing Content-Type is left to the cleaner
-/// to sniff.
-fn is_page_type(content_type: Option<&str>) -> bool {
-    let Some(ct) = content_type else { return true };
-    let mime = ct
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    matches!(
-        mime.as_str(),
-        "text/html" | "application/xhtml+xml" | "text/plain" | ""
-    )
 }

@@ -7,6 +7,7 @@ use super::host::{Fetcher, Host, RequestCounts};
 use super::http::{Http, HttpError};
 use super::url::{host_key, is_resource, normalise, Scope};
 use crate::pipeline::PageCleaner;
+use crate::sources::warc::writer::WarcWriter;
 use crate::store::crawl::{EntryKind, FrontierEntry, FrontierKey, NewEntry};
 use crate::store::{Backend, StoreError};
 use std::cell::Cell;
@@ -137,6 +138,11 @@ pub enum CrawlError {
     Rules { site: String, message: String },
     #[error("internal error: {0}")]
     Internal(String),
+    #[error("cannot write WARC files in {dir}: {source}")]
+    Archive {
+        dir: std::path::PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// One site's runtime: its config, scope, cleaner and this run's budget.
@@ -205,6 +211,8 @@ pub struct Crawl {
     puts: AtomicU64,
     /// Told once per URL visited (the progress bar).
     pub on_visit: Box<dyn Fn() + Send + Sync>,
+    /// Where responses are kept as WARC (`warc_dir`), if anywhere.
+    pub archive: Option<Arc<WarcWriter>>,
 }
 
 /// Puts are made durable in groups, as files runs do (see `commands::StoreWriter`).
@@ -259,6 +267,7 @@ impl Crawl {
         deadline: Instant,
         wake: mpsc::UnboundedSender<String>,
         on_visit: Box<dyn Fn() + Send + Sync>,
+        archive: Option<Arc<WarcWriter>>,
     ) -> Crawl {
         Crawl {
             http,
@@ -273,6 +282,7 @@ impl Crawl {
             wake,
             puts: AtomicU64::new(0),
             on_visit,
+            archive,
         }
     }
 
@@ -292,6 +302,7 @@ impl Crawl {
             global: &self.global,
             deadline: self.deadline,
             counts: &self.requests,
+            archive: self.archive.clone(),
         }
     }
 
