@@ -10,9 +10,10 @@
 //! - reading and cleaning: the same, each page through `Cleaner::clean`.
 //!
 //! Reading is reported against gunzip (the same run), cleaning against reading. Then
-//! the release `gleaner clean FILE --store DIR --jobs N` as a child process, for both
-//! files and 1 and 2 threads: pages/s and peak RSS (from wait4), which must stay flat
-//! from 1,000 to 10,000 records.
+//! the release `gleaner clean FILE --store DIR --jobs N` (and `--out-dir DIR`) as a
+//! child process, for both files and 1 and 2 threads: pages/s and peak RSS (GNU time's, `/usr/bin/time`: a
+//! child forked from this process would count this process's pages in its own peak),
+//! which must stay flat from 1,000 to 10,000 records.
 //!
 //! Knobs (env): GLEANER_BENCH_RECORDS ("1000,10000"), GLEANER_BENCH_JOBS ("1,2").
 
@@ -183,29 +184,34 @@ fn main() {
     if let Some((_, path, size)) = files.last() {
         in_process(path, *size);
     }
-    println!(
-        "gleaner clean FILE --store DIR --jobs N (child process, start-up and store included):"
-    );
+    println!("gleaner clean FILE --store|--out-dir DIR --jobs N (child process, start-up and writes included):");
     for (n, path, _) in &files {
-        for &j in &jobs {
-            let store = tmp.path().join(format!("store-{n}-{j}"));
+        for (&j, sink) in jobs
+            .iter()
+            .flat_map(|j| ["--store", "--out-dir"].map(|s| (j, s)))
+        {
+            let out = tmp.path().join(format!("out-{n}-{j}{sink}"));
+            // GNU time measures the peak: a child forked from this process would count
+            // this process's pages (the pages loaded above) in its own peak until exec.
+            let rss_file = tmp.path().join("rss");
             let t = Instant::now();
-            let child = Command::new(&gleaner)
-                .args([
-                    "clean",
-                    path.to_str().unwrap(),
-                    "--store",
-                    store.to_str().unwrap(),
-                ])
+            let child = Command::new("/usr/bin/time")
+                .args(["-f", "%M", "-o", rss_file.to_str().unwrap()])
+                .arg(&gleaner)
+                .args(["clean", path.to_str().unwrap(), sink, out.to_str().unwrap()])
                 .args(["--jobs", &j.to_string()])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
-                .unwrap();
-            let (code, rss) = child::wait_with_peak_rss(child, Duration::from_secs(3600));
+                .expect("GNU time (/usr/bin/time) runs");
+            let (code, _) = child::wait_with_peak_rss(child, Duration::from_secs(3600));
             let secs = t.elapsed().as_secs_f64();
+            let rss = std::fs::read_to_string(&rss_file)
+                .ok()
+                .and_then(|s| s.lines().last()?.trim().parse::<f64>().ok())
+                .map(|kb| kb / 1024.0);
             println!(
-                "  {n:6} records, --jobs {j}: {secs:7.2} s, {:7.1} pages/s, peak RSS {} (exit {code:?})",
+                "  {n:6} records, --jobs {j} {sink:9}: {secs:7.2} s, {:7.1} pages/s, peak RSS {} (exit {code:?})",
                 *n as f64 / secs,
                 rss.map_or("n/a".into(), |m| format!("{m:.0} MB")),
             );

@@ -8,13 +8,26 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 fixtures=../tests/fixtures
-for t in clean_html clean_text clean_head url_normalise robots_sitemap config; do
+for t in clean_html clean_text clean_head url_normalise robots_sitemap config warc; do
     mkdir -p "corpus/$t"
 done
 
 # clean_html: whole pages; clean_text: text dumps.
 cp "$fixtures"/wcxb/*.html "$fixtures"/charset/*.html "$fixtures"/comments/*.html corpus/clean_html/
 cp "$fixtures"/seeds/*.txt corpus/clean_text/
+
+# warc: a small crawl, uncompressed (first byte even) and to be gzipped (odd): a
+# warcinfo, a request and a chunked response.
+warc_records() {
+    local http='HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n1a\r\n<html><p>Hello there.</p>\r\n0\r\n\r\n'
+    printf 'WARC/1.1\r\nWARC-Type: warcinfo\r\nContent-Length: 10\r\n\r\nsoftware: \r\n\r\n'
+    printf 'WARC/1.1\r\nWARC-Type: request\r\nWARC-Target-URI: https://a.example/\r\nContent-Length: 18\r\n\r\nGET / HTTP/1.1\r\n\r\n\r\n\r\n'
+    printf 'WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: https://a.example/\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: %d\r\n\r\n' "$(printf "$http" | wc -c)"
+    printf "$http"
+    printf '\r\n\r\n'
+}
+{ printf '\x00'; warc_records; } >corpus/warc/plain.warc
+{ printf '\x01'; warc_records; } >corpus/warc/gzipped.warc
 
 # clean_head: the pages are built into the target; its input picks one and describes
 # the mutations. Seed it with the start of the ground-truth records and text dumps

@@ -2,12 +2,14 @@
 //!
 //! The library follows the data: [`sources`] yield raw inputs, [`clean`] (the
 //! `gleaner-clean` crate) turns each into a [`Document`] (pure: bytes in, document out),
-//! [`store`] keeps documents deduplicated, [`export`] writes them out. [`pipeline`] runs
+//! [`store`] keeps documents deduplicated (exactly by hash, and [`near`]-duplicates by
+//! MinHash), [`export`] writes them out. [`pipeline`] runs
 //! the stages in parallel and [`commands`] is what the CLI calls.
 
 pub mod commands;
 pub mod config;
 pub mod export;
+pub mod near;
 pub mod pipeline;
 pub mod sources;
 pub mod store;

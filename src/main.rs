@@ -48,6 +48,22 @@ enum Format {
     Json,
 }
 
+/// What `gleaner export` writes.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExportFormat {
+    /// `NNN_<hash16>.txt` files: plain text, blocks separated by blank lines.
+    #[value(alias = "txt")]
+    Text,
+    /// `NNN_<hash16>.md` files: Markdown.
+    #[value(alias = "md")]
+    Markdown,
+    /// JSON lines: stdout, or DIR/documents.jsonl with --out-dir.
+    #[value(alias = "jsonl")]
+    Json,
+    /// WARC `conversion` records (gzip per record): DIR/documents.warc.gz.
+    Warc,
+}
+
 impl From<Format> for export::Format {
     fn from(f: Format) -> Self {
         match f {
@@ -104,12 +120,22 @@ enum Command {
     Export {
         #[arg(long)]
         store: PathBuf,
-        /// `txt` files named NNN_<hash16>.txt, `markdown` files, or `jsonl`
-        /// (stdout without --out-dir, else DIR/documents.jsonl).
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// `txt` files named NNN_<hash16>.txt, `markdown` files, `jsonl` (stdout
+        /// without --out-dir, else DIR/documents.jsonl), or `warc` (DIR/documents.warc.gz).
+        #[arg(long, value_enum, default_value_t = ExportFormat::Text)]
+        format: ExportFormat,
         #[arg(long)]
         out_dir: Option<PathBuf>,
+        /// Only documents seen at or after this time: a day (2026-11-20) or RFC 3339.
+        #[arg(long, value_parser = export::parse_since)]
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        /// Only documents from this host or its subdomains.
+        #[arg(long)]
+        site: Option<String>,
+        /// Only documents of this page type (article, listing, forum, product,
+        /// documentation, service, other).
+        #[arg(long = "type", value_parser = export::parse_type)]
+        page_type: Option<gleaner::PageType>,
     },
     /// Counts of what a store holds, and the URLs the crawler parked.
     Stats {
@@ -237,7 +263,17 @@ fn dispatch(command: Command) -> Result<i32> {
             store,
             format,
             out_dir,
-        } => export(&SledStore::open(&store)?, format.into(), out_dir),
+            since,
+            site,
+            page_type,
+        } => {
+            let filter = export::Filter {
+                since,
+                site,
+                page_type,
+            };
+            export(&SledStore::open(&store)?, format, &filter, out_dir)
+        }
         Command::Stats { store, json } => stats(&SledStore::open(&store)?, json),
         Command::Show {
             store,
@@ -253,21 +289,26 @@ fn dispatch(command: Command) -> Result<i32> {
     }
 }
 
-/// The `[clean]` table of the config file given, or the defaults.
-fn clean_config(path: Option<&std::path::Path>) -> Result<CleanConfig> {
+/// The config file given, or the defaults.
+fn config_or_default(path: Option<&std::path::Path>) -> Result<gleaner::config::Config> {
     Ok(match path {
         Some(path) => {
             LoadedConfig::load(path)
                 .map_err(commands::Error::from)?
                 .config
-                .clean
         }
-        None => CleanConfig::default(),
+        None => gleaner::config::Config::default(),
     })
 }
 
+/// The `[clean]` table of the config file given, or the defaults.
+fn clean_config(path: Option<&std::path::Path>) -> Result<CleanConfig> {
+    Ok(config_or_default(path)?.clean)
+}
+
 fn clean(c: CleanCmd) -> Result<i32> {
-    let mut clean = clean_config(c.config.as_deref())?;
+    let config = config_or_default(c.config.as_deref())?;
+    let mut clean = config.clean;
     clean.html.comments |= c.comments;
     let args = CleanArgs {
         paths: c.paths,
@@ -277,6 +318,7 @@ fn clean(c: CleanCmd) -> Result<i32> {
         format: c.format.into(),
         jobs: c.jobs,
         clean,
+        near: config.store.near(),
     };
     let progress = progress_bar();
     let summary = commands::clean(&args, progress.as_ref(), &mut std::io::stdout().lock())?;
@@ -344,21 +386,34 @@ fn runs(store: &SledStore, json: bool) -> Result<i32> {
     Ok(exit::OK)
 }
 
-fn export(store: &SledStore, format: export::Format, out_dir: Option<PathBuf>) -> Result<i32> {
-    let n =
-        match &out_dir {
-            Some(dir) => export::export(store, format, Destination::Dir(dir)),
-            None if format == export::Format::Json => {
-                let mut out = std::io::stdout().lock();
-                export::export(store, format, Destination::Stream(&mut out))
-            }
-            None => return Err(commands::Error::Usage(
-                "--format txt and markdown write files: give --out-dir DIR (or use --format jsonl)"
+fn export(
+    store: &SledStore,
+    format: ExportFormat,
+    filter: &export::Filter,
+    out_dir: Option<PathBuf>,
+) -> Result<i32> {
+    let as_document = match format {
+        ExportFormat::Text => export::Format::Text,
+        ExportFormat::Markdown => export::Format::Markdown,
+        ExportFormat::Json | ExportFormat::Warc => export::Format::Json,
+    };
+    let n = match (&out_dir, format) {
+        (Some(dir), ExportFormat::Warc) => export::export_warc(store, filter, dir),
+        (Some(dir), _) => export::export(store, as_document, filter, Destination::Dir(dir)),
+        (None, ExportFormat::Json) => {
+            let mut out = std::io::stdout().lock();
+            export::export(store, as_document, filter, Destination::Stream(&mut out))
+        }
+        (None, _) => {
+            return Err(commands::Error::Usage(
+                "--format txt, markdown and warc write files: give --out-dir DIR (or use \
+                 --format jsonl)"
                     .into(),
             )
-            .into()),
+            .into())
         }
-        .map_err(commands::Error::from)?;
+    }
+    .map_err(commands::Error::from)?;
     eprintln!("exported {n} documents");
     Ok(exit::OK)
 }

@@ -287,6 +287,8 @@ pub struct Summary {
     pub soft_404: u64,
     pub new_documents: u64,
     pub duplicates: u64,
+    /// Documents whose text is near a stored one's: linked to it, or not stored.
+    pub near_duplicates: u64,
     /// Inputs that could not be read or cleaned, `internal_errors` included.
     pub failures: u64,
     /// Inputs the cleaner panicked on: bugs, contained.
@@ -306,13 +308,15 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} inputs: {} cleaned ({} empty, {} soft 404), {} new documents, {} duplicates, {} failed",
+            "{} inputs: {} cleaned ({} empty, {} soft 404), {} new documents, {} duplicates, \
+             {} near-duplicates, {} failed",
             self.inputs,
             self.cleaned,
             self.empty,
             self.soft_404,
             self.new_documents,
             self.duplicates,
+            self.near_duplicates,
             self.failures,
         )?;
         if self.internal_errors > 0 {

@@ -4,7 +4,7 @@ use super::{tally, Error, Progress, StoreWriter};
 use crate::export::{self, file_name, write_atomic, Durability, Format};
 use crate::pipeline::{self, Batch, Summary};
 use crate::sources::files;
-use crate::store::{content_hash, PutOutcome, SledStore, Store};
+use crate::store::{content_hash, NearConfig, PutOutcome, SledStore, Store};
 use gleaner_clean::{CleanConfig, Cleaner};
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
@@ -28,6 +28,8 @@ pub struct CleanArgs {
     pub format: Format,
     pub jobs: usize,
     pub clean: CleanConfig,
+    /// What the store does with near-duplicates (from `[store]` of `--config`).
+    pub near: NearConfig,
 }
 
 pub fn clean(
@@ -38,7 +40,10 @@ pub fn clean(
     let started = Instant::now();
     let cleaner = Cleaner::new(&args.clean)?;
     // Open the store before reading anything: a locked store should fail fast.
-    let store = args.store.as_deref().map(SledStore::open).transpose()?;
+    let mut store = args.store.as_deref().map(SledStore::open).transpose()?;
+    if let Some(s) = &mut store {
+        s.set_near(args.near);
+    }
     let batch = Batch::from(files::discover(&args.paths));
     let mut summary = Summary::default();
     // One page goes to stdout as it is; many need a place each, or JSON lines.

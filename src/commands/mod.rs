@@ -117,9 +117,15 @@ impl<'a> StoreWriter<'a> {
             raw: &cleaned.raw,
             cleaner_version: gleaner_clean::CLEANER_VERSION,
         })?;
-        match outcome {
-            PutOutcome::New { .. } => summary.new_documents += 1,
+        match &outcome {
+            PutOutcome::New {
+                near_duplicate_of, ..
+            } => {
+                summary.new_documents += 1;
+                summary.near_duplicates += u64::from(near_duplicate_of.is_some());
+            }
             PutOutcome::Duplicate { .. } => summary.duplicates += 1,
+            PutOutcome::NearDuplicate { .. } => summary.near_duplicates += 1,
         }
         self.unflushed += 1;
         if self.unflushed >= FLUSH_EVERY {

@@ -43,6 +43,7 @@ impl RunSummary {
             ("new_documents", f.new_documents + w.new_documents),
             ("new_versions", w.new_versions),
             ("duplicates", f.duplicates + w.duplicates),
+            ("near_duplicates", f.near_duplicates + w.near_duplicates),
             ("empty", w.empty),
             ("robots_skipped", w.robots_skipped),
             ("not_stored", w.not_stored_total()),
@@ -102,9 +103,9 @@ impl std::fmt::Display for RunSummary {
             };
             writeln!(
                 f,
-                "web: {} fetched, {} unchanged (304), {} new documents, {} new versions, {} duplicates, \
+                "web: {} fetched, {} unchanged (304), {} new documents, {} new versions, {} duplicates, {} near-duplicates, \
                  {} empty, {} not stored{not_stored}, {} gone, {} skipped by robots.txt, {} failed, {} parked",
-                w.fetched, w.unchanged, w.new_documents, w.new_versions, w.duplicates, w.empty,
+                w.fetched, w.unchanged, w.new_documents, w.new_versions, w.duplicates, w.near_duplicates, w.empty,
                 w.not_stored_total(), w.gone, w.robots_skipped, w.failed, w.parked
             )?;
             writeln!(
@@ -155,7 +156,9 @@ pub fn run(
     let started = Instant::now();
     let cfg = &config.config;
     let cleaner = Cleaner::new(&cfg.clean)?;
-    let store = Arc::new(SledStore::open(&cfg.store.path)?);
+    let mut store = SledStore::open(&cfg.store.path)?;
+    store.set_near(cfg.store.near());
+    let store = Arc::new(store);
     let now = chrono::Utc::now();
     let id = store.start_run(now)?;
     let mut record = RunRecord {

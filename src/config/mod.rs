@@ -6,6 +6,7 @@
 mod spans;
 
 use crate::sources::web::{FetchConfig, Invalid, SiteConfig};
+use crate::store::{NearConfig, NearPolicy};
 use gleaner_clean::{CleanConfig, ConfigError as CleanConfigError};
 use serde::Deserialize;
 use spans::KeyPath;
@@ -29,16 +30,46 @@ pub struct Config {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct StoreConfig {
     /// Directory of the embedded sled store, relative to the config file.
     pub path: PathBuf,
+    /// What is done with a document whose text is near an earlier one's: `link` (kept,
+    /// with `near_duplicate_of`), `drop` (not stored) or `off` (not looked for).
+    pub near_duplicates: NearMode,
+    /// The estimated Jaccard similarity of word 5-shingles from which a text is near.
+    pub near_threshold: f64,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum NearMode {
+    #[default]
+    Link,
+    Drop,
+    Off,
 }
 
 impl Default for StoreConfig {
     fn default() -> Self {
         StoreConfig {
             path: PathBuf::from("data/store"),
+            near_duplicates: NearMode::Link,
+            near_threshold: crate::near::DEFAULT_THRESHOLD,
+        }
+    }
+}
+
+impl StoreConfig {
+    /// The store's near-duplicate settings.
+    pub fn near(&self) -> NearConfig {
+        NearConfig {
+            policy: match self.near_duplicates {
+                NearMode::Link => NearPolicy::Link,
+                NearMode::Drop => NearPolicy::Drop,
+                NearMode::Off => NearPolicy::Off,
+            },
+            threshold: self.near_threshold,
         }
     }
 }
@@ -164,6 +195,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
 /// through a run.
 fn problem(config: &Config) -> Option<(KeyPath, String)> {
     let root = KeyPath::default();
+    let t = config.store.near_threshold;
+    if !(t > 0.0 && t <= 1.0) {
+        let message = format!("must be a similarity above 0 and at most 1, not {t}");
+        return Some((root.then("store").then("near_threshold"), message));
+    }
     let files = root.then("sources").then("files");
     for (i, src) in config.sources.files.iter().enumerate() {
         if src.paths.is_empty() {

@@ -1,4 +1,10 @@
-//! Writing documents out: the seeds' `NNN_<hash16>.txt` files, JSON lines, Markdown.
+//! Writing documents out: the seeds' `NNN_<hash16>.txt` files, JSON lines, Markdown,
+//! WARC conversion records. Exports stream: one document in memory at a time.
+
+mod filter;
+mod warc;
+
+pub use filter::{parse_since, parse_type, Filter};
 
 use crate::store::{SourceRecord, Store, StoreError, StoredDocument};
 use chrono::{DateTime, Utc};
@@ -71,6 +77,9 @@ pub struct StoredFields<'a> {
     pub first_seen: DateTime<Utc>,
     pub last_seen: DateTime<Utc>,
     pub cleaner_version: &'a str,
+    /// The hash of the earlier document this one's text is near, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub near_duplicate_of: Option<&'a str>,
 }
 
 impl<'a> JsonRecord<'a> {
@@ -106,6 +115,7 @@ impl<'a> JsonRecord<'a> {
                 first_seen: stored.first_seen,
                 last_seen: stored.last_seen,
                 cleaner_version: &stored.cleaner_version,
+                near_duplicate_of: stored.near_duplicate_of.as_deref(),
             }),
             ..JsonRecord::new(doc)
         }
@@ -202,15 +212,21 @@ pub enum Destination<'a> {
     Stream(&'a mut dyn Write),
 }
 
-/// Exports every stored document in sequence order. Returns how many were written.
-pub fn export(store: &dyn Store, format: Format, dest: Destination) -> Result<u64, ExportError> {
+/// Exports the stored documents `filter` admits, in sequence order. Returns how many
+/// were written.
+pub fn export(
+    store: &dyn Store,
+    format: Format,
+    filter: &Filter,
+    dest: Destination,
+) -> Result<u64, ExportError> {
     let write_err = |path: &Path| {
         let path = path.to_path_buf();
         move |source| ExportError::Write { path, source }
     };
     match dest {
         Destination::Stream(out) => {
-            let n = write_jsonl(store, out).map_err(|e| e.at(Path::new("<stdout>")))?;
+            let n = write_jsonl(store, filter, out).map_err(|e| e.at(Path::new("<stdout>")))?;
             out.flush().map_err(write_err(Path::new("<stdout>")))?;
             Ok(n)
         }
@@ -221,7 +237,7 @@ pub fn export(store: &dyn Store, format: Format, dest: Destination) -> Result<u6
                 let tmp = path.with_extension("jsonl.tmp~");
                 let file = std::fs::File::create(&tmp).map_err(write_err(&tmp))?;
                 let mut w = std::io::BufWriter::new(file);
-                let n = write_jsonl(store, &mut w).map_err(|e| e.at(&tmp))?;
+                let n = write_jsonl(store, filter, &mut w).map_err(|e| e.at(&tmp))?;
                 w.into_inner()
                     .map_err(|e| e.into_error())
                     .and_then(|f| f.sync_all())
@@ -232,6 +248,9 @@ pub fn export(store: &dyn Store, format: Format, dest: Destination) -> Result<u6
             let mut n = 0;
             for stored in store.documents() {
                 let stored = stored?;
+                if !filter.admits(&stored) {
+                    continue;
+                }
                 let body = render(&stored.to_document(), Some(&stored), format);
                 let name = file_name(stored.seq, &stored.hash, format.extension());
                 write_atomic(&dir.join(name), body.as_bytes(), Durability::Synced)?;
@@ -240,6 +259,36 @@ pub fn export(store: &dyn Store, format: Format, dest: Destination) -> Result<u6
             Ok(n)
         }
     }
+}
+
+/// Exports the documents `filter` admits as WARC `conversion` records, one gzip member
+/// each, to `DIR/documents.warc.gz` (written aside, fsynced, then renamed into place).
+pub fn export_warc(store: &dyn Store, filter: &Filter, dir: &Path) -> Result<u64, ExportError> {
+    let write_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ExportError::Write { path, source }
+    };
+    std::fs::create_dir_all(dir).map_err(write_err(dir))?;
+    let path = dir.join("documents.warc.gz");
+    let tmp = dir.join("documents.warc.gz.tmp~");
+    let file = std::fs::File::create(&tmp).map_err(write_err(&tmp))?;
+    let mut w = std::io::BufWriter::new(file);
+    let mut n = 0;
+    for stored in store.documents() {
+        let stored = stored?;
+        if !filter.admits(&stored) {
+            continue;
+        }
+        w.write_all(&warc::conversion(&stored))
+            .map_err(write_err(&tmp))?;
+        n += 1;
+    }
+    w.into_inner()
+        .map_err(|e| e.into_error())
+        .and_then(|f| f.sync_all())
+        .map_err(write_err(&tmp))?;
+    publish(&tmp, &path, Durability::Synced)?;
+    Ok(n)
 }
 
 /// Store errors pass through; I/O errors get their path from the caller.
@@ -260,10 +309,13 @@ impl JsonlError {
     }
 }
 
-fn write_jsonl(store: &dyn Store, out: &mut dyn Write) -> Result<u64, JsonlError> {
+fn write_jsonl(store: &dyn Store, filter: &Filter, out: &mut dyn Write) -> Result<u64, JsonlError> {
     let mut n = 0;
     for stored in store.documents() {
         let stored = stored.map_err(JsonlError::Store)?;
+        if !filter.admits(&stored) {
+            continue;
+        }
         let line = render(&stored.to_document(), Some(&stored), Format::Json);
         out.write_all(line.as_bytes())
             .and_then(|()| out.write_all(b"\n"))

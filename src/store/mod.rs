@@ -75,9 +75,15 @@ pub mod crawl;
 )]
 mod crawl_tests;
 mod hash;
+#[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
+mod near_tests;
 mod record;
 mod sled;
 mod sled_crawl;
+mod sled_near;
+
+pub use sled_near::{NearConfig, NearPolicy};
 #[cfg(test)]
 #[allow(
     clippy::string_slice,
@@ -119,8 +125,13 @@ pub struct NewDocument<'a> {
 /// What [`Store::put`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PutOutcome {
-    /// The text was not stored yet; it now is, under `seq`.
-    New { seq: u64, hash: String },
+    /// The text was not stored yet; it now is, under `seq`, linked to the earlier
+    /// document it is a near-duplicate of, if any.
+    New {
+        seq: u64,
+        hash: String,
+        near_duplicate_of: Option<String>,
+    },
     /// The text was already stored under `seq`. `new_source` is false when the same
     /// locator was already listed (only its `last_seen` moved).
     Duplicate {
@@ -128,18 +139,25 @@ pub enum PutOutcome {
         hash: String,
         new_source: bool,
     },
+    /// The text is near that of the document stored under `seq`, and near-duplicates
+    /// are dropped: nothing was stored.
+    NearDuplicate { seq: u64, hash: String },
 }
 
 impl PutOutcome {
     pub fn seq(&self) -> u64 {
         match self {
-            PutOutcome::New { seq, .. } | PutOutcome::Duplicate { seq, .. } => *seq,
+            PutOutcome::New { seq, .. }
+            | PutOutcome::Duplicate { seq, .. }
+            | PutOutcome::NearDuplicate { seq, .. } => *seq,
         }
     }
 
     pub fn hash(&self) -> &str {
         match self {
-            PutOutcome::New { hash, .. } | PutOutcome::Duplicate { hash, .. } => hash,
+            PutOutcome::New { hash, .. }
+            | PutOutcome::Duplicate { hash, .. }
+            | PutOutcome::NearDuplicate { hash, .. } => hash,
         }
     }
 
@@ -171,6 +189,8 @@ pub struct StoredDocument {
     pub first_seen: DateTime<Utc>,
     pub last_seen: DateTime<Utc>,
     pub cleaner_version: String,
+    /// The hash of the earlier document whose text this one's is near.
+    pub near_duplicate_of: Option<String>,
 }
 
 impl StoredDocument {

@@ -24,6 +24,8 @@ struct DocRecord {
     first_seen: DateTime<Utc>,
     last_seen: DateTime<Utc>,
     cleaner_version: String,
+    #[serde(default)]
+    near_duplicate_of: Option<String>,
 }
 
 /// Just the version, so a record from a newer schema is recognised as such even when
@@ -84,6 +86,8 @@ pub(crate) fn encode_doc(doc: &StoredDocument, seq: u64) -> Result<Vec<u8>, Stor
         first_seen: DateTime<Utc>,
         last_seen: DateTime<Utc>,
         cleaner_version: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        near_duplicate_of: &'a Option<String>,
     }
     let rec = DocRecordRef {
         v: SCHEMA_VERSION,
@@ -97,6 +101,7 @@ pub(crate) fn encode_doc(doc: &StoredDocument, seq: u64) -> Result<Vec<u8>, Stor
         first_seen: doc.first_seen,
         last_seen: doc.last_seen,
         cleaner_version: &doc.cleaner_version,
+        near_duplicate_of: &doc.near_duplicate_of,
     };
     serde_json::to_vec(&rec).map_err(|e| StoreError::Corrupt {
         key: format!("docs/{}", doc.hash),
@@ -118,6 +123,7 @@ pub(crate) fn decode_doc(key: &str, bytes: &[u8]) -> Result<StoredDocument, Stor
         first_seen: rec.first_seen,
         last_seen: rec.last_seen,
         cleaner_version: rec.cleaner_version,
+        near_duplicate_of: rec.near_duplicate_of,
     })
 }
 

@@ -2,10 +2,12 @@
 //! [`crate::store`] module docs.
 
 use super::record::{self, Counters};
+use super::sled_near::{index_in, Near, NearConfig, NearPolicy};
 use super::{
     document_host, hash, NewDocument, PutOutcome, SourceRecord, SourceRef, Store, StoreError,
     StoreStats, StoredDocument,
 };
+use crate::near::Signature;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::Transactional;
 use std::fs::{File, OpenOptions, TryLockError};
@@ -29,15 +31,18 @@ pub struct SledStore {
     // the lock is released only once sled has closed (and flushed) its files.
     pub(super) db: sled::Db,
     docs: sled::Tree,
-    seq: sled::Tree,
+    pub(super) seq: sled::Tree,
     raws: sled::Tree,
     hosts: sled::Tree,
     meta: sled::Tree,
+    pub(super) near: sled::Tree,
+    pub(super) sigs: sled::Tree,
     pub(super) urls: sled::Tree,
     pub(super) frontier: sled::Tree,
     pub(super) sites: sled::Tree,
     pub(super) runs: sled::Tree,
     path: PathBuf,
+    near_config: NearConfig,
     _lock: File,
 }
 
@@ -95,12 +100,15 @@ impl SledStore {
             raws: tree("raws")?,
             hosts: tree("hosts")?,
             meta: tree("meta")?,
+            near: tree("near")?,
+            sigs: tree("sigs")?,
             urls: tree("urls")?,
             frontier: tree("frontier")?,
             sites: tree("sites")?,
             runs: tree("runs")?,
             db,
             path: path.to_path_buf(),
+            near_config: NearConfig::default(),
             _lock: lock,
         };
         // Refuse a store written by a newer schema, or with its counters lost, up front
@@ -259,7 +267,18 @@ pub(super) struct PreparedPut {
     fresh: StoredDocument,
     source: SourceRef,
     text_bytes: u64,
+    /// The text's MinHash signature, unless near-duplicates are off or the text is
+    /// already stored.
+    signature: Option<Signature>,
+    /// The earlier document the text is near, if any.
+    near: Option<Near>,
+    /// Near-duplicates are dropped rather than linked.
+    drop_near: bool,
 }
+
+/// How many trees a put writes: a transaction over [`SledStore::put_trees`] hands them
+/// back first, in order, and any others after them.
+pub(super) const PUT_TREES: usize = 7;
 
 /// The trees one put writes, inside a transaction.
 pub(super) struct PutTrees<'t> {
@@ -268,12 +287,14 @@ pub(super) struct PutTrees<'t> {
     pub raws: &'t TransactionalTree,
     pub hosts: &'t TransactionalTree,
     pub meta: &'t TransactionalTree,
+    pub near: &'t TransactionalTree,
+    pub sigs: &'t TransactionalTree,
 }
 
 impl<'t> PutTrees<'t> {
-    /// The first five trees of a transaction opened over [`SledStore::put_trees`] (and
-    /// possibly more after them).
-    // Such a transaction hands back at least these five trees, in this order.
+    /// The first [`PUT_TREES`] trees of a transaction opened over
+    /// [`SledStore::put_trees`] (and possibly more after them).
+    // Such a transaction hands back at least these trees, in this order.
     #[allow(clippy::indexing_slicing)]
     pub(super) fn of(t: &'t [TransactionalTree]) -> PutTrees<'t> {
         PutTrees {
@@ -282,6 +303,8 @@ impl<'t> PutTrees<'t> {
             raws: &t[2],
             hosts: &t[3],
             meta: &t[4],
+            near: &t[5],
+            sigs: &t[6],
         }
     }
 }
@@ -296,6 +319,14 @@ impl SledStore {
             return Err(StoreError::EmptyDocument);
         }
         let hash = blake3::hash(normalised.as_bytes()).to_hex().to_string();
+        let cfg = self.near_config;
+        let signature = (cfg.policy != NearPolicy::Off
+            && !self.docs.contains_key(hash.as_bytes())?)
+        .then(|| Signature::of(&normalised));
+        let near = match &signature {
+            Some(sig) => self.nearest(sig, cfg.threshold)?,
+            None => None,
+        };
         let raw_hash = hash::raw_hash(new.raw);
         let compressed = if self.raws.contains_key(raw_hash.as_bytes())? {
             None
@@ -321,6 +352,7 @@ impl SledStore {
             first_seen: seen,
             last_seen: seen,
             cleaner_version: new.cleaner_version.to_string(),
+            near_duplicate_of: near.as_ref().map(|n| n.hash.clone()),
         };
         Ok(PreparedPut {
             hash,
@@ -329,11 +361,27 @@ impl SledStore {
             fresh,
             source: new.source.clone(),
             text_bytes: text.len() as u64,
+            signature,
+            near,
+            drop_near: cfg.policy == NearPolicy::Drop,
         })
     }
 
-    pub(super) fn put_trees(&self) -> [&sled::Tree; 5] {
-        [&self.docs, &self.seq, &self.raws, &self.hosts, &self.meta]
+    pub(super) fn put_trees(&self) -> [&sled::Tree; PUT_TREES] {
+        [
+            &self.docs,
+            &self.seq,
+            &self.raws,
+            &self.hosts,
+            &self.meta,
+            &self.near,
+            &self.sigs,
+        ]
+    }
+
+    /// Sets what is done with near-duplicates from now on (default: linked, at 0.8).
+    pub fn set_near(&mut self, config: NearConfig) {
+        self.near_config = config;
     }
 }
 
@@ -360,6 +408,14 @@ pub(super) fn put_in(t: &PutTrees<'_>, p: &PreparedPut) -> Result<PutOutcome, Ab
                 hash: hash.clone(),
                 new_source,
             }
+        }
+        None if p.drop_near && p.near.is_some() => {
+            let near = p.near.clone().expect("checked in the guard");
+            // Nothing is written: the text is filed under the earlier document.
+            return Ok(PutOutcome::NearDuplicate {
+                seq: near.seq,
+                hash: near.hash,
+            });
         }
         None => {
             let seq = counters.next_seq;
@@ -390,9 +446,13 @@ pub(super) fn put_in(t: &PutTrees<'_>, p: &PreparedPut) -> Result<PutOutcome, Ab
                 record::encode_doc(&p.fresh, seq).map_err(abort)?,
             )?;
             t.seq.insert(&record::encode_seq(seq), hash.as_bytes())?;
+            if let Some(sig) = &p.signature {
+                index_in(t, seq, sig)?;
+            }
             PutOutcome::New {
                 seq,
                 hash: hash.clone(),
+                near_duplicate_of: p.near.as_ref().map(|n| n.hash.clone()),
             }
         }
     };

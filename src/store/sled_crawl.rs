@@ -4,7 +4,7 @@ use super::crawl::{
     CrawlStore, FrontierEntry, FrontierKey, NewEntry, RunRecord, RunStatus, SiteStart, UrlState,
     UrlStatus,
 };
-use super::sled::{put_in, Abort, PreparedPut, PutTrees};
+use super::sled::{put_in, Abort, PreparedPut, PutTrees, PUT_TREES};
 use super::{NewDocument, PutOutcome, SledStore, StoreError};
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
@@ -139,12 +139,15 @@ impl SledStore {
         };
         let mut trees: Vec<&sled::Tree> = self.put_trees().to_vec();
         trees.extend([&self.urls, &self.frontier]);
-        // The transaction hands back the trees in the order given: the put's five, then
+        // The transaction hands back the trees in the order given: the put's, then
         // `urls` and `frontier`.
         #[allow(clippy::indexing_slicing)]
         let (outcome, hosts) = trees[..].transaction(|t| {
             let outcome = put.map(|p| put_in(&PutTrees::of(t), p)).transpose()?;
-            Ok((outcome, complete_in(&t[5], &t[6], &done)?))
+            Ok((
+                outcome,
+                complete_in(&t[PUT_TREES], &t[PUT_TREES + 1], &done)?,
+            ))
         })?;
         Ok((outcome, hosts.into_iter().collect()))
     }

@@ -49,7 +49,7 @@ fn new_then_duplicate_from_another_source() {
     let (_dir, store) = open();
     let d = doc("Title\n\nBody text.");
     let first = put_at(&store, &d, "https://a.example/x", b"<p>a</p>", 0);
-    let PutOutcome::New { seq: 0, hash } = &first else {
+    let PutOutcome::New { seq: 0, hash, .. } = &first else {
         panic!("expected New at 0, got {first:?}")
     };
     assert_eq!(hash, &content_hash("Title Body text."));
@@ -115,7 +115,11 @@ fn seqs_follow_insert_order_and_survive_reopen() {
     let store = SledStore::open(&path).unwrap();
     assert_eq!(put(&store, "three", "-"), {
         let hash = content_hash("three");
-        PutOutcome::New { seq: 3, hash }
+        PutOutcome::New {
+            seq: 3,
+            hash,
+            near_duplicate_of: None,
+        }
     });
     let texts: Vec<(u64, String)> = store
         .documents()

@@ -17,6 +17,7 @@ mod markdown;
 mod mutant;
 mod mutate;
 mod mutations;
+mod near;
 mod page_type;
 mod panics;
 mod properties;

@@ -91,6 +91,7 @@ fn crawl() -> Vec<Vec<u8>> {
             "resource",
             &[
                 ("WARC-Target-URI", &format!("file:///seeds/{stem}.txt")),
+                ("WARC-Date", "2025-03-04T05:06:07Z"),
                 ("Content-Type", "text/plain; charset=utf-8"),
             ],
             seed(stem).as_bytes(),
@@ -268,4 +269,74 @@ fn a_crawl_kept_as_warc_cleans_back_to_the_documents_it_stored() {
     // are read past, not cleaned.
     assert!(err.contains("request 8"), "{err}");
     assert!(err.contains("not_2xx 2"), "{err}");
+}
+
+/// `export` filters by site, type and time, and writes WARC `conversion` records
+/// that name the page each text came from.
+#[test]
+fn export_filters_and_writes_conversion_records() {
+    use gleaner::sources::warc::{Reader, Record};
+    let dir = tmp();
+    let warc = dir.path().join("crawl.warc.gz");
+    write(&warc, &crawl());
+    let store = dir.path().join("store");
+    let (code, _, err) = run(&["clean", s(&warc), "--store", s(&store)]);
+    assert_eq!(code, 0, "{err}");
+    let export = |args: &[&str]| {
+        let mut all = vec!["export", "--store", s(&store), "--format", "jsonl"];
+        all.extend_from_slice(args);
+        let (code, out, err) = run(&all);
+        assert_eq!(code, 0, "{err}");
+        json_lines(&out)
+    };
+    let everything = export(&[]);
+    assert!(everything.len() > 10);
+    let host = everything[0]["hostname"].as_str().unwrap().to_string();
+    let site = export(&["--site", host.trim_start_matches("www.")]);
+    assert!(!site.is_empty() && site.len() < everything.len());
+    assert!(site.iter().all(|d| d["hostname"]
+        .as_str()
+        .unwrap()
+        .ends_with(host.trim_start_matches("www."))));
+    let articles = export(&["--type", "article"]);
+    assert!(!articles.is_empty() && articles.len() < everything.len());
+    assert!(articles.iter().all(|d| d["page_type"] == "article"));
+    // Seen on 2025-03-04 (the WARC's date): a later day takes none.
+    assert_eq!(export(&["--since", "2025-03-04"]).len(), everything.len());
+    assert!(export(&["--since", "2025-03-05T00:00:00Z"]).is_empty());
+    let (code, _, err) = run(&["export", "--store", s(&store), "--type", "articel"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not a page type"), "{err}");
+
+    let out = dir.path().join("out");
+    let (code, _, err) = run(&[
+        "export",
+        "--store",
+        s(&store),
+        "--format",
+        "warc",
+        "--out-dir",
+        s(&out),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let file = std::fs::File::open(out.join("documents.warc.gz")).unwrap();
+    let records: Vec<_> = Reader::new(Box::new(file), 1 << 24, &["conversion"])
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(records.len(), everything.len());
+    for (record, doc) in records.iter().zip(&everything) {
+        let Record::Read { head, block, .. } = record else {
+            panic!("{record:?}")
+        };
+        assert_eq!(
+            std::str::from_utf8(block).unwrap(),
+            doc["text"].as_str().unwrap()
+        );
+        assert_eq!(head.get("WARC-Refers-To-Target-URI"), doc["url"].as_str());
+        assert_eq!(
+            head.get("WARC-Refers-To-Date"),
+            Some("2025-03-04T05:06:07Z")
+        );
+    }
 }

@@ -223,8 +223,14 @@ async fn store(
     crawl.after_put().await?;
     crawl.count(|c| {
         match &outcome {
-            PutOutcome::New { .. } => c.new_documents += 1,
+            PutOutcome::New {
+                near_duplicate_of, ..
+            } => {
+                c.new_documents += 1;
+                c.near_duplicates += u64::from(near_duplicate_of.is_some());
+            }
             PutOutcome::Duplicate { .. } => c.duplicates += 1,
+            PutOutcome::NearDuplicate { .. } => c.near_duplicates += 1,
         }
         c.new_versions += u64::from(new_version);
     });

@@ -30,6 +30,8 @@ pub struct CrawlCounts {
     pub new_versions: u64,
     /// Pages whose text was already stored (from this URL or another).
     pub duplicates: u64,
+    /// Pages whose text is near a stored one's: linked to it, or not stored.
+    pub near_duplicates: u64,
     /// Pages that cleaned to nothing.
     pub empty: u64,
     /// URLs not requested because robots.txt disallows them.
