@@ -137,6 +137,25 @@ enum Command {
         #[arg(long = "type", value_parser = export::parse_type)]
         page_type: Option<gleaner::PageType>,
     },
+    /// Re-clean the stored raw pages with the current cleaner; documents whose text
+    /// changed are updated (same sequence number), ones that now coincide are merged.
+    /// Safe to kill and run again.
+    Reclean {
+        #[arg(long)]
+        store: PathBuf,
+        /// Only documents from this host or its subdomains.
+        #[arg(long)]
+        site: Option<String>,
+        /// Only documents seen at or after this time: a day (2026-11-20) or RFC 3339.
+        #[arg(long, value_parser = export::parse_since)]
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        /// Take the [clean] rules and the [store] near-duplicate settings from this config.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Worker threads (default: one per core).
+        #[arg(long, default_value_t = 0)]
+        jobs: usize,
+    },
     /// Counts of what a store holds, and the URLs the crawler parked.
     Stats {
         #[arg(long)]
@@ -273,6 +292,30 @@ fn dispatch(command: Command) -> Result<i32> {
                 page_type,
             };
             export(&SledStore::open(&store)?, format, &filter, out_dir)
+        }
+        Command::Reclean {
+            store,
+            site,
+            since,
+            config,
+            jobs,
+        } => {
+            let config = config_or_default(config.as_deref())?;
+            let args = commands::RecleanArgs {
+                store,
+                filter: export::Filter {
+                    since,
+                    site,
+                    page_type: None,
+                },
+                clean: config.clean,
+                near: config.store.near(),
+                jobs,
+            };
+            let progress = progress_bar();
+            let summary = commands::reclean(&args, progress.as_ref())?;
+            eprintln!("{summary}");
+            Ok(exit_for(summary.failed > 0))
         }
         Command::Stats { store, json } => stats(&SledStore::open(&store)?, json),
         Command::Show {

@@ -4,11 +4,13 @@
 mod clean;
 mod explain;
 mod inspect;
+mod reclean;
 mod run;
 
 pub use clean::{clean, CleanArgs, Naming};
 pub use explain::{explain, html_page, listing, write_html, ExplainArgs};
 pub use inspect::{describe, describe_run, describe_stats, show, stats, unpark, ParkedUrl, Stats};
+pub use reclean::{reclean, RecleanArgs, RecleanSummary};
 pub use run::{run, RunSummary};
 
 use crate::config::ConfigError;

@@ -82,6 +82,7 @@ mod record;
 mod sled;
 mod sled_crawl;
 mod sled_near;
+mod sled_reclean;
 
 pub use sled_near::{NearConfig, NearPolicy};
 #[cfg(test)]
@@ -164,6 +165,19 @@ impl PutOutcome {
     pub fn is_new(&self) -> bool {
         matches!(self, PutOutcome::New { .. })
     }
+}
+
+/// What [`Store::replace`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recleaned {
+    /// The same text (its blocks, metadata and cleaner version brought up to date).
+    Unchanged,
+    /// New text: the document is now stored under `hash`, with its sequence number.
+    Changed { hash: String },
+    /// New text that another document (`into_seq`) already has: merged into it.
+    Merged { into_seq: u64, hash: String },
+    /// The document is no longer stored under that hash (merged or changed meanwhile).
+    Gone,
 }
 
 /// One source of a stored document.
@@ -283,6 +297,19 @@ pub trait Store: Send + Sync {
 
     /// Makes everything put so far durable on disk.
     fn flush(&self) -> Result<(), StoreError>;
+
+    /// Replaces the document under `seq`, stored as `old_hash`, with `document` (the
+    /// current cleaner's output for its raw page), in one atomic step. The sequence
+    /// number, sources and first and last seen stay. New text re-keys the document; text
+    /// another document already has merges this one's sources into it and retires
+    /// `seq`. [`StoreError::EmptyDocument`] when `document` has no text.
+    fn replace(
+        &self,
+        seq: u64,
+        old_hash: &str,
+        document: &Document,
+        cleaner_version: &str,
+    ) -> Result<Recleaned, StoreError>;
 
     /// The one document whose hash starts with `prefix`: [`StoreError::NotFound`] when
     /// none does, [`StoreError::Ambiguous`] when several do.

@@ -8,6 +8,8 @@ use super::{
     StoreStats, StoredDocument,
 };
 use crate::near::Signature;
+use crate::store::Recleaned;
+use gleaner_clean::Document;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::Transactional;
 use std::fs::{File, OpenOptions, TryLockError};
@@ -18,7 +20,7 @@ pub const LOCK_FILE: &str = "gleaner.lock";
 /// The sled database, inside the store directory.
 pub const DB_DIR: &str = "sled";
 
-const COUNTERS_KEY: &[u8] = b"counters";
+pub(super) const COUNTERS_KEY: &[u8] = b"counters";
 /// sled's page cache. Its default (1 GiB) lets a long run's memory grow with what it
 /// wrote; the store is written once and read in order, so a small cache costs little.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
@@ -324,7 +326,7 @@ impl SledStore {
             && !self.docs.contains_key(hash.as_bytes())?)
         .then(|| Signature::of(&normalised));
         let near = match &signature {
-            Some(sig) => self.nearest(sig, cfg.threshold)?,
+            Some(sig) => self.nearest_except(sig, cfg.threshold, u64::MAX)?,
             None => None,
         };
         let raw_hash = hash::raw_hash(new.raw);
@@ -382,6 +384,10 @@ impl SledStore {
     /// Sets what is done with near-duplicates from now on (default: linked, at 0.8).
     pub fn set_near(&mut self, config: NearConfig) {
         self.near_config = config;
+    }
+
+    pub(super) fn near_config(&self) -> NearConfig {
+        self.near_config
     }
 }
 
@@ -480,6 +486,16 @@ impl Store for SledStore {
             .put_trees()
             .transaction(|t| put_in(&PutTrees::of(t), &prepared))?;
         Ok(outcome)
+    }
+
+    fn replace(
+        &self,
+        seq: u64,
+        old_hash: &str,
+        document: &Document,
+        cleaner_version: &str,
+    ) -> Result<Recleaned, StoreError> {
+        self.replace_document(seq, old_hash, document, cleaner_version)
     }
 
     fn by_seq(&self, seq: u64) -> Result<Option<StoredDocument>, StoreError> {

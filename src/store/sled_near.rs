@@ -51,12 +51,14 @@ fn band_prefix(band: usize, key: u64) -> Vec<u8> {
 }
 
 impl SledStore {
-    /// The most similar earlier document at or above the threshold (the earliest of
-    /// equals), among those sharing a band with `sig`.
-    pub(super) fn nearest(
+    /// The most similar stored document at or above the threshold (the earliest of
+    /// equals), among those sharing a band with `sig`, other than the one under
+    /// `except`.
+    pub(super) fn nearest_except(
         &self,
         sig: &Signature,
         threshold: f64,
+        except: u64,
     ) -> Result<Option<Near>, StoreError> {
         let mut seen = std::collections::HashSet::new();
         let mut best: Option<(f64, u64)> = None;
@@ -66,7 +68,7 @@ impl SledStore {
                 let Some(seq) = key.get(9..).and_then(|s| record::decode_seq(s).ok()) else {
                     continue;
                 };
-                if !seen.insert(seq) {
+                if seq == except || !seen.insert(seq) {
                     continue;
                 }
                 let Some(bytes) = self.sigs.get(record::encode_seq(seq))? else {
@@ -91,6 +93,22 @@ impl SledStore {
         let hash = record::decode_hash(&format!("seq/{seq}"), &hash)?;
         Ok(Some(Near { seq, hash }))
     }
+}
+
+/// Inside a transaction: removes the signature under `seq` and its band keys.
+pub(super) fn unindex_in(t: &PutTrees<'_>, seq: u64) -> Result<(), Abort> {
+    let seq_key = record::encode_seq(seq);
+    let Some(bytes) = t.sigs.remove(&seq_key)? else {
+        return Ok(());
+    };
+    if let Some(sig) = Signature::from_bytes(&bytes) {
+        for band in 0..BANDS {
+            let mut key = band_prefix(band, sig.band(band));
+            key.extend_from_slice(&seq_key);
+            t.near.remove(key)?;
+        }
+    }
+    Ok(())
 }
 
 /// Inside a put's transaction: indexes a new document's signature under `seq`.

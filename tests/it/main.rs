@@ -21,6 +21,7 @@ mod near;
 mod page_type;
 mod panics;
 mod properties;
+mod reclean;
 mod recrawl;
 mod seeds;
 mod site;

@@ -69,6 +69,16 @@ impl Store for Guarded {
         self.check();
         self.inner.flush()
     }
+    fn replace(
+        &self,
+        seq: u64,
+        old_hash: &str,
+        document: &gleaner_clean::Document,
+        cleaner_version: &str,
+    ) -> Result<crate::store::Recleaned, StoreError> {
+        self.check();
+        self.inner.replace(seq, old_hash, document, cleaner_version)
+    }
 }
 
 impl CrawlStore for Guarded {

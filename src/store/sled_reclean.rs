@@ -1,0 +1,205 @@
+//! Re-cleaning in the sled store: a stored document replaced by what the current
+//! cleaner makes of its raw page, in one transaction, so that a re-clean killed at any
+//! point leaves every document either as it was or as it is now, never both or
+//! neither; and running it again finishes the job (a document already re-cleaned
+//! comes out unchanged).
+
+use super::record::{self, Counters};
+use super::sled::{Abort, PutTrees, SledStore, COUNTERS_KEY};
+use super::sled_near::{index_in, unindex_in};
+use super::{document_host, hash, Recleaned, SourceRecord, StoreError, StoredDocument};
+use crate::near::Signature;
+use gleaner_clean::Document;
+use sled::transaction::ConflictableTransactionError;
+use sled::Transactional;
+
+impl SledStore {
+    /// See [`super::Store::replace`].
+    pub(super) fn replace_document(
+        &self,
+        seq: u64,
+        old_hash: &str,
+        document: &Document,
+        cleaner_version: &str,
+    ) -> Result<Recleaned, StoreError> {
+        let text = document.text();
+        let normalised = hash::normalise(&text);
+        if normalised.is_empty() {
+            return Err(StoreError::EmptyDocument);
+        }
+        let new_hash = blake3::hash(normalised.as_bytes()).to_hex().to_string();
+        let fresh = self.near_config().policy != super::NearPolicy::Off;
+        let signature = (fresh && new_hash != old_hash).then(|| Signature::of(&normalised));
+        // The nearest earlier document, other than this one.
+        let near = match &signature {
+            Some(sig) => self
+                .nearest_except(sig, self.near_config().threshold, seq)?
+                .map(|n| n.hash),
+            None => None,
+        };
+        let text_bytes = text.len() as u64;
+        let outcome = self.put_trees().transaction(|trees| {
+            let t = PutTrees::of(trees);
+            let abort = ConflictableTransactionError::Abort;
+            let Some(bytes) = t.docs.get(old_hash.as_bytes())? else {
+                return Ok(Recleaned::Gone);
+            };
+            let old = record::decode_doc(&format!("docs/{old_hash}"), &bytes).map_err(abort)?;
+            if old.seq != seq {
+                return Ok(Recleaned::Gone);
+            }
+            let mut counters = match t.meta.get(COUNTERS_KEY)? {
+                Some(b) => record::decode_counters(&b).map_err(abort)?,
+                None => Counters::new(),
+            };
+            let old_bytes = old.text().len() as u64;
+            if new_hash == old_hash {
+                if old.blocks == document.blocks
+                    && old.metadata == document.metadata
+                    && old.cleaner_version == cleaner_version
+                {
+                    return Ok(Recleaned::Unchanged);
+                }
+                let doc = renewed(
+                    &old,
+                    old_hash,
+                    document,
+                    cleaner_version,
+                    old.near_duplicate_of.clone(),
+                );
+                t.docs.insert(
+                    old_hash.as_bytes(),
+                    record::encode_doc(&doc, seq).map_err(abort)?,
+                )?;
+                return Ok(Recleaned::Unchanged);
+            }
+            unindex_in(&t, seq)?;
+            t.docs.remove(old_hash.as_bytes())?;
+            counters.text_bytes = counters.text_bytes.saturating_sub(old_bytes);
+            let outcome = if let Some(bytes) = t.docs.get(new_hash.as_bytes())? {
+                // The new text is another document's: that one takes this one's sources,
+                // and this sequence number retires.
+                let key = format!("docs/{new_hash}");
+                let mut into = record::decode_doc(&key, &bytes).map_err(abort)?;
+                let before = into.sources.len();
+                merge_sources(&mut into, &old.sources);
+                counters.sources = counters
+                    .sources
+                    .saturating_sub(old.sources.len() as u64)
+                    .saturating_add((into.sources.len().saturating_sub(before)) as u64);
+                t.docs.insert(
+                    new_hash.as_bytes(),
+                    record::encode_doc(&into, into.seq).map_err(abort)?,
+                )?;
+                t.seq.remove(&record::encode_seq(seq))?;
+                counters.documents = counters.documents.saturating_sub(1);
+                count_host(&t, &mut counters, old.host.as_deref(), -1)?;
+                Recleaned::Merged {
+                    into_seq: into.seq,
+                    hash: new_hash.clone(),
+                }
+            } else {
+                let doc = renewed(&old, &new_hash, document, cleaner_version, near.clone());
+                if doc.host != old.host {
+                    count_host(&t, &mut counters, old.host.as_deref(), -1)?;
+                    count_host(&t, &mut counters, doc.host.as_deref(), 1)?;
+                }
+                t.docs.insert(
+                    new_hash.as_bytes(),
+                    record::encode_doc(&doc, seq).map_err(abort)?,
+                )?;
+                t.seq
+                    .insert(&record::encode_seq(seq), new_hash.as_bytes())?;
+                counters.text_bytes = counters.text_bytes.saturating_add(text_bytes);
+                if let Some(sig) = &signature {
+                    index_in(&t, seq, sig)?;
+                }
+                Recleaned::Changed {
+                    hash: new_hash.clone(),
+                }
+            };
+            t.meta.insert(
+                COUNTERS_KEY,
+                record::encode_counters(&counters).map_err(abort)?,
+            )?;
+            Ok(outcome)
+        })?;
+        Ok(outcome)
+    }
+}
+
+/// The old record with the new text, blocks, metadata and version; identity and
+/// history (sequence number, sources, first and last seen) kept.
+fn renewed(
+    old: &StoredDocument,
+    hash: &str,
+    document: &Document,
+    cleaner_version: &str,
+    near_duplicate_of: Option<String>,
+) -> StoredDocument {
+    let locator = old
+        .sources
+        .first()
+        .map(|s| s.locator.as_str())
+        .unwrap_or("");
+    StoredDocument {
+        hash: hash.to_string(),
+        kind: document.kind,
+        blocks: document.blocks.clone(),
+        metadata: document.metadata.clone(),
+        host: document_host(&document.metadata, locator).or_else(|| old.host.clone()),
+        cleaner_version: cleaner_version.to_string(),
+        near_duplicate_of,
+        ..old.clone()
+    }
+}
+
+/// Folds `sources` into `into`: a locator already listed keeps the wider span of
+/// sightings and the raw of the latest.
+fn merge_sources(into: &mut StoredDocument, sources: &[SourceRecord]) {
+    for s in sources {
+        into.first_seen = into.first_seen.min(s.first_seen);
+        into.last_seen = into.last_seen.max(s.last_seen);
+        match into.sources.iter_mut().find(|t| t.locator == s.locator) {
+            Some(t) => {
+                if s.last_seen > t.last_seen {
+                    t.last_seen = s.last_seen;
+                    t.raw_hash = s.raw_hash.clone();
+                }
+                t.first_seen = t.first_seen.min(s.first_seen);
+            }
+            None => into.sources.push(s.clone()),
+        }
+    }
+}
+
+/// Moves a host's document count by `delta` (±1), dropping a host that reaches 0.
+fn count_host(
+    t: &PutTrees<'_>,
+    counters: &mut Counters,
+    host: Option<&str>,
+    delta: i8,
+) -> Result<(), Abort> {
+    let Some(host) = host else { return Ok(()) };
+    let abort = ConflictableTransactionError::Abort;
+    let count = match t.hosts.get(host.as_bytes())? {
+        Some(b) => record::decode_u64(&format!("hosts/{host}"), &b).map_err(abort)?,
+        None => 0,
+    };
+    let next = if delta < 0 {
+        count.saturating_sub(1)
+    } else {
+        count.saturating_add(1)
+    };
+    if next == 0 {
+        if t.hosts.remove(host.as_bytes())?.is_some() {
+            counters.hosts = counters.hosts.saturating_sub(1);
+        }
+    } else {
+        if count == 0 {
+            counters.hosts = counters.hosts.saturating_add(1);
+        }
+        t.hosts.insert(host.as_bytes(), &next.to_be_bytes())?;
+    }
+    Ok(())
+}
