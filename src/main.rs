@@ -137,6 +137,17 @@ enum Command {
         #[arg(long = "type", value_parser = export::parse_type)]
         page_type: Option<gleaner::PageType>,
     },
+    /// Load documents exported with `export --format jsonl` into a store (deduplicated
+    /// by hash as usual).
+    Import {
+        /// The JSON lines file, or `-` for stdin.
+        file: PathBuf,
+        #[arg(long)]
+        store: PathBuf,
+        /// Take the [store] near-duplicate settings from this config.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Re-clean the stored raw pages with the current cleaner; documents whose text
     /// changed are updated (same sequence number), ones that now coincide are merged.
     /// Safe to kill and run again.
@@ -292,6 +303,22 @@ fn dispatch(command: Command) -> Result<i32> {
                 page_type,
             };
             export(&SledStore::open(&store)?, format, &filter, out_dir)
+        }
+        Command::Import {
+            file,
+            store,
+            config,
+        } => {
+            let config = config_or_default(config.as_deref())?;
+            let args = commands::ImportArgs {
+                file,
+                store,
+                near: config.store.near(),
+            };
+            let progress = progress_bar();
+            let summary = commands::import(&args, progress.as_ref())?;
+            eprintln!("{summary}");
+            Ok(exit_for(summary.failed > 0))
         }
         Command::Reclean {
             store,

@@ -3,12 +3,14 @@
 
 mod clean;
 mod explain;
+mod import;
 mod inspect;
 mod reclean;
 mod run;
 
 pub use clean::{clean, CleanArgs, Naming};
 pub use explain::{explain, html_page, listing, write_html, ExplainArgs};
+pub use import::{import, ImportArgs, ImportSummary};
 pub use inspect::{describe, describe_run, describe_stats, show, stats, unpark, ParkedUrl, Stats};
 pub use reclean::{reclean, RecleanArgs, RecleanSummary};
 pub use run::{run, RunSummary};
@@ -46,6 +48,11 @@ pub enum Error {
     Export(#[from] ExportError),
     #[error("crawl: {0}")]
     Crawl(String),
+    #[error("cannot read {path}: {source}")]
+    Input {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot write {path}: {source}")]
     Output {
         path: PathBuf,

@@ -2,9 +2,11 @@
 //! WARC conversion records. Exports stream: one document in memory at a time.
 
 mod filter;
+mod import;
 mod warc;
 
 pub use filter::{parse_since, parse_type, Filter};
+pub use import::parse_line;
 
 use crate::store::{SourceRecord, Store, StoreError, StoredDocument};
 use chrono::{DateTime, Utc};

@@ -81,6 +81,7 @@ mod near_tests;
 mod record;
 mod sled;
 mod sled_crawl;
+mod sled_import;
 mod sled_near;
 mod sled_reclean;
 
@@ -297,6 +298,11 @@ pub trait Store: Send + Sync {
 
     /// Makes everything put so far durable on disk.
     fn flush(&self) -> Result<(), StoreError>;
+
+    /// Stores an exported document as it was exported (its sources, first and last
+    /// seen, cleaner version and near-duplicate link), under the next sequence number;
+    /// a document already stored under its hash takes its sources instead.
+    fn import(&self, doc: &StoredDocument) -> Result<PutOutcome, StoreError>;
 
     /// Replaces the document under `seq`, stored as `old_hash`, with `document` (the
     /// current cleaner's output for its raw page), in one atomic step. The sequence

@@ -386,6 +386,10 @@ impl SledStore {
         self.near_config = config;
     }
 
+    pub(super) fn docs_contains(&self, hash: &str) -> Result<bool, StoreError> {
+        Ok(self.docs.contains_key(hash.as_bytes())?)
+    }
+
     pub(super) fn near_config(&self) -> NearConfig {
         self.near_config
     }
@@ -496,6 +500,10 @@ impl Store for SledStore {
         cleaner_version: &str,
     ) -> Result<Recleaned, StoreError> {
         self.replace_document(seq, old_hash, document, cleaner_version)
+    }
+
+    fn import(&self, doc: &StoredDocument) -> Result<PutOutcome, StoreError> {
+        self.import_document(doc)
     }
 
     fn by_seq(&self, seq: u64) -> Result<Option<StoredDocument>, StoreError> {

@@ -156,7 +156,7 @@ fn renewed(
 
 /// Folds `sources` into `into`: a locator already listed keeps the wider span of
 /// sightings and the raw of the latest.
-fn merge_sources(into: &mut StoredDocument, sources: &[SourceRecord]) {
+pub(super) fn merge_sources(into: &mut StoredDocument, sources: &[SourceRecord]) {
     for s in sources {
         into.first_seen = into.first_seen.min(s.first_seen);
         into.last_seen = into.last_seen.max(s.last_seen);
@@ -174,7 +174,7 @@ fn merge_sources(into: &mut StoredDocument, sources: &[SourceRecord]) {
 }
 
 /// Moves a host's document count by `delta` (±1), dropping a host that reaches 0.
-fn count_host(
+pub(super) fn count_host(
     t: &PutTrees<'_>,
     counters: &mut Counters,
     host: Option<&str>,

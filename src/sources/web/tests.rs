@@ -69,6 +69,10 @@ impl Store for Guarded {
         self.check();
         self.inner.flush()
     }
+    fn import(&self, doc: &StoredDocument) -> Result<PutOutcome, StoreError> {
+        self.check();
+        self.inner.import(doc)
+    }
     fn replace(
         &self,
         seq: u64,
