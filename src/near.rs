@@ -35,14 +35,13 @@ impl Signature {
             .map(str::to_lowercase)
             .collect();
         let mut mins = [u32::MAX; HASHES];
+        let (a, b) = permutations();
         let mut add = |shingle: &[String]| {
             let h = shingle_hash(shingle);
-            for (min, (a, b)) in mins.iter_mut().zip(permutations()) {
+            for ((min, a), b) in mins.iter_mut().zip(a).zip(b) {
                 // The high half of a*h + b (odd a): a cheap, well-mixed permutation.
-                let v = (a.wrapping_mul(h).wrapping_add(b) >> 32) as u32;
-                if v < *min {
-                    *min = v;
-                }
+                let v = (a.wrapping_mul(h).wrapping_add(*b) >> 32) as u32;
+                *min = (*min).min(v);
             }
         };
         if words.len() < SHINGLE {
@@ -112,11 +111,17 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// The permutations' (a, b), from splitmix64 with a fixed seed: the same everywhere.
-fn permutations() -> impl Iterator<Item = (u64, u64)> {
-    (0..HASHES as u64).map(|i| {
-        let a = mix(0x9e37_79b9_7f4a_7c15_u64.wrapping_mul(i.wrapping_mul(2).wrapping_add(1))) | 1;
-        let b = mix(0x2545_f491_4f6c_dd1d_u64.wrapping_mul(i.wrapping_mul(2).wrapping_add(2)));
+/// The permutations' multipliers and offsets, from splitmix64 with a fixed seed: the
+/// same everywhere. Computed once: every shingle of every text uses all of them.
+fn permutations() -> &'static ([u64; HASHES], [u64; HASHES]) {
+    static TABLE: std::sync::OnceLock<([u64; HASHES], [u64; HASHES])> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let (mut a, mut b) = ([0u64; HASHES], [0u64; HASHES]);
+        for (i, (a, b)) in (0u64..).zip(a.iter_mut().zip(b.iter_mut())) {
+            let odd = i.wrapping_mul(2).wrapping_add(1);
+            *a = mix(0x9e37_79b9_7f4a_7c15_u64.wrapping_mul(odd)) | 1;
+            *b = mix(0x2545_f491_4f6c_dd1d_u64.wrapping_mul(odd.wrapping_add(1)));
+        }
         (a, b)
     })
 }

@@ -43,6 +43,11 @@ pub struct Near {
     pub hash: String,
 }
 
+/// Documents examined per shared band, the earliest first. A site of templated pages
+/// puts thousands of documents in one band; comparing each new one with all of them
+/// would make a batch quadratic. The earliest are the originals a copy is linked to.
+const PER_BAND: usize = 64;
+
 fn band_prefix(band: usize, key: u64) -> Vec<u8> {
     let mut k = Vec::with_capacity(17);
     k.push(u8::try_from(band).unwrap_or(u8::MAX));
@@ -52,8 +57,8 @@ fn band_prefix(band: usize, key: u64) -> Vec<u8> {
 
 impl SledStore {
     /// The most similar stored document at or above the threshold (the earliest of
-    /// equals), among those sharing a band with `sig`, other than the one under
-    /// `except`.
+    /// equals), among the first [`PER_BAND`] of each band `sig` shares, other than the
+    /// one under `except`.
     pub(super) fn nearest_except(
         &self,
         sig: &Signature,
@@ -63,7 +68,8 @@ impl SledStore {
         let mut seen = std::collections::HashSet::new();
         let mut best: Option<(f64, u64)> = None;
         for band in 0..BANDS {
-            for item in self.near.scan_prefix(band_prefix(band, sig.band(band))) {
+            let prefix = band_prefix(band, sig.band(band));
+            for item in self.near.scan_prefix(prefix).take(PER_BAND) {
                 let (key, _) = item?;
                 let Some(seq) = key.get(9..).and_then(|s| record::decode_seq(s).ok()) else {
                     continue;
