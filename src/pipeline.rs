@@ -16,8 +16,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Inputs cleaned per parallel round, per worker thread. Bounds memory to this many raw
-/// pages and documents in flight per thread, while keeping every thread busy.
+/// Inputs cleaned per parallel round, per worker thread. Bounds memory to a few times
+/// this many raw pages and documents in flight per thread, while keeping every thread
+/// busy.
 const CHUNK_PER_THREAD: usize = 32;
 
 #[derive(Debug, Clone)]
@@ -161,39 +162,81 @@ pub fn run<E>(
     } else {
         HashMap::new()
     };
-    let mut items = batch
+    let items = batch
         .errors
         .into_iter()
         .map(Item::Failed)
         .chain(batch.files.into_iter().map(Item::Page))
         .chain(WarcPages::new(batch.archives, opts.max_input_bytes));
     let chunk_len = CHUNK_PER_THREAD.saturating_mul(pool.current_num_threads());
-    loop {
-        let chunk: Vec<Item> = items.by_ref().take(chunk_len).collect();
-        if chunk.is_empty() {
-            return Ok(());
-        }
-        let outcomes: Vec<Outcome> = pool.install(|| {
-            chunk
-                .into_par_iter()
-                .map(|item| match item {
-                    Item::Page(input) => {
-                        let template = templates.get(&input.group);
-                        clean_one(input, cleaner, template, opts)
-                    }
-                    Item::Skipped(label) => Outcome::Skipped(label),
-                    Item::Failed(e) => Outcome::Failed {
-                        locator: e.locator(),
-                        reason: e.reason(),
-                        internal: false,
-                    },
-                })
-                .collect()
-        });
-        for outcome in outcomes {
-            sink(outcome)?;
+    if pool.current_num_threads() <= 1 {
+        // One thread means one: `--jobs 1` is what single-core comparisons measure.
+        let mut items = items;
+        loop {
+            let chunk: Vec<Item> = items.by_ref().take(chunk_len).collect();
+            if chunk.is_empty() {
+                return Ok(());
+            }
+            for outcome in pool.install(|| clean_chunk(chunk, cleaner, &templates, opts)) {
+                sink(outcome)?;
+            }
         }
     }
+    // Three stages, each a chunk ahead of the next through a channel of one chunk:
+    // reading (an archive's decompression and parsing) on its own thread, cleaning on
+    // the pool, storing here. Memory stays bounded by a few chunks whatever the batch.
+    std::thread::scope(|scope| {
+        let (chunks, to_clean) = std::sync::mpsc::sync_channel::<Vec<Item>>(1);
+        scope.spawn(move || {
+            let mut items = items;
+            loop {
+                let chunk: Vec<Item> = items.by_ref().take(chunk_len).collect();
+                // A closed channel: the sink failed and the batch is over.
+                if chunk.is_empty() || chunks.send(chunk).is_err() {
+                    return;
+                }
+            }
+        });
+        let (cleaned, to_store) = std::sync::mpsc::sync_channel::<Vec<Outcome>>(1);
+        let (pool, templates) = (&pool, &templates);
+        scope.spawn(move || {
+            for chunk in to_clean {
+                let outcomes = pool.install(|| clean_chunk(chunk, cleaner, templates, opts));
+                if cleaned.send(outcomes).is_err() {
+                    return;
+                }
+            }
+        });
+        for outcomes in to_store {
+            for outcome in outcomes {
+                sink(outcome)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+fn clean_chunk(
+    chunk: Vec<Item>,
+    cleaner: &dyn PageCleaner,
+    templates: &HashMap<String, Template>,
+    opts: &Options,
+) -> Vec<Outcome> {
+    chunk
+        .into_par_iter()
+        .map(|item| match item {
+            Item::Page(input) => {
+                let template = templates.get(&input.group);
+                clean_one(input, cleaner, template, opts)
+            }
+            Item::Skipped(label) => Outcome::Skipped(label),
+            Item::Failed(e) => Outcome::Failed {
+                locator: e.locator(),
+                reason: e.reason(),
+                internal: false,
+            },
+        })
+        .collect()
 }
 
 fn clean_one(
