@@ -413,6 +413,7 @@ pub(crate) mod tests {
             url: None,
             content_type: Some("text/plain".into()),
             fetched_at: None,
+            http: None,
         }
     }
 

@@ -122,6 +122,7 @@ impl<'a> StoreWriter<'a> {
             source: SourceRef {
                 locator: cleaned.input.locator(),
                 seen_at: cleaned.input.fetched_at.unwrap_or_else(chrono::Utc::now),
+                http: cleaned.input.http.clone(),
             },
             raw: &cleaned.raw,
             cleaner_version: gleaner_clean::CLEANER_VERSION,

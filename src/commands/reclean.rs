@@ -148,6 +148,8 @@ fn clean_again(
     });
     let mut hints = Hints::default();
     hints.url = url.as_deref();
+    // The Content-Type it was served with, when it came over HTTP: its charset.
+    hints.content_type = source.http.as_ref().and_then(|h| h.header("content-type"));
     let doc = clean_contained(cleaner, &raw, &hints).map_err(|e| match e {
         CleanFailure::Refused(e) => e.to_string(),
         CleanFailure::Internal(m) => format!("internal error: {m}"),

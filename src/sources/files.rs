@@ -51,6 +51,7 @@ pub fn discover(paths: &[PathBuf]) -> Found {
                     url: None,
                     content_type: None,
                     fetched_at: None,
+                    http: None,
                 }),
                 Err(source) => errors.push(SourceError::Io {
                     path: path.clone(),
@@ -97,6 +98,7 @@ fn file_input(path: PathBuf) -> Input {
         url: None,
         content_type: None,
         fetched_at: None,
+        http: None,
     }
 }
 

@@ -42,6 +42,27 @@ pub struct Input {
     pub content_type: Option<String>,
     /// When it was fetched, if a source recorded it (a WARC record's date).
     pub fetched_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The HTTP answer it came with, if it came over HTTP.
+    pub http: Option<HttpMeta>,
+}
+
+/// The HTTP answer a page came with (a crawl's, or a WARC record's): kept with the raw
+/// page in the store, so that a page can be cleaned again as it was served.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct HttpMeta {
+    pub status: u16,
+    /// Header fields in the order received (names as the client gives them).
+    pub headers: Vec<(String, String)>,
+}
+
+impl HttpMeta {
+    /// The first value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// What a streaming source yields, in order.

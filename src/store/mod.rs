@@ -102,6 +102,7 @@ pub trait Backend: Store + CrawlStore {}
 impl<T: Store + CrawlStore> Backend for T {}
 pub use hash::{content_hash, normalise, raw_hash};
 
+use crate::sources::HttpMeta;
 use chrono::{DateTime, Utc};
 use gleaner_clean::{Block, Document, InputKind, Metadata};
 use serde::{Deserialize, Serialize};
@@ -113,6 +114,8 @@ pub struct SourceRef {
     /// URL, file path, or "-" for stdin.
     pub locator: String,
     pub seen_at: DateTime<Utc>,
+    /// The HTTP answer the raw page came with, if it came over HTTP.
+    pub http: Option<HttpMeta>,
 }
 
 /// What [`Store::put`] takes: a cleaned document, its source and the bytes it came from.
@@ -189,6 +192,9 @@ pub struct SourceRecord {
     pub last_seen: DateTime<Utc>,
     /// BLAKE3 hex of the raw bytes this source brought (most recently); see [`Store::raw`].
     pub raw_hash: String,
+    /// The HTTP status and headers that raw page came with (crawled or from a WARC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http: Option<HttpMeta>,
 }
 
 /// A document as stored.

@@ -31,6 +31,7 @@ fn put(store: &SledStore, text: &str, locator: &str) -> PutOutcome {
             source: SourceRef {
                 locator: locator.into(),
                 seen_at: chrono::Utc::now(),
+                http: None,
             },
             raw: text.as_bytes(),
             cleaner_version: "test-1",

@@ -242,6 +242,7 @@ fn add_sighting(doc: &mut StoredDocument, source: &SourceRef, raw_hash: &str) ->
             if seen >= s.last_seen {
                 s.last_seen = seen;
                 s.raw_hash = raw_hash.to_string();
+                s.http = source.http.clone();
             }
             s.first_seen = s.first_seen.min(seen);
             false
@@ -252,6 +253,7 @@ fn add_sighting(doc: &mut StoredDocument, source: &SourceRef, raw_hash: &str) ->
                 first_seen: seen,
                 last_seen: seen,
                 raw_hash: raw_hash.to_string(),
+                http: source.http.clone(),
             });
             true
         }
@@ -350,6 +352,7 @@ impl SledStore {
                 first_seen: seen,
                 last_seen: seen,
                 raw_hash: raw_hash.clone(),
+                http: new.source.http.clone(),
             }],
             first_seen: seen,
             last_seen: seen,

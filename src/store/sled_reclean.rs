@@ -165,6 +165,7 @@ pub(super) fn merge_sources(into: &mut StoredDocument, sources: &[SourceRecord])
                 if s.last_seen > t.last_seen {
                     t.last_seen = s.last_seen;
                     t.raw_hash = s.raw_hash.clone();
+                    t.http = s.http.clone();
                 }
                 t.first_seen = t.first_seen.min(s.first_seen);
             }

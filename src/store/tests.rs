@@ -27,6 +27,7 @@ fn put_at(store: &dyn Store, d: &Document, locator: &str, raw: &[u8], secs: i64)
             source: SourceRef {
                 locator: locator.into(),
                 seen_at: at(secs),
+                http: None,
             },
             raw,
             cleaner_version: "test-1",
@@ -366,6 +367,7 @@ fn empty_documents_are_refused() {
             source: SourceRef {
                 locator: "-".into(),
                 seen_at: at(0),
+                http: None,
             },
             raw: b"",
             cleaner_version: "t",
@@ -395,6 +397,7 @@ fn corrupt_records_are_errors_naming_the_key() {
                 source: SourceRef {
                     locator: "x".into(),
                     seen_at: at(0),
+                    http: None,
                 },
                 raw: b"",
                 cleaner_version: "t",

@@ -200,6 +200,15 @@ fn broken_records_are_named_counted_and_skipped() {
         out.contains("broken.warc.gz@"),
         "sources name the record: {out:.300}"
     );
+    // A response record's HTTP status and headers are kept with its raw page.
+    let http = &docs[0]["sources"][0]["http"];
+    assert_eq!(http["status"], 200, "{}", docs[0]["sources"]);
+    assert!(
+        http["headers"]
+            .to_string()
+            .contains("text/html; charset=utf-8"),
+        "{http}"
+    );
 }
 
 /// `[[sources.warc]]` in a config: `gleaner run` reads the archives into its store.
@@ -261,6 +270,20 @@ fn a_crawl_kept_as_warc_cleans_back_to_the_documents_it_stored() {
         .collect();
     from_warc.sort();
     from_warc.dedup();
+    // The store keeps each raw page's HTTP status and headers, as received.
+    for d in crawl.documents() {
+        let http = d.sources[0]
+            .http
+            .as_ref()
+            .expect("a crawled page keeps its HTTP answer");
+        assert_eq!(http.status, 200);
+        assert!(
+            http.header("content-type")
+                .unwrap()
+                .starts_with("text/html"),
+            "{http:?}"
+        );
+    }
     let mut stored: Vec<String> = crawl.documents().iter().map(|d| d.text()).collect();
     stored.sort();
     assert_eq!(stored.len(), 4, "{stored:?}");

@@ -11,6 +11,8 @@ const MAX_FIELDS: usize = 256;
 pub struct HttpResponse {
     pub status: u16,
     pub content_type: Option<String>,
+    /// Every header field, in order.
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
@@ -34,6 +36,14 @@ pub fn parse(block: &[u8], max: u64) -> Result<HttpResponse, String> {
             .collect::<Vec<_>>()
     };
     let content_type = header("Content-Type").into_iter().next();
+    let headers = response
+        .headers
+        .iter()
+        .map(|h| {
+            let value = String::from_utf8_lossy(h.value).trim().to_string();
+            (h.name.to_string(), value)
+        })
+        .collect();
     let transfer = header("Transfer-Encoding").join(",").to_ascii_lowercase();
     let content_encoding = header("Content-Encoding").join(",");
     let wire = block.get(head_len..).unwrap_or_default();
@@ -56,6 +66,7 @@ pub fn parse(block: &[u8], max: u64) -> Result<HttpResponse, String> {
     Ok(HttpResponse {
         status,
         content_type,
+        headers,
         body,
     })
 }

@@ -19,7 +19,7 @@ pub mod writer;
 pub use reader::{Head, Item as Record, Offset, Reader, RecordError, MAX_HEADER};
 pub use stream::Codec;
 
-use super::{Input, Item, Location, SourceError};
+use super::{HttpMeta, Input, Item, Location, SourceError};
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -119,6 +119,7 @@ fn page(
     max: u64,
 ) -> Result<Item, String> {
     let record_type = head.get("Content-Type").unwrap_or("");
+    let mut http = None;
     let (bytes, content_type) = if head.warc_type() == "response" {
         // DNS answers and other protocols are recorded as responses too.
         if !record_type
@@ -131,6 +132,10 @@ fn page(
         if !(200..300).contains(&response.status) {
             return Ok(Item::Skipped("not_2xx"));
         }
+        http = Some(HttpMeta {
+            status: response.status,
+            headers: response.headers,
+        });
         (response.body, response.content_type)
     } else {
         if block.len() as u64 > max {
@@ -165,5 +170,6 @@ fn page(
         url,
         content_type,
         fetched_at,
+        http,
     }))
 }

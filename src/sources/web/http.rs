@@ -35,6 +35,24 @@ impl Response {
     pub fn header(&self, name: header::HeaderName) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
+
+    /// The status and headers, as the store keeps them with the raw page.
+    pub fn meta(&self) -> crate::sources::HttpMeta {
+        let headers = self
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        crate::sources::HttpMeta {
+            status: self.status,
+            headers,
+        }
+    }
 }
 
 /// Why an exchange failed. [`HttpError::class`] names it in run summaries.

@@ -6,7 +6,7 @@ use super::http::Response;
 use super::state::{blocking, Crawl, CrawlError, NotStored, Site};
 use super::visit::{complete, fail, Done};
 use crate::pipeline::{clean_contained, CleanFailure};
-use crate::sources::is_page_type;
+use crate::sources::{is_page_type, HttpMeta};
 use crate::store::crawl::{EntryKind, FrontierEntry, NewEntry, UrlStatus};
 use crate::store::{NewDocument, PutOutcome, SourceRef};
 use chrono::Utc;
@@ -45,6 +45,7 @@ pub(super) async fn page(
         .iter()
         .filter_map(|v| v.to_str().ok())
         .any(|v| discover::header_noindex(v, &crawl.fetch.user_agent));
+    let http = resp.meta();
     let (links, cleaned) = read(site, &final_url, content_type, resp.body).await?;
 
     let base = links
@@ -121,7 +122,7 @@ pub(super) async fn page(
         return complete(crawl, done).await;
     }
     let locator = canonical.as_ref().unwrap_or(&final_url).to_string();
-    store(crawl, done, document, raw, locator).await
+    store(crawl, done, document, (raw, http), locator).await
 }
 
 /// The page's links and robots directives, and its document: parsing and cleaning
@@ -200,7 +201,7 @@ async fn store(
     crawl: &Crawl,
     mut done: Done,
     document: Document,
-    raw: Vec<u8>,
+    (raw, http): (Vec<u8>, HttpMeta),
     locator: String,
 ) -> Result<(), CrawlError> {
     done.state.status = UrlStatus::Stored;
@@ -211,6 +212,7 @@ async fn store(
                 source: SourceRef {
                     locator,
                     seen_at: Utc::now(),
+                    http: Some(http),
                 },
                 raw: &raw,
                 cleaner_version: gleaner_clean::CLEANER_VERSION,
