@@ -104,13 +104,16 @@ pub fn describe(doc: &StoredDocument, format: Format) -> String {
     field("date:", m.date.as_deref());
     field("language:", m.language.as_deref());
     field("cleaner:", Some(&doc.cleaner_version));
+    field("near:", doc.near_duplicate_of.as_deref());
     field("first:", Some(&doc.first_seen.to_rfc3339()));
     field("last:", Some(&doc.last_seen.to_rfc3339()));
     for s in &doc.sources {
+        let status = s.http.as_ref().map(|h| format!(", HTTP {}", h.status));
         out.push_str(&format!(
-            "source:   {} ({})\n",
+            "source:   {} ({}{})\n",
             s.locator,
-            s.last_seen.to_rfc3339()
+            s.last_seen.to_rfc3339(),
+            status.unwrap_or_default()
         ));
     }
     out.push('\n');

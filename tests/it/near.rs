@@ -97,6 +97,16 @@ fn seeds_are_not_near_each_other_and_their_altered_copies_are() {
     // Every copy kept something the cleaner could not tell from the article (the edited
     // sentence at least): five new documents, each linked.
     assert_eq!(linked, SEEDS.len(), "{out}");
+    // `show` names the document a near-duplicate is linked to.
+    let copy = docs
+        .iter()
+        .find(|d| d.get("near_duplicate_of").is_some())
+        .unwrap();
+    let seq = copy["seq"].to_string();
+    let (code, shown, err) = run(&["show", "--store", s(&store), &seq]);
+    assert_eq!(code, 0, "{err}");
+    let of = copy["near_duplicate_of"].as_str().unwrap();
+    assert!(shown.contains(&format!("near:     {of}")), "{shown}");
     assert!(
         summary.contains(&format!("{linked} near-duplicates")),
         "{summary}"

@@ -200,6 +200,9 @@ fn broken_records_are_named_counted_and_skipped() {
         out.contains("broken.warc.gz@"),
         "sources name the record: {out:.300}"
     );
+    let (code, shown, err) = run(&["show", "--store", s(&store), "0"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(shown.contains(", HTTP 200)"), "{shown}");
     // A response record's HTTP status and headers are kept with its raw page.
     let http = &docs[0]["sources"][0]["http"];
     assert_eq!(http["status"], 200, "{}", docs[0]["sources"]);
