@@ -145,7 +145,7 @@ impl Batch {
 
 /// Cleans `batch` and passes each outcome, in input order, to `sink`. Stops at the
 /// first error the sink returns (an output or store failure), after which nothing more
-/// is read. Memory is bounded by the chunk size, whatever the archives hold.
+/// is read. Memory is bounded by a few chunks, whatever the archives hold.
 pub fn run<E>(
     batch: Batch,
     cleaner: &dyn PageCleaner,
