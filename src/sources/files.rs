@@ -41,6 +41,12 @@ pub fn discover(paths: &[PathBuf]) -> Found {
     } = &mut found;
     for path in paths {
         if path.as_os_str() == "-" {
+            // A WARC piped in (`aws s3 cp … - | gleaner clean -`) is streamed, never
+            // read whole: told by its first bytes, which stay in stdin's buffer.
+            if stdin_is_warc() {
+                archives.push(path.clone());
+                continue;
+            }
             match read_stdin() {
                 Ok(bytes) => inputs.push(Input {
                     location: Location::Memory {
@@ -104,6 +110,18 @@ fn file_input(path: PathBuf) -> Input {
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str().is_some_and(|s| s.starts_with('.'))
+}
+
+/// Whether stdin starts like a WARC file: a WARC version line, or gzip or zstd data (a
+/// compressed page is no input the cleaner takes, a compressed WARC is).
+fn stdin_is_warc() -> bool {
+    use std::io::BufRead;
+    let mut stdin = std::io::stdin().lock();
+    let Ok(head) = stdin.fill_buf() else {
+        return false;
+    };
+    head.starts_with(b"WARC/1.")
+        || crate::sources::warc::Codec::sniff(head) != crate::sources::warc::Codec::Plain
 }
 
 fn read_stdin() -> std::io::Result<Arc<Vec<u8>>> {

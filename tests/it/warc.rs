@@ -419,3 +419,30 @@ fn export_import_export_is_identical() {
         "{err}"
     );
 }
+
+/// A WARC piped to `gleaner clean -` is streamed as an archive: the same documents as
+/// from the file, each located as `-@OFFSET`.
+#[test]
+fn a_warc_on_stdin_is_read_as_one() {
+    use std::process::Stdio;
+    let dir = tmp();
+    let warc = dir.path().join("crawl.warc.gz");
+    write(&warc, &crawl());
+    let (code, from_file, err) = run(&["clean", s(&warc), "--format", "json", "--jobs", "1"]);
+    assert_eq!(code, 0, "{err}");
+    let mut child = gleaner()
+        .args(["clean", "-", "--format", "json", "--jobs", "1"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let bytes = std::fs::read(&warc).unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(&bytes));
+    let (code, from_stdin, err) = output(child.wait_with_output().unwrap());
+    writer.join().unwrap().unwrap();
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json_lines(&from_stdin), json_lines(&from_file));
+    assert!(err.contains("archive records skipped"), "{err}");
+}

@@ -50,10 +50,15 @@ impl WarcPages {
             path: path.to_path_buf(),
             source,
         };
-        let file = std::fs::File::open(path).map_err(io)?;
+        // `-` is stdin, recognised as a WARC by `files::discover`.
+        let file: Box<dyn std::io::Read + Send> = if path.as_os_str() == "-" {
+            Box::new(std::io::stdin())
+        } else {
+            Box::new(std::fs::File::open(path).map_err(io)?)
+        };
         // The block holds the HTTP header as well as the body: room for a large one.
         let max_block = self.max_bytes.saturating_add(MAX_HEADER);
-        Reader::new(Box::new(file), max_block, PAGE_TYPES).map_err(io)
+        Reader::new(file, max_block, PAGE_TYPES).map_err(io)
     }
 }
 
