@@ -25,7 +25,6 @@ pub struct RecleanArgs {
 /// What a re-clean did.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RecleanSummary {
-    pub examined: u64,
     /// New text: the document re-keyed under its new hash, same sequence number.
     pub changed: u64,
     /// New text another document had: merged into it.
@@ -36,12 +35,20 @@ pub struct RecleanSummary {
     pub elapsed: Duration,
 }
 
+impl RecleanSummary {
+    /// Documents re-cleaned: each was changed, merged, unchanged or failed. One merged
+    /// into another since the list was made is not counted; its target is.
+    pub fn examined(&self) -> u64 {
+        self.changed + self.merged + self.unchanged + self.failed
+    }
+}
+
 impl std::fmt::Display for RecleanSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
             "{} examined: {} changed, {} merged, {} unchanged, {} failed, in {:.2}s",
-            self.examined,
+            self.examined(),
             self.changed,
             self.merged,
             self.unchanged,
@@ -84,14 +91,10 @@ pub fn reclean(args: &RecleanArgs, progress: &dyn Progress) -> Result<RecleanSum
         });
         for (seq, result) in chunk.iter().zip(cleaned) {
             progress.advance();
-            summary.examined += 1;
             let (old, doc) = match result {
                 Ok(Some(pair)) => pair,
                 // Merged into another since the list was made: that one is examined.
-                Ok(None) => {
-                    summary.examined -= 1;
-                    continue;
-                }
+                Ok(None) => continue,
                 Err(reason) => {
                     summary.failed += 1;
                     tracing::warn!("skipped document {seq}: {reason}");
@@ -108,7 +111,7 @@ pub fn reclean(args: &RecleanArgs, progress: &dyn Progress) -> Result<RecleanSum
                     tracing::info!(seq, into_seq, "merged");
                     summary.merged += 1;
                 }
-                Ok(Recleaned::Gone) => summary.examined -= 1,
+                Ok(Recleaned::Gone) => {}
                 Err(StoreError::EmptyDocument) => {
                     summary.failed += 1;
                     tracing::warn!("kept document {seq} as it was: it cleans to nothing now");

@@ -58,11 +58,17 @@ pub struct HttpMeta {
 impl HttpMeta {
     /// The first value of a header, by case-insensitive name.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        first_field(&self.headers, name)
     }
+}
+
+/// The first value under `name` (case-insensitive) among named fields: HTTP headers,
+/// WARC record headers.
+pub fn first_field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 /// What a streaming source yields, in order.

@@ -84,6 +84,7 @@ mod sled_crawl;
 mod sled_import;
 mod sled_near;
 mod sled_reclean;
+mod sled_txn;
 
 pub use sled_near::{NearConfig, NearPolicy};
 #[cfg(test)]

@@ -56,6 +56,17 @@ impl Counters {
         }
     }
 
+    /// The next sequence number, taken. A number is never reused: a store whose
+    /// counter is at the end of the range is refused rather than wrapped.
+    pub fn take_seq(&mut self) -> Result<u64, StoreError> {
+        let seq = self.next_seq;
+        self.next_seq = seq.checked_add(1).ok_or_else(|| StoreError::Corrupt {
+            key: "meta/counters".into(),
+            reason: format!("next_seq {seq} is the last there is"),
+        })?;
+        Ok(seq)
+    }
+
     pub fn stats(&self) -> StoreStats {
         StoreStats {
             documents: self.documents,

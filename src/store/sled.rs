@@ -1,8 +1,9 @@
 //! The sled backend. The layout, record schema and guarantees are described in the
 //! [`crate::store`] module docs.
 
-use super::record::{self, Counters};
+use super::record;
 use super::sled_near::{index_in, Near, NearConfig, NearPolicy};
+use super::sled_txn::count_host;
 use super::{
     document_host, hash, NewDocument, PutOutcome, SourceRecord, SourceRef, Store, StoreError,
     StoreStats, StoredDocument,
@@ -403,10 +404,7 @@ pub(super) fn put_in(t: &PutTrees<'_>, p: &PreparedPut) -> Result<PutOutcome, Ab
     let abort = ConflictableTransactionError::Abort;
     let doc_key = format!("docs/{}", p.hash);
     let hash = &p.hash;
-    let mut counters = match t.meta.get(COUNTERS_KEY)? {
-        Some(bytes) => record::decode_counters(&bytes).map_err(abort)?,
-        None => Counters::new(),
-    };
+    let mut counters = t.counters()?;
     let outcome = match t.docs.get(hash.as_bytes())? {
         Some(bytes) => {
             let mut doc = record::decode_doc(&doc_key, &bytes).map_err(abort)?;
@@ -431,29 +429,11 @@ pub(super) fn put_in(t: &PutTrees<'_>, p: &PreparedPut) -> Result<PutOutcome, Ab
             });
         }
         None => {
-            let seq = counters.next_seq;
-            // A sequence number is never reused: a store whose counter is at the end
-            // of the range is refused rather than wrapped.
-            counters.next_seq = seq.checked_add(1).ok_or_else(|| {
-                abort(StoreError::Corrupt {
-                    key: "meta/counters".into(),
-                    reason: format!("next_seq {seq} is the last there is"),
-                })
-            })?;
+            let seq = counters.take_seq().map_err(abort)?;
             counters.documents = counters.documents.saturating_add(1);
             counters.sources = counters.sources.saturating_add(1);
             counters.text_bytes = counters.text_bytes.saturating_add(p.text_bytes);
-            if let Some(host) = &p.fresh.host {
-                let count = match t.hosts.get(host.as_bytes())? {
-                    Some(b) => record::decode_u64(&format!("hosts/{host}"), &b).map_err(abort)?,
-                    None => {
-                        counters.hosts = counters.hosts.saturating_add(1);
-                        0
-                    }
-                };
-                t.hosts
-                    .insert(host.as_bytes(), &count.saturating_add(1).to_be_bytes())?;
-            }
+            count_host(t, &mut counters, p.fresh.host.as_deref(), 1)?;
             t.docs.insert(
                 hash.as_bytes(),
                 record::encode_doc(&p.fresh, seq).map_err(abort)?,
@@ -479,10 +459,7 @@ pub(super) fn put_in(t: &PutTrees<'_>, p: &PreparedPut) -> Result<PutOutcome, Ab
                 .saturating_add(bytes.len() as u64);
         }
     }
-    t.meta.insert(
-        COUNTERS_KEY,
-        record::encode_counters(&counters).map_err(abort)?,
-    )?;
+    t.set_counters(&counters)?;
     Ok(outcome)
 }
 

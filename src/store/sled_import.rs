@@ -2,10 +2,10 @@
 //! first and last seen, cleaner version, near-duplicate link), under the next sequence
 //! number, deduplicated by hash like any put; one transaction each.
 
-use super::record::{self, Counters};
-use super::sled::{PutTrees, SledStore, COUNTERS_KEY};
+use super::record;
+use super::sled::{PutTrees, SledStore};
 use super::sled_near::index_in;
-use super::sled_reclean::{count_host, merge_sources};
+use super::sled_txn::{count_host, merge_sources};
 use super::{hash, NearPolicy, PutOutcome, StoreError, StoredDocument};
 use crate::near::Signature;
 use sled::transaction::ConflictableTransactionError;
@@ -25,10 +25,7 @@ impl SledStore {
         let outcome = self.put_trees().transaction(|trees| {
             let t = PutTrees::of(trees);
             let abort = ConflictableTransactionError::Abort;
-            let mut counters = match t.meta.get(COUNTERS_KEY)? {
-                Some(b) => record::decode_counters(&b).map_err(abort)?,
-                None => Counters::new(),
-            };
+            let mut counters = t.counters()?;
             let outcome = if let Some(bytes) = t.docs.get(hash.as_bytes())? {
                 let mut into =
                     record::decode_doc(&format!("docs/{hash}"), &bytes).map_err(abort)?;
@@ -46,13 +43,7 @@ impl SledStore {
                     new_source: added > 0,
                 }
             } else {
-                let seq = counters.next_seq;
-                counters.next_seq = seq.checked_add(1).ok_or_else(|| {
-                    abort(StoreError::Corrupt {
-                        key: "meta/counters".into(),
-                        reason: format!("next_seq {seq} is the last there is"),
-                    })
-                })?;
+                let seq = counters.take_seq().map_err(abort)?;
                 counters.documents = counters.documents.saturating_add(1);
                 counters.sources = counters.sources.saturating_add(doc.sources.len() as u64);
                 counters.text_bytes = counters.text_bytes.saturating_add(text.len() as u64);
@@ -71,10 +62,7 @@ impl SledStore {
                     near_duplicate_of: doc.near_duplicate_of.clone(),
                 }
             };
-            t.meta.insert(
-                COUNTERS_KEY,
-                record::encode_counters(&counters).map_err(abort)?,
-            )?;
+            t.set_counters(&counters)?;
             Ok(outcome)
         })?;
         Ok(outcome)

@@ -4,10 +4,11 @@
 //! neither; and running it again finishes the job (a document already re-cleaned
 //! comes out unchanged).
 
-use super::record::{self, Counters};
-use super::sled::{Abort, PutTrees, SledStore, COUNTERS_KEY};
+use super::record;
+use super::sled::{PutTrees, SledStore};
 use super::sled_near::{index_in, unindex_in};
-use super::{document_host, hash, Recleaned, SourceRecord, StoreError, StoredDocument};
+use super::sled_txn::{count_host, merge_sources};
+use super::{document_host, hash, Recleaned, StoreError, StoredDocument};
 use crate::near::Signature;
 use gleaner_clean::Document;
 use sled::transaction::ConflictableTransactionError;
@@ -48,10 +49,7 @@ impl SledStore {
             if old.seq != seq {
                 return Ok(Recleaned::Gone);
             }
-            let mut counters = match t.meta.get(COUNTERS_KEY)? {
-                Some(b) => record::decode_counters(&b).map_err(abort)?,
-                None => Counters::new(),
-            };
+            let mut counters = t.counters()?;
             let old_bytes = old.text().len() as u64;
             if new_hash == old_hash {
                 if old.blocks == document.blocks
@@ -118,10 +116,7 @@ impl SledStore {
                     hash: new_hash.clone(),
                 }
             };
-            t.meta.insert(
-                COUNTERS_KEY,
-                record::encode_counters(&counters).map_err(abort)?,
-            )?;
+            t.set_counters(&counters)?;
             Ok(outcome)
         })?;
         Ok(outcome)
@@ -152,55 +147,4 @@ fn renewed(
         near_duplicate_of,
         ..old.clone()
     }
-}
-
-/// Folds `sources` into `into`: a locator already listed keeps the wider span of
-/// sightings and the raw of the latest.
-pub(super) fn merge_sources(into: &mut StoredDocument, sources: &[SourceRecord]) {
-    for s in sources {
-        into.first_seen = into.first_seen.min(s.first_seen);
-        into.last_seen = into.last_seen.max(s.last_seen);
-        match into.sources.iter_mut().find(|t| t.locator == s.locator) {
-            Some(t) => {
-                if s.last_seen > t.last_seen {
-                    t.last_seen = s.last_seen;
-                    t.raw_hash = s.raw_hash.clone();
-                    t.http = s.http.clone();
-                }
-                t.first_seen = t.first_seen.min(s.first_seen);
-            }
-            None => into.sources.push(s.clone()),
-        }
-    }
-}
-
-/// Moves a host's document count by `delta` (±1), dropping a host that reaches 0.
-pub(super) fn count_host(
-    t: &PutTrees<'_>,
-    counters: &mut Counters,
-    host: Option<&str>,
-    delta: i8,
-) -> Result<(), Abort> {
-    let Some(host) = host else { return Ok(()) };
-    let abort = ConflictableTransactionError::Abort;
-    let count = match t.hosts.get(host.as_bytes())? {
-        Some(b) => record::decode_u64(&format!("hosts/{host}"), &b).map_err(abort)?,
-        None => 0,
-    };
-    let next = if delta < 0 {
-        count.saturating_sub(1)
-    } else {
-        count.saturating_add(1)
-    };
-    if next == 0 {
-        if t.hosts.remove(host.as_bytes())?.is_some() {
-            counters.hosts = counters.hosts.saturating_sub(1);
-        }
-    } else {
-        if count == 0 {
-            counters.hosts = counters.hosts.saturating_add(1);
-        }
-        t.hosts.insert(host.as_bytes(), &next.to_be_bytes())?;
-    }
-    Ok(())
 }

@@ -42,6 +42,21 @@ pub fn output(out: Output) -> (i32, String, String) {
     )
 }
 
+/// JSON lines (`--format json` output) as values.
+pub fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
+}
+
+/// Every document of a store, as `gleaner export --format jsonl` writes it.
+pub fn export_jsonl(store: &Path) -> Vec<serde_json::Value> {
+    let (code, out, err) = run(&["export", "--store", s(store), "--format", "jsonl"]);
+    assert_eq!(code, 0, "{err}");
+    json_lines(&out)
+}
+
 pub fn tmp() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }

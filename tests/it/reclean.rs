@@ -12,10 +12,14 @@ const OLD: &str = "[clean.text]\ntemplates = false\n";
 
 /// `extra` inserted as a paragraph halfway through the text, where the article is.
 fn inserted(text: &str, extra: &str) -> String {
-    let at = text[text.len() / 2..]
-        .find("\n\n")
-        .map_or(text.len(), |i| text.len() / 2 + i);
-    format!("{}\n\n{extra}{}", &text[..at], &text[at..])
+    // The first paragraph break in the second half: a char boundary, whatever the text.
+    let at = text
+        .match_indices("\n\n")
+        .map(|(i, _)| i)
+        .find(|&i| i >= text.len() / 2)
+        .unwrap_or(text.len());
+    let (before, after) = text.split_at(at);
+    format!("{before}\n\n{extra}{after}")
 }
 
 fn with_note(text: &str) -> String {
@@ -38,14 +42,6 @@ fn config(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
     p
-}
-
-fn export(store: &Path) -> Vec<serde_json::Value> {
-    let (code, out, err) = run(&["export", "--store", s(store), "--format", "jsonl"]);
-    assert_eq!(code, 0, "{err}");
-    out.lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
 }
 
 #[test]
@@ -73,7 +69,7 @@ fn changed_documents_keep_their_identity_and_coinciding_ones_merge() {
         s(&old),
     ]);
     assert_eq!(code, 0, "{err}");
-    let before = export(&store);
+    let before = export_jsonl(&store);
     assert_eq!(before.len(), 3, "NOTE must survive the default cleaner");
     assert!(
         before
@@ -98,7 +94,7 @@ fn changed_documents_keep_their_identity_and_coinciding_ones_merge() {
         err.contains("3 examined: 1 changed, 1 merged, 1 unchanged, 0 failed"),
         "{err}"
     );
-    let after = export(&store);
+    let after = export_jsonl(&store);
     assert_eq!(after.len(), 2);
     // `plain` (seq 0) took `noted`'s source; `alone` (seq 2) kept its number, lost NOTE.
     assert_eq!(after[0]["seq"], 0);
@@ -209,7 +205,7 @@ fn a_killed_reclean_run_again_ends_as_an_uninterrupted_one() {
     }
     let (code, _, err) = run(&["reclean", "--store", s(&killed), "--config", s(&new)]);
     assert_eq!(code, 0, "{err}");
-    let (killed_docs, reference_docs) = (export(&killed), export(&reference));
+    let (killed_docs, reference_docs) = (export_jsonl(&killed), export_jsonl(&reference));
     assert_eq!(killed_docs.len(), 4);
     assert_eq!(killed_docs, reference_docs);
     let stats = |store: &Path| {

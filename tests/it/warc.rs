@@ -107,13 +107,6 @@ fn write(path: &Path, records: &[Vec<u8>]) {
     }
 }
 
-fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
-    stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 /// Every page of the archive comes out as the cleaner makes it of the page itself,
 /// told its URL and Content-Type: the HTTP layer (chunks, gzip) is undone on the way.
 #[test]

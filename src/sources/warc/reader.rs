@@ -43,10 +43,7 @@ pub struct Head {
 impl Head {
     /// The first field of that name (WARC field names are case-insensitive).
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.fields
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        crate::sources::first_field(&self.fields, name)
     }
 
     pub fn warc_type(&self) -> &str {
