@@ -173,6 +173,7 @@ fn tally(outcome: crate::pipeline::Outcome, summary: &mut Summary) -> Option<Box
             locator,
             reason,
             internal,
+            ..
         } => {
             summary.inputs += 1;
             summary.failures += 1;

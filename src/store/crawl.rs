@@ -58,6 +58,18 @@ pub struct NewEntry {
     pub entry: FrontierEntry,
 }
 
+/// A visited URL's completion: its state, what it is also known as (redirect target,
+/// canonical), and the links it brought. Recorded in one transaction, with its page's
+/// document when one is stored.
+#[derive(Debug, Clone)]
+pub struct Completion {
+    pub key: FrontierKey,
+    pub url: String,
+    pub state: UrlState,
+    pub aliases: Vec<String>,
+    pub links: Vec<NewEntry>,
+}
+
 /// What the last visit of a URL found.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]

@@ -74,6 +74,7 @@ pub mod crawl;
     clippy::arithmetic_side_effects
 )]
 mod crawl_tests;
+pub mod crawled;
 mod hash;
 #[cfg(test)]
 #[allow(clippy::indexing_slicing, clippy::string_slice)]

@@ -347,10 +347,7 @@ impl SiteConfig {
     /// Whether pages of type `t` are stored (`store_types`). A page of no known type
     /// (a document cleaned before pages were typed) counts as `other`.
     pub fn stores(&self, t: Option<PageType>) -> bool {
-        let name = t.unwrap_or(PageType::Other).name();
-        self.store_types
-            .as_ref()
-            .is_none_or(|types| types.iter().any(|s| s == name))
+        crate::store::crawled::keeps_type(self.store_types.as_deref(), t)
     }
 }
 

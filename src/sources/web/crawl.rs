@@ -5,12 +5,14 @@
 
 use super::config::{FetchConfig, SiteConfig};
 use super::http::Http;
-use super::state::{Crawl, CrawlError, Site};
+use super::state::{Crawl, CrawlError, PageTicket, Site};
 use super::visit;
-use crate::pipeline::PageCleaner;
+use crate::pipeline::feed::{Feed, Running};
+use crate::pipeline::{Options, PageCleaner};
 use crate::sources::warc::writer::WarcWriter;
 use crate::store::crawl::{EntryKind, FrontierEntry, FrontierKey, NewEntry};
-use crate::store::Backend;
+use crate::store::crawled::CrawlSink;
+use crate::store::{Backend, StoreError};
 use gleaner_clean::{CleanConfig, Cleaner};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -212,16 +214,26 @@ pub(super) async fn coordinate(
     }
 }
 
+/// What [`prepare`] makes: the crawl's shared state, the hosts woken as entries are
+/// queued, and the pipeline that cleans and stores what the crawl fetches.
+pub(super) struct Prepared {
+    pub crawl: Arc<Crawl>,
+    pub woken: mpsc::UnboundedReceiver<String>,
+    pub pipeline: Running<StoreError>,
+}
+
 /// Builds the crawl's runtime state: one [`Site`] per config entry, each starting or
-/// resuming its epoch, seeded when it starts afresh. Runs before the crawl's async
-/// tasks, so its store calls block nothing.
+/// resuming its epoch, seeded when it starts afresh, and the pipeline on `threads`
+/// cleaning threads. Runs before the crawl's async tasks, so its store calls block
+/// nothing.
 pub(super) fn prepare(
     sites: &[SiteConfig],
     fetch: &FetchConfig,
     cleaners: Cleaners<'_>,
     store: Arc<dyn Backend>,
+    threads: usize,
     on_visit: Box<dyn Fn() + Send + Sync>,
-) -> Result<(Arc<Crawl>, mpsc::UnboundedReceiver<String>), CrawlError> {
+) -> Result<Prepared, CrawlError> {
     let (wake, woken) = mpsc::unbounded_channel();
     let mut runtime_sites = HashMap::new();
     for cfg in sites {
@@ -248,6 +260,22 @@ pub(super) fn prepare(
             Some(Arc::new(writer))
         }
     };
+    // The store stage: a page worth keeping commits with its URL's completion; the
+    // verdict goes back to the visit waiting for it.
+    let mut sink = CrawlSink::new(store.clone());
+    let opts = Options {
+        jobs: threads.max(1),
+        templates: false,
+        // Bodies were capped as they were received.
+        max_input_bytes: u64::MAX,
+    };
+    let (pipeline, running) = Feed::start(opts, move |outcome, (page, reply): PageTicket| {
+        let verdict = sink.take(outcome, page)?;
+        // A visit no longer waiting (cancelled at the deadline) has nothing to record.
+        let _ = reply.send(verdict);
+        Ok(())
+    })
+    .map_err(CrawlError::Pipeline)?;
     let crawl = Crawl::new(
         Http::new(fetch)?,
         fetch.clone(),
@@ -257,8 +285,13 @@ pub(super) fn prepare(
         wake,
         on_visit,
         archive,
+        pipeline,
     );
-    Ok((Arc::new(crawl), woken))
+    Ok(Prepared {
+        crawl: Arc::new(crawl),
+        woken,
+        pipeline: running,
+    })
 }
 
 /// Builds each site's cleaner from its config: the `[clean]` table plus the site's

@@ -78,12 +78,13 @@ fn crawl_with(
         .build()
         .map_err(CrawlError::Runtime)?;
     // Seeding is store work: done here, before any async task runs.
-    let (state, woken) = {
+    let prepared = {
         let _runtime = runtime.enter();
-        crawl::prepare(sites, fetch, cleaners, store, on_visit)?
+        crawl::prepare(sites, fetch, cleaners, store, threads, on_visit)?
     };
-    runtime.block_on(async {
-        crawl::coordinate(state.clone(), woken).await?;
+    let state = prepared.crawl;
+    let crawled = runtime.block_on(async {
+        crawl::coordinate(state.clone(), prepared.woken).await?;
         state.flush().await?;
         state.count_left().await?;
         if let Some(archive) = state.archive.clone() {
@@ -98,5 +99,10 @@ fn crawl_with(
         counts.retries = state.requests.retries.load(Relaxed);
         counts.bytes = state.requests.bytes.load(Relaxed);
         Ok(counts)
-    })
+    });
+    state.pipeline.close();
+    // A store failure in the pipeline is the crawl's error, rather than the "stopped"
+    // its visits saw.
+    prepared.pipeline.finish()?;
+    crawled
 }

@@ -1,25 +1,29 @@
-//! A page answered 2xx: read its links and robots directives, clean it, and store the
-//! document with the URL's state and the links it brought, in one transaction.
+//! A page answered 2xx: read its links and robots directives, queue what it links to,
+//! and hand it to the pipeline, whose store stage commits the document with the URL's
+//! state and links in one transaction. What it returns unstored is recorded here.
 
 use super::discover::{self, PageLinks};
 use super::http::Response;
 use super::state::{blocking, Crawl, CrawlError, NotStored, Site};
-use super::visit::{complete, fail, Done};
-use crate::pipeline::{clean_contained, CleanFailure};
-use crate::sources::{is_page_type, HttpMeta};
-use crate::store::crawl::{EntryKind, FrontierEntry, NewEntry, UrlStatus};
-use crate::store::{NewDocument, PutOutcome, SourceRef};
+use super::visit::{complete, fail};
+use crate::pipeline::feed::Fed;
+use crate::pipeline::Outcome;
+use crate::sources::{is_page_type, Input, Location};
+use crate::store::crawl::{Completion, EntryKind, FrontierEntry, NewEntry, UrlStatus};
+use crate::store::crawled::{CrawledPage, Verdict};
+use crate::store::PutOutcome;
 use chrono::Utc;
-use gleaner_clean::{CleanError, Document, Hints};
 use reqwest::header;
+use std::sync::Arc;
+use tokio::sync::oneshot;
 use url::Url;
 
-/// Cleans, stores and follows one fetched page. `done` holds the URL's state so far
-/// and its aliases; its links are filled in here.
+/// Follows and stores one fetched page. `done` holds the URL's state so far and its
+/// aliases; its links are filled in here.
 pub(super) async fn page(
     crawl: &Crawl,
     site: &Site,
-    mut done: Done,
+    mut done: Completion,
     entry: &FrontierEntry,
     final_url: Url,
     resp: Response,
@@ -46,7 +50,8 @@ pub(super) async fn page(
         .filter_map(|v| v.to_str().ok())
         .any(|v| discover::header_noindex(v, &crawl.fetch.user_agent));
     let http = resp.meta();
-    let (links, cleaned) = read(site, &final_url, content_type, resp.body).await?;
+    let body = Arc::new(resp.body);
+    let links = read_links(content_type.as_deref(), &body).await?;
 
     let base = links
         .base
@@ -74,22 +79,91 @@ pub(super) async fn page(
         };
         return complete(crawl, done).await;
     }
-    let (document, raw) = match cleaned {
-        Ok(ok) => ok,
-        Err(CleanFailure::Refused(e @ (CleanError::Empty | CleanError::Binary))) => {
+    let input = Input {
+        location: Location::Memory {
+            name: final_url.to_string(),
+            bytes: body,
+        },
+        group: super::url::host_key(&final_url),
+        url: Some(final_url.to_string()),
+        content_type,
+        fetched_at: Some(Utc::now()),
+        http: Some(http),
+    };
+    let page = CrawledPage {
+        completion: done,
+        locator: canonical.as_ref().unwrap_or(&final_url).to_string(),
+        store_types: site.cfg.store_types.clone(),
+    };
+    let (reply, verdict) = oneshot::channel();
+    let fed = Fed {
+        input,
+        cleaner: site.cleaner.clone(),
+        ticket: (page, reply),
+    };
+    crawl.pipeline.send(fed).await?;
+    let verdict = verdict.await.map_err(|_| crate::pipeline::feed::Stopped)?;
+    match verdict {
+        Verdict::Stored {
+            outcome,
+            hosts,
+            new_version,
+        } => {
+            crawl.wake(hosts);
+            crawl.count(|c| {
+                match &outcome {
+                    PutOutcome::New {
+                        near_duplicate_of, ..
+                    } => {
+                        c.new_documents += 1;
+                        c.near_duplicates += u64::from(near_duplicate_of.is_some());
+                    }
+                    PutOutcome::Duplicate { .. } => c.duplicates += 1,
+                    PutOutcome::NearDuplicate { .. } => c.near_duplicates += 1,
+                }
+                c.new_versions += u64::from(new_version);
+            });
+            Ok(())
+        }
+        Verdict::Returned {
+            outcome,
+            completion,
+        } => not_stored(crawl, entry, outcome, *completion).await,
+    }
+}
+
+/// Records why a cleaned (or failed) page was not stored.
+async fn not_stored(
+    crawl: &Crawl,
+    entry: &FrontierEntry,
+    outcome: Outcome,
+    mut done: Completion,
+) -> Result<(), CrawlError> {
+    let state = &mut done.state;
+    let document = match outcome {
+        Outcome::Cleaned(c) => c.document,
+        Outcome::Failed {
+            reason, not_a_page, ..
+        } if not_a_page => {
             crawl.count(|c| c.not_stored(NotStored::EmptyOrBinary));
-            state.status = UrlStatus::NotStored {
-                reason: e.to_string(),
-            };
+            state.status = UrlStatus::NotStored { reason };
             return complete(crawl, done).await;
         }
-        Err(e) => {
+        Outcome::Failed {
+            reason, internal, ..
+        } => {
             // Not kept: the next visit downloads the page again rather than hear 304
             // about a page that was never cleaned.
             (state.etag, state.last_modified) = (None, None);
-            let internal = matches!(e, CleanFailure::Internal(_));
             let class = if internal { "internal" } else { "clean" };
-            fail(crawl, state, &entry.url, class, e.to_string(), internal);
+            fail(crawl, state, &entry.url, class, reason, internal);
+            return complete(crawl, done).await;
+        }
+        Outcome::Skipped(label) => {
+            // A fed page is never a skipped archive record; recorded all the same.
+            state.status = UrlStatus::NotStored {
+                reason: label.to_string(),
+            };
             return complete(crawl, done).await;
         }
     };
@@ -101,57 +175,41 @@ pub(super) async fn page(
         state.status = UrlStatus::NotStored {
             reason: "soft 404".into(),
         };
-        return complete(crawl, done).await;
-    }
-    if document.is_empty() {
+    } else if document.is_empty() {
         crawl.count(|c| c.empty += 1);
         state.status = UrlStatus::NotStored {
             reason: "no main text".into(),
         };
-        return complete(crawl, done).await;
-    }
-    // A type the site does not keep (a listing, for a news cron that keeps articles):
-    // not stored, but its links were read above and are followed.
-    let page_type = document.metadata.page_type;
-    if !site.cfg.stores(page_type) {
+    } else {
+        // A type the site does not keep (a listing, for a news cron that keeps
+        // articles): not stored, but its links were read and are followed.
         crawl.count(|c| c.not_stored(NotStored::PageType));
-        let name = page_type.unwrap_or(gleaner_clean::PageType::Other);
+        let name = document
+            .metadata
+            .page_type
+            .unwrap_or(gleaner_clean::PageType::Other);
         state.status = UrlStatus::NotStored {
             reason: format!("page type {name}"),
         };
-        return complete(crawl, done).await;
     }
-    let locator = canonical.as_ref().unwrap_or(&final_url).to_string();
-    store(crawl, done, document, (raw, http), locator).await
+    complete(crawl, done).await
 }
 
-/// The page's links and robots directives, and its document: parsing and cleaning
-/// are CPU work, done on a blocking thread, and a cleaner panic comes back as the
-/// page's failure.
-async fn read(
-    site: &Site,
-    url: &Url,
-    content_type: Option<String>,
-    body: Vec<u8>,
-) -> Result<(PageLinks, Result<(Document, Vec<u8>), CleanFailure>), CrawlError> {
-    let cleaner = site.cleaner.clone();
-    let url = url.to_string();
+/// The page's links and robots directives. Parsing is CPU work, done on a blocking
+/// thread; a panic in the tokenizer (html5ever's) comes back as the page's failure.
+async fn read_links(
+    content_type: Option<&str>,
+    body: &Arc<Vec<u8>>,
+) -> Result<PageLinks, CrawlError> {
+    let is_html = content_type.is_none_or(|t| !t.starts_with("text/plain"));
+    if !is_html {
+        return Ok(PageLinks::default());
+    }
+    let body = body.clone();
     blocking(move || {
-        let is_html = content_type
-            .as_deref()
-            .is_none_or(|t| !t.starts_with("text/plain"));
-        let links = if is_html {
-            // The tokenizer is html5ever's; a panic in it fails this page alone.
-            let html = String::from_utf8_lossy(&body);
-            crate::pipeline::contain(|| discover::page_links(&html))
-                .map_err(|e| CrawlError::Internal(e.to_string()))?
-        } else {
-            PageLinks::default()
-        };
-        let mut hints = Hints::default().with_url(&url);
-        hints.content_type = content_type.as_deref();
-        let cleaned = clean_contained(cleaner.as_ref(), &body, &hints).map(|doc| (doc, body));
-        Ok((links, cleaned))
+        let html = String::from_utf8_lossy(&body);
+        crate::pipeline::contain(|| discover::page_links(&html))
+            .map_err(|e| CrawlError::Internal(e.to_string()))
     })
     .await?
 }
@@ -194,47 +252,4 @@ fn next_entries(
         );
     }
     (next, outgoing)
-}
-
-/// The document, the URL's state and its links commit together (see `store_page`).
-async fn store(
-    crawl: &Crawl,
-    mut done: Done,
-    document: Document,
-    (raw, http): (Vec<u8>, HttpMeta),
-    locator: String,
-) -> Result<(), CrawlError> {
-    done.state.status = UrlStatus::Stored;
-    let (outcome, hosts, new_version) = crawl
-        .store(move |store| {
-            let doc = NewDocument {
-                document: &document,
-                source: SourceRef {
-                    locator,
-                    seen_at: Utc::now(),
-                    http: Some(http),
-                },
-                raw: &raw,
-                cleaner_version: gleaner_clean::CLEANER_VERSION,
-            };
-            let d = &done;
-            store.store_page(doc, &d.key, &d.url, &d.state, &d.aliases, &d.links)
-        })
-        .await?;
-    crawl.wake(hosts);
-    crawl.after_put().await?;
-    crawl.count(|c| {
-        match &outcome {
-            PutOutcome::New {
-                near_duplicate_of, ..
-            } => {
-                c.new_documents += 1;
-                c.near_duplicates += u64::from(near_duplicate_of.is_some());
-            }
-            PutOutcome::Duplicate { .. } => c.duplicates += 1,
-            PutOutcome::NearDuplicate { .. } => c.near_duplicates += 1,
-        }
-        c.new_versions += u64::from(new_version);
-    });
-    Ok(())
 }

@@ -6,15 +6,17 @@ use super::config::{FetchConfig, SiteConfig};
 use super::host::{Fetcher, Host, RequestCounts};
 use super::http::{Http, HttpError};
 use super::url::{host_key, is_resource, normalise, Scope};
+use crate::pipeline::feed::Feed;
 use crate::pipeline::PageCleaner;
 use crate::sources::warc::writer::WarcWriter;
 use crate::store::crawl::{EntryKind, FrontierEntry, FrontierKey, NewEntry};
+use crate::store::crawled::{CrawledPage, Verdict};
 use crate::store::{Backend, StoreError};
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, PoisonError};
-use tokio::sync::{mpsc, Semaphore};
+use tokio::sync::{mpsc, oneshot, Semaphore};
 use tokio::time::Instant;
 use url::Url;
 
@@ -140,6 +142,12 @@ pub enum CrawlError {
     Rules { site: String, message: String },
     #[error("internal error: {0}")]
     Internal(String),
+    #[error("cannot start the cleaning pipeline: {0}")]
+    Pipeline(std::io::Error),
+    /// The pipeline stopped under a visit: its store stage failed, and the crawl ends
+    /// with that failure.
+    #[error(transparent)]
+    Stopped(#[from] crate::pipeline::feed::Stopped),
     #[error("cannot write WARC files in {dir}: {source}")]
     Archive {
         dir: std::path::PathBuf,
@@ -210,15 +218,17 @@ pub struct Crawl {
     pub counts: Mutex<CrawlCounts>,
     /// Hosts that got entries, for the coordinator to give a worker.
     wake: mpsc::UnboundedSender<String>,
-    puts: AtomicU64,
+    /// Where fetched pages go to be cleaned and stored.
+    pub pipeline: Feed<PageTicket>,
     /// Told once per URL visited (the progress bar).
     pub on_visit: Box<dyn Fn() + Send + Sync>,
     /// Where responses are kept as WARC (`warc_dir`), if anywhere.
     pub archive: Option<Arc<WarcWriter>>,
 }
 
-/// Puts are made durable in groups, as files runs do (see `commands::StoreWriter`).
-const FLUSH_EVERY: u64 = 256;
+/// A fetched page's ticket through the pipeline: what its store stage commits with
+/// it, and where the verdict goes back to the visit waiting for it.
+pub type PageTicket = (CrawledPage, oneshot::Sender<Verdict>);
 
 thread_local! {
     /// Set while a closure given to [`blocking`] runs: what the tests check to prove
@@ -270,6 +280,7 @@ impl Crawl {
         wake: mpsc::UnboundedSender<String>,
         on_visit: Box<dyn Fn() + Send + Sync>,
         archive: Option<Arc<WarcWriter>>,
+        pipeline: Feed<PageTicket>,
     ) -> Crawl {
         Crawl {
             http,
@@ -282,7 +293,7 @@ impl Crawl {
             requests: RequestCounts::default(),
             counts: Mutex::new(CrawlCounts::default()),
             wake,
-            puts: AtomicU64::new(0),
+            pipeline,
             on_visit,
             archive,
         }
@@ -327,14 +338,6 @@ impl Crawl {
         for h in hosts {
             let _ = self.wake.send(h);
         }
-    }
-
-    /// Called after each document put: flushes every [`FLUSH_EVERY`].
-    pub async fn after_put(&self) -> Result<(), CrawlError> {
-        if self.puts.fetch_add(1, Relaxed) % FLUSH_EVERY == FLUSH_EVERY - 1 {
-            self.store(|s| s.flush()).await?;
-        }
-        Ok(())
     }
 
     /// Queues `entries` in the site epoch `epoch` and wakes their hosts' workers.

@@ -7,19 +7,11 @@ use super::discover;
 use super::host::FetchError;
 use super::http::{Response, Validators};
 use super::state::{blocking, Crawl, CrawlError, NotStored, Site};
-use crate::store::crawl::{EntryKind, FrontierEntry, FrontierKey, NewEntry, UrlState, UrlStatus};
+use crate::store::crawl::{
+    Completion, EntryKind, FrontierEntry, FrontierKey, NewEntry, UrlState, UrlStatus,
+};
 use chrono::Utc;
 use url::Url;
-
-/// A visited URL's completion: its state, what it is also known as (redirect target,
-/// canonical), and the links it brought.
-pub(super) struct Done {
-    pub key: FrontierKey,
-    pub url: String,
-    pub state: UrlState,
-    pub aliases: Vec<String>,
-    pub links: Vec<NewEntry>,
-}
 
 /// Visits one entry. Only a store failure is an error; everything the network does is
 /// recorded in the URL's state and counted.
@@ -38,7 +30,7 @@ pub(super) async fn visit(
         .store(move |s| s.url_state(&known))
         .await?
         .unwrap_or_else(|| UrlState::queued(&site.cfg.name, site.epoch, entry.depth));
-    let done = |state: UrlState, aliases: Vec<String>, links: Vec<NewEntry>| Done {
+    let done = |state: UrlState, aliases: Vec<String>, links: Vec<NewEntry>| Completion {
         key: key.clone(),
         url: entry.url.clone(),
         state,
@@ -239,7 +231,7 @@ pub(super) async fn internal_error(
         .unwrap_or_else(|| UrlState::queued(&site.cfg.name, site.epoch, entry.depth));
     state.visited = site.epoch;
     fail(crawl, &mut state, &entry.url, "internal", message, true);
-    let done = Done {
+    let done = Completion {
         key,
         url: entry.url,
         state,
@@ -308,7 +300,7 @@ async fn listing(
 
 /// Records a visit's outcome in one store transaction and wakes the hosts its links
 /// were queued under.
-pub(super) async fn complete(crawl: &Crawl, d: Done) -> Result<(), CrawlError> {
+pub(super) async fn complete(crawl: &Crawl, d: Completion) -> Result<(), CrawlError> {
     let hosts = crawl
         .store(move |s| s.complete(&d.key, &d.url, &d.state, &d.aliases, &d.links))
         .await?;

@@ -3,7 +3,10 @@
 //! calling thread.
 //!
 //! Outcomes arrive in input order whatever the thread count, so a store fed from here
-//! assigns the same sequence numbers on one core or many.
+//! assigns the same sequence numbers on one core or many. A source that runs on its own
+//! schedule (the crawler) feeds the same cleaning through [`feed`].
+
+pub mod feed;
 
 use crate::sources::files::Found;
 use crate::sources::warc::WarcPages;
@@ -52,6 +55,9 @@ pub enum Outcome {
         reason: String,
         /// The cleaner panicked: a bug, counted apart from bad inputs.
         internal: bool,
+        /// The cleaner refused it as empty or binary: not a page, rather than a page
+        /// that failed (a crawl records it so, and does not retry it).
+        not_a_page: bool,
     },
 }
 
@@ -234,6 +240,7 @@ fn clean_chunk(
                 locator: e.locator(),
                 reason: e.reason(),
                 internal: false,
+                not_a_page: false,
             },
         })
         .collect()
@@ -252,6 +259,7 @@ fn clean_one(
                 locator: input.locator(),
                 reason: e.reason(),
                 internal: false,
+                not_a_page: false,
             }
         }
     };
@@ -269,6 +277,10 @@ fn clean_one(
             locator: input.locator(),
             reason: e.to_string(),
             internal: matches!(e, CleanFailure::Internal(_)),
+            not_a_page: matches!(
+                e,
+                CleanFailure::Refused(CleanError::Empty | CleanError::Binary)
+            ),
         },
     }
 }
@@ -403,7 +415,8 @@ pub(crate) mod tests {
         }
     }
 
-    fn input(name: &str, text: &str) -> Input {
+    /// A text page held in memory.
+    pub(crate) fn text_input(name: &str, text: &str) -> Input {
         Input {
             location: Location::Memory {
                 name: name.into(),
@@ -425,9 +438,9 @@ pub(crate) mod tests {
         let prose = "The council agreed on Tuesday, after a long debate, to repair the \
                      old bridge before winter, and the work starts next month.";
         let inputs = vec![
-            input("a", prose),
-            input("b", &format!("{prose} PANIC-ME")),
-            input("c", prose),
+            text_input("a", prose),
+            text_input("b", &format!("{prose} PANIC-ME")),
+            text_input("c", prose),
         ];
         let opts = Options {
             jobs: 2,
@@ -451,6 +464,7 @@ pub(crate) mod tests {
                 locator,
                 reason,
                 internal,
+                ..
             } => {
                 assert_eq!(locator, "b");
                 assert!(*internal);
