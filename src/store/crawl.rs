@@ -255,6 +255,26 @@ pub struct RunRecord {
     pub elapsed_secs: f64,
 }
 
+/// robots.txt as one worker found it, shared with the others through the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RobotsAnswer {
+    AllowAll,
+    DisallowAll,
+    /// A 2xx robots.txt: its body, to parse.
+    Rules(Vec<u8>),
+}
+
+/// What a worker does about a host's robots.txt in a shared store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RobotsClaim {
+    /// Another worker fetched it, and it is fresh.
+    Known(RobotsAnswer),
+    /// This worker fetches it (and saves it with [`CrawlStore::save_robots`]).
+    Fetch,
+    /// Another worker is fetching it: ask again shortly.
+    Wait,
+}
+
 /// The crawler's side of a store. Backends: sled now, PostgreSQL later (where many
 /// workers share one frontier).
 pub trait CrawlStore: Send + Sync {
@@ -335,4 +355,53 @@ pub trait CrawlStore: Send + Sync {
     /// Lets parked URLs be queued again: those of `urls`, or every one when None.
     /// Returns how many were parked.
     fn unpark(&self, urls: Option<&[String]>) -> Result<u64, StoreError>;
+
+    /// The epoch `site` is crawling in, without starting one (what a worker joining a
+    /// coordinator's run uses); None when the site never started.
+    fn site_epoch(&self, site: &str) -> Result<Option<u64>, StoreError>;
+
+    // What a store shared by several processes adds. The defaults are those of a store
+    // one process holds: nothing to share.
+
+    /// Whether other processes crawl the same frontier: then entries come from them
+    /// too, and politeness is kept through the store.
+    fn is_shared(&self) -> bool {
+        false
+    }
+
+    /// Gives back an entry [`CrawlStore::next_entry`] handed out but that will not be
+    /// visited now (its site has spent its page budget).
+    fn release(&self, _key: &FrontierKey) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// Reserves the next request slot of `host`, `delay` after the one before it
+    /// (whoever made it): how long to wait for it. None when the store keeps no pace.
+    fn reserve_turn(
+        &self,
+        _host: &str,
+        _delay: std::time::Duration,
+    ) -> Result<Option<std::time::Duration>, StoreError> {
+        Ok(None)
+    }
+
+    /// Holds every worker's requests to `host` back for `hold` (a Retry-After).
+    fn hold_host(&self, _host: &str, _hold: std::time::Duration) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// Whether this worker fetches `host`'s robots.txt or another did or does.
+    fn claim_robots(&self, _host: &str) -> Result<RobotsClaim, StoreError> {
+        Ok(RobotsClaim::Fetch)
+    }
+
+    /// Shares the robots.txt this worker fetched, with the delay it asks for.
+    fn save_robots(
+        &self,
+        _host: &str,
+        _answer: &RobotsAnswer,
+        _delay: std::time::Duration,
+    ) -> Result<(), StoreError> {
+        Ok(())
+    }
 }

@@ -66,19 +66,20 @@
     clippy::arithmetic_side_effects
 )]
 
-pub mod crawl;
 #[cfg(test)]
 #[allow(
     clippy::string_slice,
     clippy::indexing_slicing,
     clippy::arithmetic_side_effects
 )]
-mod crawl_tests;
+mod contract;
+pub mod crawl;
 pub mod crawled;
 mod hash;
 #[cfg(test)]
 #[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod near_tests;
+pub mod pg;
 mod record;
 mod sled;
 mod sled_crawl;

@@ -26,7 +26,7 @@ pub(super) const COUNTERS_KEY: &[u8] = b"counters";
 /// wrote; the store is written once and read in order, so a small cache costs little.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// zstd's default: most of the size win of higher levels at a fraction of their time.
-const ZSTD_LEVEL: i32 = 3;
+pub(super) const ZSTD_LEVEL: i32 = 3;
 
 /// A store in a local directory, backed by sled.
 pub struct SledStore {
@@ -232,7 +232,7 @@ impl From<TransactionError<StoreError>> for StoreError {
 }
 
 /// Folds one more sighting into a stored document; true when the locator is new to it.
-fn add_sighting(doc: &mut StoredDocument, source: &SourceRef, raw_hash: &str) -> bool {
+pub(super) fn add_sighting(doc: &mut StoredDocument, source: &SourceRef, raw_hash: &str) -> bool {
     let seen = source.seen_at;
     doc.first_seen = doc.first_seen.min(seen);
     doc.last_seen = doc.last_seen.max(seen);

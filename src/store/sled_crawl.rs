@@ -317,6 +317,16 @@ impl CrawlStore for SledStore {
         Ok(id)
     }
 
+    fn site_epoch(&self, site: &str) -> Result<Option<u64>, StoreError> {
+        match self.sites.get(site.as_bytes())? {
+            Some(b) => Ok(Some(super::record::decode_u64(
+                &format!("sites/{site}"),
+                &b,
+            )?)),
+            None => Ok(None),
+        }
+    }
+
     fn save_run(&self, run: &RunRecord) -> Result<(), StoreError> {
         self.runs.insert(run.id.to_be_bytes(), encode(run))?;
         Ok(())

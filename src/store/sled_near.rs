@@ -46,7 +46,7 @@ pub struct Near {
 /// Documents examined per shared band, the earliest first. A site of templated pages
 /// puts thousands of documents in one band; comparing each new one with all of them
 /// would make a batch quadratic. The earliest are the originals a copy is linked to.
-const PER_BAND: usize = 64;
+pub(super) const PER_BAND: usize = 64;
 
 fn band_prefix(band: usize, key: u64) -> Vec<u8> {
     let mut k = Vec::with_capacity(17);

@@ -125,7 +125,7 @@ impl SledStore {
 
 /// The old record with the new text, blocks, metadata and version; identity and
 /// history (sequence number, sources, first and last seen) kept.
-fn renewed(
+pub(super) fn renewed(
     old: &StoredDocument,
     hash: &str,
     document: &Document,

@@ -3,7 +3,7 @@
 use super::*;
 use chrono::TimeZone;
 use gleaner_clean::{Block, Document, InputKind, Metadata};
-use std::sync::{Arc, Barrier};
+use std::sync::Arc;
 use tempfile::TempDir;
 
 fn at(secs: i64) -> DateTime<Utc> {
@@ -46,62 +46,6 @@ fn open() -> (TempDir, SledStore) {
 }
 
 #[test]
-fn new_then_duplicate_from_another_source() {
-    let (_dir, store) = open();
-    let d = doc("Title\n\nBody text.");
-    let first = put_at(&store, &d, "https://a.example/x", b"<p>a</p>", 0);
-    let PutOutcome::New { seq: 0, hash, .. } = &first else {
-        panic!("expected New at 0, got {first:?}")
-    };
-    assert_eq!(hash, &content_hash("Title Body text."));
-    let second = put_at(&store, &d, "https://b.example/y", b"<p>b</p>", 10);
-    assert_eq!(
-        second,
-        PutOutcome::Duplicate {
-            seq: 0,
-            hash: hash.clone(),
-            new_source: true
-        }
-    );
-    let stored = store.by_seq(0).unwrap().unwrap();
-    assert_eq!(stored.sources.len(), 2);
-    assert_eq!(stored.sources[0].locator, "https://a.example/x");
-    assert_eq!(stored.sources[1].locator, "https://b.example/y");
-    assert_eq!(stored.sources[1].raw_hash, raw_hash(b"<p>b</p>"));
-    assert_eq!((stored.first_seen, stored.last_seen), (at(0), at(10)));
-    assert_eq!(stored.host.as_deref(), Some("a.example"));
-    assert_eq!(stored.to_document(), d);
-    assert_eq!(stored.text(), d.text());
-    assert_eq!(stored.cleaner_version, "test-1");
-    assert!(store.by_seq(1).unwrap().is_none());
-}
-
-#[test]
-fn same_source_twice_updates_last_seen() {
-    let (_dir, store) = open();
-    let d = doc("Same page, fetched twice.");
-    put_at(&store, &d, "https://a.example/x", b"v1", 0);
-    let again = put_at(&store, &d, "https://a.example/x", b"v2", 60);
-    assert!(matches!(
-        again,
-        PutOutcome::Duplicate {
-            seq: 0,
-            new_source: false,
-            ..
-        }
-    ));
-    // An older sighting arriving late moves first_seen but not the kept raw.
-    put_at(&store, &d, "https://a.example/x", b"v0", -60);
-    let stored = store.by_seq(0).unwrap().unwrap();
-    assert_eq!(stored.sources.len(), 1);
-    let s = &stored.sources[0];
-    assert_eq!((s.first_seen, s.last_seen), (at(-60), at(60)));
-    assert_eq!(s.raw_hash, raw_hash(b"v2"));
-    assert_eq!((stored.first_seen, stored.last_seen), (at(-60), at(60)));
-    assert_eq!(store.stats().unwrap().sources, 1);
-}
-
-#[test]
 fn seqs_follow_insert_order_and_survive_reopen() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("store");
@@ -139,51 +83,6 @@ fn seqs_follow_insert_order_and_survive_reopen() {
 }
 
 #[test]
-fn seq_order_is_numeric_past_255() {
-    let (_dir, store) = open();
-    for i in 0..300 {
-        put(&store, &format!("document number {i}"), "-");
-    }
-    let seqs: Vec<u64> = store.documents().map(|d| d.unwrap().seq).collect();
-    assert_eq!(seqs, (0..300).collect::<Vec<_>>());
-}
-
-#[test]
-fn normalised_variants_are_one_document() {
-    let (_dir, store) = open();
-    let a = put(&store, "Caf\u{e9} cr\u{e8}me\n\nis good", "a");
-    let b = put(&store, "  Cafe\u{301}   cre\u{300}me is\tgood \n", "b");
-    assert!(a.is_new());
-    assert_eq!(b.seq(), a.seq());
-    assert!(!b.is_new());
-    assert!(put(&store, "Cafe creme is good", "c").is_new());
-}
-
-#[test]
-fn concurrent_puts_of_the_same_text_make_one_document() {
-    let (_dir, store) = open();
-    let store = Arc::new(store);
-    let barrier = Arc::new(Barrier::new(8));
-    let outcomes: Vec<PutOutcome> = (0..8)
-        .map(|i| {
-            let (store, barrier) = (store.clone(), barrier.clone());
-            std::thread::spawn(move || {
-                barrier.wait();
-                put(&*store, "Racing text.", &format!("https://s{i}.example/"))
-            })
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .map(|h| h.join().expect("thread"))
-        .collect();
-    assert_eq!(outcomes.iter().filter(|o| o.is_new()).count(), 1);
-    assert!(outcomes.iter().all(|o| o.seq() == 0));
-    let stats = store.stats().unwrap();
-    assert_eq!((stats.documents, stats.sources, stats.next_seq), (1, 8, 1));
-    assert_eq!(store.by_seq(0).unwrap().unwrap().sources.len(), 8);
-}
-
-#[test]
 fn concurrent_distinct_puts_get_distinct_dense_seqs() {
     let (_dir, store) = open();
     let store = Arc::new(store);
@@ -204,63 +103,6 @@ fn concurrent_distinct_puts_get_distinct_dense_seqs() {
     seqs.sort_unstable();
     assert_eq!(seqs, (0..threads * each).collect::<Vec<_>>());
     assert_eq!(store.documents().count() as u64, threads * each);
-}
-
-#[test]
-fn raw_round_trip_and_dedup() {
-    let (_dir, store) = open();
-    let raw = "<html><body><p>Hello there.</p></body></html>".repeat(50);
-    let d = doc("Hello there.");
-    put_at(&store, &d, "https://a.example/1", raw.as_bytes(), 0);
-    put_at(&store, &d, "https://a.example/2", raw.as_bytes(), 1);
-    put_at(&store, &d, "https://a.example/3", b"<p>Hello there.</p>", 2);
-    let stored = store.by_seq(0).unwrap().unwrap();
-    let raws: Vec<Vec<u8>> = stored
-        .sources
-        .iter()
-        .map(|s| store.raw(&s.raw_hash).unwrap().expect("raw kept"))
-        .collect();
-    assert_eq!(raws[0], raw.as_bytes());
-    assert_eq!(raws[1], raw.as_bytes());
-    assert_eq!(raws[2], b"<p>Hello there.</p>");
-    let stats = store.stats().unwrap();
-    assert_eq!(stats.raw_pages, 2);
-    assert!(stats.raw_bytes_compressed > 0);
-    assert!(stats.raw_bytes_compressed < raw.len() as u64, "compressed");
-    assert_eq!(store.raw(&raw_hash(b"never seen")).unwrap(), None);
-}
-
-#[test]
-fn hash_prefix_lookup() {
-    let (_dir, store) = open();
-    for i in 0..40 {
-        put(&store, &format!("text {i}"), "-");
-    }
-    let target = content_hash("text 7");
-    for len in [64, 12, 6] {
-        let found = store.by_hash_prefix(&target[..len]).unwrap();
-        assert!(found.iter().any(|d| d.hash == target));
-        assert!(found.iter().all(|d| d.hash.starts_with(&target[..len])));
-    }
-    let upper = target[..10].to_ascii_uppercase();
-    assert_eq!(store.by_unique_hash_prefix(&upper).unwrap().hash, target);
-    assert_eq!(store.by_hash_prefix("").unwrap().len(), 40);
-    assert!(matches!(
-        store.by_unique_hash_prefix(""),
-        Err(StoreError::Ambiguous { count: 40, .. })
-    ));
-    let missing = (0..16)
-        .map(|i| format!("{i:x}").repeat(8))
-        .find(|p| store.by_hash_prefix(p).unwrap().is_empty())
-        .expect("some 8-digit prefix is unused");
-    assert!(matches!(
-        store.by_unique_hash_prefix(&missing),
-        Err(StoreError::NotFound(_))
-    ));
-    assert!(matches!(
-        store.by_hash_prefix("xyz"),
-        Err(StoreError::BadHashPrefix(_))
-    ));
 }
 
 #[test]
@@ -313,68 +155,6 @@ fn reopens_after_drop_with_everything() {
         "kept across reopen"
     );
     assert!(path.join(super::sled::LOCK_FILE).exists());
-}
-
-#[test]
-fn stats_are_kept_by_puts() {
-    let (_dir, store) = open();
-    assert_eq!(store.stats().unwrap(), StoreStats::default());
-    let mut with_host = doc("From a page that names its host.");
-    with_host.metadata.hostname = Some("news.example".into());
-    put_at(&store, &with_host, "https://cdn.example/x", b"r1", 0);
-    put(&store, "Two.", "https://www.blog.example/p");
-    put(&store, "Three.", "https://blog.example/q");
-    put(&store, "Two.", "https://mirror.example/p");
-    put(&store, "Local file.", "notes/file.txt");
-    put(&store, "From stdin.", "-");
-    let stats = store.stats().unwrap();
-    let text_bytes: u64 = store
-        .documents()
-        .map(|d| d.unwrap().text().len() as u64)
-        .sum();
-    assert_eq!(
-        stats,
-        StoreStats {
-            documents: 5,
-            sources: 6,
-            raw_pages: 5,
-            raw_bytes_compressed: stats.raw_bytes_compressed,
-            text_bytes,
-            next_seq: 5,
-            hosts: 2,
-        }
-    );
-    let hosts: Vec<Option<String>> = store.documents().map(|d| d.unwrap().host).collect();
-    assert_eq!(
-        hosts,
-        [
-            Some("news.example"),
-            Some("blog.example"),
-            Some("blog.example"),
-            None,
-            None
-        ]
-        .map(|h| h.map(String::from))
-    );
-}
-
-#[test]
-fn empty_documents_are_refused() {
-    let (_dir, store) = open();
-    let err = store
-        .put(NewDocument {
-            document: &doc(" \n\n "),
-            source: SourceRef {
-                locator: "-".into(),
-                seen_at: at(0),
-                http: None,
-            },
-            raw: b"",
-            cleaner_version: "t",
-        })
-        .unwrap_err();
-    assert!(matches!(err, StoreError::EmptyDocument));
-    assert_eq!(store.stats().unwrap(), StoreStats::default());
 }
 
 #[test]
@@ -563,4 +343,17 @@ fn reopening_right_after_a_drop_succeeds() {
     }
     let store = SledStore::open(dir.path()).expect("store reopens");
     assert_eq!(store.documents().count(), 30);
+}
+
+#[test]
+fn a_second_process_is_told_who_holds_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let _store = SledStore::open(dir.path()).unwrap();
+    let err = SledStore::open(dir.path()).err().expect("locked");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("in use by another gleaner process (pid "),
+        "{msg}"
+    );
+    assert!(msg.contains(&std::process::id().to_string()), "{msg}");
 }

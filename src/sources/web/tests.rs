@@ -86,6 +86,10 @@ impl Store for Guarded {
 }
 
 impl CrawlStore for Guarded {
+    fn site_epoch(&self, site: &str) -> Result<Option<u64>, StoreError> {
+        self.check();
+        self.inner.site_epoch(site)
+    }
     fn begin_site(&self, site: &str) -> Result<SiteStart, StoreError> {
         self.check();
         self.inner.begin_site(site)

@@ -1,0 +1,609 @@
+//! The crawl's state in PostgreSQL, shared by every worker: URL states, a frontier of
+//! leased entries, site epochs, run records, and a politeness row per host.
+//!
+//! A worker claims a host's next entry with `FOR UPDATE SKIP LOCKED` and a lease; the
+//! entry stays in the frontier until its visit completes (in the transaction that
+//! records the URL's state and queues its links), so a worker that dies loses nothing:
+//! its lease runs out and another worker takes the entry. Discovered URLs are queued
+//! with `INSERT … ON CONFLICT DO NOTHING`: the first worker to insert a URL's row owns
+//! its queueing; the others find it queued in this epoch and leave it.
+
+use super::{backend_error, docs::lost_race, PgStore};
+use crate::store::crawl::{
+    Completion, CrawlStore, FrontierEntry, FrontierKey, NewEntry, RobotsAnswer, RobotsClaim,
+    RunRecord, RunStatus, SiteStart, UrlState, UrlStatus,
+};
+use crate::store::{NewDocument, PutOutcome, StoreError};
+use chrono::{DateTime, Utc};
+use postgres::Transaction;
+use serde::de::DeserializeOwned;
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+/// How long robots.txt fetched by one worker serves the others.
+const ROBOTS_FRESH_SECS: f64 = 24.0 * 3600.0;
+/// How long a worker may take to fetch robots.txt before another tries.
+const ROBOTS_CLAIM_SECS: f64 = 60.0;
+/// Hosts spread over this many buckets.
+const BUCKETS: u64 = 1024;
+
+fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
+        key: key.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+fn encode<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).expect("crawl records serialise")
+}
+
+fn key_of(id: i64) -> FrontierKey {
+    FrontierKey(id.to_be_bytes().to_vec())
+}
+
+fn id_of(key: &FrontierKey) -> i64 {
+    key.0
+        .as_slice()
+        .try_into()
+        .map(i64::from_be_bytes)
+        .unwrap_or(-1)
+}
+
+fn bucket(host: &str) -> i32 {
+    let h = u64::from_le_bytes(
+        blake3::hash(host.as_bytes()).as_bytes()[..8]
+            .try_into()
+            .unwrap_or([0; 8]),
+    );
+    i32::try_from(h % BUCKETS).unwrap_or(0)
+}
+
+fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Inside a transaction: queues each entry whose URL is not queued yet in `epoch` (nor
+/// parked, nor known not to be a page). Returns the hosts that got entries.
+fn enqueue_in(
+    t: &mut Transaction<'_>,
+    epoch: u64,
+    entries: &[NewEntry],
+    hosts: &mut BTreeSet<String>,
+) -> Result<(), StoreError> {
+    // One entry per URL, in URL order: rows are locked in the same order by every
+    // worker, so that two of them queueing overlapping links can't deadlock.
+    let mut by_url: BTreeMap<&str, &NewEntry> = BTreeMap::new();
+    for e in entries {
+        by_url.entry(e.entry.url.as_str()).or_insert(e);
+    }
+    if by_url.is_empty() {
+        return Ok(());
+    }
+    let urls: Vec<&str> = by_url.keys().copied().collect();
+    let states: Vec<Vec<u8>> = by_url
+        .values()
+        .map(|e| encode(&UrlState::queued(&e.entry.site, epoch, e.entry.depth)))
+        .collect();
+    let inserted: BTreeSet<String> = t
+        .query(
+            "INSERT INTO urls (url, state) SELECT * FROM unnest($1::text[], $2::bytea[]) \
+             ON CONFLICT (url) DO NOTHING RETURNING url",
+            &[&urls, &states],
+        )
+        .map_err(backend_error)?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let known: Vec<&str> = urls
+        .iter()
+        .copied()
+        .filter(|u| !inserted.contains(*u))
+        .collect();
+    let mut queue: Vec<&NewEntry> = inserted
+        .iter()
+        .filter_map(|u| by_url.get(u.as_str()).copied())
+        .collect();
+    if !known.is_empty() {
+        let rows = t
+            .query(
+                "SELECT url, state FROM urls WHERE url = ANY($1) ORDER BY url FOR UPDATE",
+                &[&known],
+            )
+            .map_err(backend_error)?;
+        let (mut up_urls, mut up_states) = (Vec::new(), Vec::new());
+        for row in rows {
+            let url: String = row.get(0);
+            let Some(new) = by_url.get(url.as_str()).copied() else {
+                continue;
+            };
+            let mut s: UrlState = decode(&format!("urls/{url}"), row.get(1))?;
+            let e = &new.entry;
+            if s.is_parked() || s.not_a_page.is_some() || (s.site == e.site && s.epoch == epoch) {
+                continue;
+            }
+            s.site.clone_from(&e.site);
+            s.epoch = epoch;
+            s.depth = e.depth;
+            up_urls.push(url);
+            up_states.push(encode(&s));
+            queue.push(new);
+        }
+        if !up_urls.is_empty() {
+            t.execute(
+                "UPDATE urls SET state = u.state FROM unnest($1::text[], $2::bytea[]) AS \
+                 u(url, state) WHERE urls.url = u.url",
+                &[&up_urls, &up_states],
+            )
+            .map_err(backend_error)?;
+        }
+    }
+    if queue.is_empty() {
+        return Ok(());
+    }
+    // In the order the links came, so that each host's queue stays breadth first.
+    let order: BTreeMap<&str, usize> = entries
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, e)| (e.entry.url.as_str(), i))
+        .collect();
+    queue.sort_by_key(|e| order.get(e.entry.url.as_str()).copied().unwrap_or(0));
+    let urls: Vec<&str> = queue.iter().map(|e| e.entry.url.as_str()).collect();
+    let host_names: Vec<&str> = queue.iter().map(|e| e.host.as_str()).collect();
+    let buckets: Vec<i32> = queue.iter().map(|e| bucket(&e.host)).collect();
+    let sites: Vec<&str> = queue.iter().map(|e| e.entry.site.as_str()).collect();
+    let bodies: Vec<Vec<u8>> = queue.iter().map(|e| encode(&e.entry)).collect();
+    t.execute(
+        "INSERT INTO frontier (url, host, bucket, site, entry) SELECT url, host, bucket, \
+         site, entry FROM \
+         unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::bytea[]) \
+         WITH ORDINALITY AS q(url, host, bucket, site, entry, n) ORDER BY n",
+        &[&urls, &host_names, &buckets, &sites, &bodies],
+    )
+    .map_err(backend_error)?;
+    hosts.extend(queue.iter().map(|e| e.host.clone()));
+    Ok(())
+}
+
+/// Inside a transaction: a visit's completion (see [`CrawlStore::complete`]).
+fn complete_in(t: &mut Transaction<'_>, c: &Completion) -> Result<Vec<String>, StoreError> {
+    let epoch = c.state.epoch;
+    t.execute("DELETE FROM frontier WHERE id = $1", &[&id_of(&c.key)])
+        .map_err(backend_error)?;
+    upsert_state(t, &c.url, &c.state)?;
+    let mut aliases: Vec<&String> = c.aliases.iter().filter(|a| **a != c.url).collect();
+    aliases.sort();
+    aliases.dedup();
+    for alias in aliases {
+        let row = t
+            .query_opt("SELECT state FROM urls WHERE url = $1 FOR UPDATE", &[alias])
+            .map_err(backend_error)?;
+        let marked = match row {
+            Some(row) => {
+                let mut s: UrlState = decode(&format!("urls/{alias}"), row.get(0))?;
+                s.site.clone_from(&c.state.site);
+                s.epoch = epoch;
+                s.visited = epoch;
+                s
+            }
+            None => UrlState {
+                status: UrlStatus::NotStored {
+                    reason: format!("same page as {}", c.url),
+                },
+                visited: epoch,
+                ..UrlState::queued(&c.state.site, epoch, c.state.depth)
+            },
+        };
+        upsert_state(t, alias, &marked)?;
+    }
+    let mut hosts = BTreeSet::new();
+    enqueue_in(t, epoch, &c.links, &mut hosts)?;
+    Ok(hosts.into_iter().collect())
+}
+
+fn upsert_state(t: &mut Transaction<'_>, url: &str, state: &UrlState) -> Result<(), StoreError> {
+    t.execute(
+        "INSERT INTO urls (url, state) VALUES ($1, $2) ON CONFLICT (url) DO UPDATE SET \
+         state = excluded.state",
+        &[&url, &encode(state)],
+    )
+    .map_err(backend_error)?;
+    Ok(())
+}
+
+fn completion(
+    key: &FrontierKey,
+    url: &str,
+    state: &UrlState,
+    aliases: &[String],
+    links: &[NewEntry],
+) -> Completion {
+    Completion {
+        key: key.clone(),
+        url: url.to_string(),
+        state: state.clone(),
+        aliases: aliases.to_vec(),
+        links: links.to_vec(),
+    }
+}
+
+impl CrawlStore for PgStore {
+    fn begin_site(&self, site: &str) -> Result<SiteStart, StoreError> {
+        self.txn(|t| {
+            t.execute(
+                "INSERT INTO sites (name, epoch) VALUES ($1, 0) ON CONFLICT DO NOTHING",
+                &[&site],
+            )
+            .map_err(backend_error)?;
+            let epoch: i64 = t
+                .query_one(
+                    "SELECT epoch FROM sites WHERE name = $1 FOR UPDATE",
+                    &[&site],
+                )
+                .map_err(backend_error)?
+                .get(0);
+            let pending: i64 = t
+                .query_one("SELECT count(*) FROM frontier WHERE site = $1", &[&site])
+                .map_err(backend_error)?
+                .get(0);
+            let (epoch, pending) = (
+                u64::try_from(epoch).unwrap_or(0),
+                u64::try_from(pending).unwrap_or(0),
+            );
+            if pending > 0 && epoch > 0 {
+                return Ok(SiteStart {
+                    epoch,
+                    resumed: true,
+                    pending,
+                });
+            }
+            let next = epoch.checked_add(1).ok_or_else(|| StoreError::Corrupt {
+                key: format!("sites/{site}"),
+                reason: format!("epoch {epoch} is the last there is"),
+            })?;
+            t.execute(
+                "UPDATE sites SET epoch = $2 WHERE name = $1",
+                &[&site, &to_i64(next)],
+            )
+            .map_err(backend_error)?;
+            Ok(SiteStart {
+                epoch: next,
+                resumed: false,
+                pending,
+            })
+        })
+    }
+
+    fn site_epoch(&self, site: &str) -> Result<Option<u64>, StoreError> {
+        let row = self
+            .conn()?
+            .query_opt("SELECT epoch FROM sites WHERE name = $1", &[&site])
+            .map_err(backend_error)?;
+        Ok(row.map(|r| u64::try_from(r.get::<_, i64>(0)).unwrap_or(0)))
+    }
+
+    fn enqueue(&self, epoch: u64, entries: &[NewEntry]) -> Result<Vec<String>, StoreError> {
+        self.txn(|t| {
+            let mut hosts = BTreeSet::new();
+            enqueue_in(t, epoch, entries, &mut hosts)?;
+            Ok(hosts.into_iter().collect())
+        })
+    }
+
+    fn next_entry(
+        &self,
+        host: &str,
+        after: Option<&FrontierKey>,
+    ) -> Result<Option<(FrontierKey, FrontierEntry)>, StoreError> {
+        let after = after.map(id_of).unwrap_or(-1);
+        let lease = self.lease.as_secs_f64();
+        let row = self
+            .conn()?
+            .query_opt(
+                "UPDATE frontier SET lease_until = now() + $3::float8 * interval '1 second', \
+                 leased_by = $4 WHERE id = (SELECT id FROM frontier WHERE host = $1 AND \
+                 id > $2 AND (lease_until IS NULL OR lease_until < now()) ORDER BY id \
+                 LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id, entry",
+                &[&host, &after, &lease, &self.worker],
+            )
+            .map_err(backend_error)?;
+        match row {
+            Some(r) => {
+                let entry = decode(&format!("frontier/{host}"), r.get(1))?;
+                Ok(Some((key_of(r.get(0)), entry)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn release(&self, key: &FrontierKey) -> Result<(), StoreError> {
+        self.conn()?
+            .execute(
+                "UPDATE frontier SET lease_until = NULL, leased_by = NULL WHERE id = $1 AND \
+                 leased_by = $2",
+                &[&id_of(key), &self.worker],
+            )
+            .map_err(backend_error)?;
+        Ok(())
+    }
+
+    fn frontier_len(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn()?
+            .query_one("SELECT count(*) FROM frontier", &[])
+            .map_err(backend_error)?
+            .get(0);
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    fn frontier_hosts(&self) -> Result<Vec<String>, StoreError> {
+        // Hosts with an entry no live worker holds, spread by bucket.
+        let rows = self
+            .conn()?
+            .query(
+                "SELECT host FROM frontier WHERE lease_until IS NULL OR lease_until < now() \
+                 GROUP BY host ORDER BY min(bucket), host",
+                &[],
+            )
+            .map_err(backend_error)?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    fn pending_by_site(&self) -> Result<BTreeMap<String, u64>, StoreError> {
+        let rows = self
+            .conn()?
+            .query("SELECT site, count(*) FROM frontier GROUP BY site", &[])
+            .map_err(backend_error)?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), u64::try_from(r.get::<_, i64>(1)).unwrap_or(0)))
+            .collect())
+    }
+
+    fn complete(
+        &self,
+        key: &FrontierKey,
+        url: &str,
+        state: &UrlState,
+        aliases: &[String],
+        links: &[NewEntry],
+    ) -> Result<Vec<String>, StoreError> {
+        let c = completion(key, url, state, aliases, links);
+        self.txn(|t| complete_in(t, &c))
+    }
+
+    fn store_page(
+        &self,
+        document: NewDocument<'_>,
+        key: &FrontierKey,
+        url: &str,
+        state: &UrlState,
+        aliases: &[String],
+        links: &[NewEntry],
+    ) -> Result<(PutOutcome, Vec<String>, bool), StoreError> {
+        let prepared = self.prepare_put(&document)?;
+        let seen = document.source.seen_at;
+        self.txn(|t| {
+            let outcome = self.put_in(t, &prepared)?.ok_or_else(lost_race)?;
+            let mut c = completion(key, url, state, aliases, links);
+            let new_version = c.state.record_version(prepared.hash(), seen);
+            let hosts = complete_in(t, &c)?;
+            Ok((outcome, hosts, new_version))
+        })
+    }
+
+    fn url_state(&self, url: &str) -> Result<Option<UrlState>, StoreError> {
+        let row = self
+            .conn()?
+            .query_opt("SELECT state FROM urls WHERE url = $1", &[&url])
+            .map_err(backend_error)?;
+        row.map(|r| decode(&format!("urls/{url}"), r.get(0)))
+            .transpose()
+    }
+
+    fn url_states(&self) -> Box<dyn Iterator<Item = Result<(String, UrlState), StoreError>> + '_> {
+        let rows = self.conn().and_then(|mut c| {
+            c.query("SELECT url, state FROM urls ORDER BY url", &[])
+                .map_err(backend_error)
+        });
+        match rows {
+            Ok(rows) => Box::new(rows.into_iter().map(|r| {
+                let url: String = r.get(0);
+                let state = decode(&format!("urls/{url}"), r.get(1))?;
+                Ok((url, state))
+            })),
+            Err(e) => Box::new(std::iter::once(Err(e))),
+        }
+    }
+
+    fn start_run(&self, started: DateTime<Utc>) -> Result<u64, StoreError> {
+        let mut last = 0;
+        for run in self.runs()? {
+            last = run.id;
+            if run.status == RunStatus::Running {
+                self.save_run(&RunRecord {
+                    status: RunStatus::Interrupted,
+                    ..run
+                })?;
+            }
+        }
+        let id = last.checked_add(1).ok_or_else(|| StoreError::Corrupt {
+            key: "runs".into(),
+            reason: format!("run id {last} is the last there is"),
+        })?;
+        self.save_run(&RunRecord {
+            v: 1,
+            id,
+            started,
+            finished: None,
+            status: RunStatus::Running,
+            counts: Default::default(),
+            errors: Default::default(),
+            elapsed_secs: 0.0,
+        })?;
+        Ok(id)
+    }
+
+    fn save_run(&self, run: &RunRecord) -> Result<(), StoreError> {
+        self.conn()?
+            .execute(
+                "INSERT INTO runs (id, record) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET \
+                 record = excluded.record",
+                &[&to_i64(run.id), &encode(run)],
+            )
+            .map_err(backend_error)?;
+        Ok(())
+    }
+
+    fn runs(&self) -> Result<Vec<RunRecord>, StoreError> {
+        let rows = self
+            .conn()?
+            .query("SELECT record FROM runs ORDER BY id", &[])
+            .map_err(backend_error)?;
+        rows.iter().map(|r| decode("runs", r.get(0))).collect()
+    }
+
+    fn unpark(&self, urls: Option<&[String]>) -> Result<u64, StoreError> {
+        let targets: Vec<String> = match urls {
+            Some(list) => list.to_vec(),
+            None => self
+                .parked()
+                .map(|item| item.map(|(url, _)| url))
+                .collect::<Result<_, _>>()?,
+        };
+        let mut n: u64 = 0;
+        for url in targets {
+            let unparked = self.txn(|t| {
+                let Some(row) = t
+                    .query_opt("SELECT state FROM urls WHERE url = $1 FOR UPDATE", &[&url])
+                    .map_err(backend_error)?
+                else {
+                    return Ok(false);
+                };
+                let mut state: UrlState = decode(&format!("urls/{url}"), row.get(0))?;
+                if !state.is_parked() {
+                    return Ok(false);
+                }
+                state.status = UrlStatus::Failed {
+                    class: "parked".into(),
+                    message: "unparked by the user".into(),
+                };
+                state.failures = 0;
+                upsert_state(t, &url, &state)?;
+                Ok(true)
+            })?;
+            n = n.saturating_add(u64::from(unparked));
+        }
+        Ok(n)
+    }
+
+    fn is_shared(&self) -> bool {
+        true
+    }
+
+    fn reserve_turn(&self, host: &str, delay: Duration) -> Result<Option<Duration>, StoreError> {
+        let mut conn = self.conn()?;
+        conn.execute(
+            "INSERT INTO hosts (host) VALUES ($1) ON CONFLICT DO NOTHING",
+            &[&host],
+        )
+        .map_err(backend_error)?;
+        // The slot starts when the host's pace allows (its delay after the last request,
+        // whoever made it) and no Retry-After holds it; the next one a delay later.
+        let wait_ms: i64 = conn
+            .query_one(
+                "WITH cur AS (SELECT host, GREATEST(delay_ms, $2::bigint) AS d, GREATEST(next_fetch, \
+                 clock_timestamp(), coalesce(hold_until, clock_timestamp()), \
+                 coalesce(last_fetch + GREATEST(delay_ms, $2) * interval '1 millisecond', \
+                 clock_timestamp())) AS start FROM hosts WHERE host = $1 FOR UPDATE) \
+                 UPDATE hosts h SET delay_ms = cur.d, last_fetch = cur.start, next_fetch = \
+                 cur.start + cur.d * interval '1 millisecond' FROM cur WHERE h.host = cur.host \
+                 RETURNING GREATEST(0, ceil(extract(epoch FROM cur.start - clock_timestamp()) \
+                 * 1000))::bigint",
+                &[&host, &millis(delay)],
+            )
+            .map_err(backend_error)?
+            .get(0);
+        Ok(Some(Duration::from_millis(
+            u64::try_from(wait_ms).unwrap_or(0),
+        )))
+    }
+
+    fn hold_host(&self, host: &str, hold: Duration) -> Result<(), StoreError> {
+        let ms = millis(hold);
+        self.conn()?
+            .execute(
+                "INSERT INTO hosts (host, hold_until) VALUES ($1, clock_timestamp() + $2::bigint * \
+                 interval '1 millisecond') ON CONFLICT (host) DO UPDATE SET hold_until = \
+                 GREATEST(coalesce(hosts.hold_until, excluded.hold_until), excluded.hold_until)",
+                &[&host, &ms],
+            )
+            .map_err(backend_error)?;
+        Ok(())
+    }
+
+    fn claim_robots(&self, host: &str) -> Result<RobotsClaim, StoreError> {
+        self.txn(|t| {
+            t.execute(
+                "INSERT INTO hosts (host) VALUES ($1) ON CONFLICT DO NOTHING",
+                &[&host],
+            )
+            .map_err(backend_error)?;
+            let row = t
+                .query_one(
+                    "SELECT robots_kind, robots, coalesce(robots_until > now(), false), \
+                     coalesce(robots_claim_until > now(), false) FROM hosts WHERE host = $1 \
+                     FOR UPDATE",
+                    &[&host],
+                )
+                .map_err(backend_error)?;
+            let (kind, body, fresh, claimed): (Option<String>, Option<Vec<u8>>, bool, bool) =
+                (row.get(0), row.get(1), row.get(2), row.get(3));
+            if fresh {
+                let answer = match kind.as_deref() {
+                    Some("disallow") => RobotsAnswer::DisallowAll,
+                    Some("rules") => RobotsAnswer::Rules(body.unwrap_or_default()),
+                    _ => RobotsAnswer::AllowAll,
+                };
+                return Ok(RobotsClaim::Known(answer));
+            }
+            if claimed {
+                return Ok(RobotsClaim::Wait);
+            }
+            t.execute(
+                "UPDATE hosts SET robots_claim_until = now() + $2::float8 * interval '1 second' \
+                 WHERE host = $1",
+                &[&host, &ROBOTS_CLAIM_SECS],
+            )
+            .map_err(backend_error)?;
+            Ok(RobotsClaim::Fetch)
+        })
+    }
+
+    fn save_robots(
+        &self,
+        host: &str,
+        answer: &RobotsAnswer,
+        delay: Duration,
+    ) -> Result<(), StoreError> {
+        let (kind, body): (&str, Option<&[u8]>) = match answer {
+            RobotsAnswer::AllowAll => ("allow", None),
+            RobotsAnswer::DisallowAll => ("disallow", None),
+            RobotsAnswer::Rules(b) => ("rules", Some(b.as_slice())),
+        };
+        self.conn()?
+            .execute(
+                "UPDATE hosts SET robots_kind = $2, robots = $3, robots_until = now() + $4::float8 * \
+                 interval '1 second', robots_claim_until = NULL, delay_ms = GREATEST(delay_ms, \
+                 $5::bigint) WHERE host = $1",
+                &[&host, &kind, &body, &ROBOTS_FRESH_SECS, &millis(delay)],
+            )
+            .map_err(backend_error)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,240 @@
+//! The PostgreSQL backend: one database that many gleaner processes on many machines
+//! share. Documents are deduplicated by a unique index on the content hash; the crawl
+//! frontier is a table of leased URLs; per-host politeness lives in a row per host, so
+//! that every worker keeps one pace per host together.
+//!
+//! Connections come from a small pool of our own (one per thread that needs one). The
+//! URL's password, if any, never reaches a log or an error message: [`redact`] is what
+//! is shown.
+
+mod crawl;
+mod docs;
+mod schema;
+#[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
+pub(crate) mod testing;
+
+pub use schema::{migrate, Migrated, SCHEMA_VERSION};
+
+use super::{NearConfig, StoreError};
+use postgres::{Client, NoTls};
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+/// How long a claimed frontier entry stays a worker's without being completed: after
+/// it, another worker takes the URL over (the first one died, or hangs).
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(300);
+
+/// A PostgreSQL store.
+pub struct PgStore {
+    pool: Pool,
+    near_config: NearConfig,
+    /// Who claims frontier entries: host and process, for `leased_by`.
+    worker: String,
+    lease: Duration,
+    /// The connection holding the coordinator's advisory lock, while held.
+    coordinator: Mutex<Option<Client>>,
+    shown: String,
+}
+
+struct Pool {
+    config: postgres::Config,
+    idle: Mutex<Vec<Client>>,
+}
+
+/// A pooled connection, given back when dropped (unless it broke).
+struct Conn<'a> {
+    pool: &'a Pool,
+    client: Option<Client>,
+}
+
+impl std::ops::Deref for Conn<'_> {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        self.client.as_ref().expect("present until dropped")
+    }
+}
+
+impl std::ops::DerefMut for Conn<'_> {
+    fn deref_mut(&mut self) -> &mut Client {
+        self.client.as_mut().expect("present until dropped")
+    }
+}
+
+impl Drop for Conn<'_> {
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take() {
+            if !client.is_closed() {
+                lock(&self.pool.idle).push(client);
+            }
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// `url` without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        Ok(u) => u.to_string(),
+        Err(_) => "(an unparsable PostgreSQL URL)".to_string(),
+    }
+}
+
+pub(super) fn backend_error(e: postgres::Error) -> StoreError {
+    StoreError::Backend(Box::new(e))
+}
+
+/// SQLSTATEs after which a transaction is run again: a serialization failure or a
+/// deadlock between workers, which PostgreSQL resolves by aborting one of them.
+fn is_retryable(e: &StoreError) -> bool {
+    use postgres::error::SqlState;
+    let StoreError::Backend(inner) = e else {
+        return false;
+    };
+    if inner.is::<docs::LostRace>() {
+        return true;
+    }
+    inner
+        .downcast_ref::<postgres::Error>()
+        .and_then(postgres::Error::code)
+        .is_some_and(|c| {
+            *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED
+        })
+}
+
+/// Attempts of one transaction that conflicts with other workers'.
+const ATTEMPTS: usize = 8;
+
+impl PgStore {
+    /// Connects to `url` (a `postgres://` URL; `password` overrides the URL's) and
+    /// checks that the database holds this gleaner's schema version:
+    /// [`StoreError::UnsupportedSchema`] for a newer one, and an error asking for
+    /// `gleaner store migrate` for an older or missing one.
+    pub fn connect(url: &str, password: Option<&str>) -> Result<PgStore, StoreError> {
+        let store = PgStore::connect_unchecked(url, password)?;
+        schema::check(&mut *store.conn()?, &store.shown)?;
+        Ok(store)
+    }
+
+    /// Connects without checking the schema (what `migrate` needs).
+    pub(crate) fn connect_unchecked(
+        url: &str,
+        password: Option<&str>,
+    ) -> Result<PgStore, StoreError> {
+        let shown = redact(url);
+        let open_error = |source: Box<dyn std::error::Error + Send + Sync>| StoreError::Open {
+            path: shown.clone().into(),
+            source,
+        };
+        let mut config: postgres::Config = url.parse().map_err(|e: postgres::Error| {
+            // The parser's message may quote the URL: say only what kind of error.
+            let _ = e;
+            open_error("not a valid postgres:// URL".into())
+        })?;
+        if let Some(p) = password {
+            config.password(p);
+        }
+        config.application_name("gleaner");
+        config.connect_timeout(Duration::from_secs(10));
+        let first = config.connect(NoTls).map_err(|e| open_error(e.into()))?;
+        let host = std::env::var("HOSTNAME")
+            .ok()
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "localhost".into());
+        Ok(PgStore {
+            pool: Pool {
+                config,
+                idle: Mutex::new(vec![first]),
+            },
+            near_config: NearConfig::default(),
+            worker: format!("{host}:{}", std::process::id()),
+            lease: DEFAULT_LEASE,
+            coordinator: Mutex::new(None),
+            shown,
+        })
+    }
+
+    /// The database, as messages show it (no password).
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+
+    /// Sets what is done with near-duplicates from now on (default: linked, at 0.8).
+    pub fn set_near(&mut self, config: NearConfig) {
+        self.near_config = config;
+    }
+
+    /// Sets how long a claimed frontier entry stays this worker's.
+    pub fn set_lease(&mut self, lease: Duration) {
+        self.lease = lease;
+    }
+
+    fn conn(&self) -> Result<Conn<'_>, StoreError> {
+        let idle = lock(&self.pool.idle).pop();
+        let client = match idle {
+            Some(c) => c,
+            None => self.pool.config.connect(NoTls).map_err(backend_error)?,
+        };
+        Ok(Conn {
+            pool: &self.pool,
+            client: Some(client),
+        })
+    }
+
+    /// Runs `f` in one transaction, committed when it returns Ok; run again (a bounded
+    /// number of times) when PostgreSQL aborted it for a conflict with another worker.
+    fn txn<T>(
+        &self,
+        mut f: impl FnMut(&mut postgres::Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.conn()?;
+        let mut attempt = 1;
+        loop {
+            let result = (|| {
+                let mut t = conn.transaction().map_err(backend_error)?;
+                let value = f(&mut t)?;
+                t.commit().map_err(backend_error)?;
+                Ok(value)
+            })();
+            match result {
+                Err(e) if attempt < ATTEMPTS && is_retryable(&e) => {
+                    attempt = attempt.saturating_add(1)
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Takes the coordinator's lock (a session advisory lock): one `gleaner run` at a
+    /// time starts epochs and seeds, while any number of workers crawl. Held until the
+    /// store is dropped or the process dies.
+    pub fn lock_coordinator(&self) -> Result<(), StoreError> {
+        let mut held = lock(&self.coordinator);
+        if held.is_some() {
+            return Ok(());
+        }
+        let mut client = self.pool.config.connect(NoTls).map_err(backend_error)?;
+        let got: bool = client
+            .query_one("SELECT pg_try_advisory_lock($1)", &[&COORDINATOR_LOCK])
+            .map_err(backend_error)?
+            .get(0);
+        if !got {
+            return Err(StoreError::Locked {
+                path: self.shown.clone().into(),
+                holder: Some("another gleaner run coordinates this database".into()),
+            });
+        }
+        *held = Some(client);
+        Ok(())
+    }
+}
+
+/// The advisory lock key of the coordinator: "gleaner" in ASCII.
+const COORDINATOR_LOCK: i64 = 0x0067_6c65_616e_6572;

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Runs a command beside a throwaway PostgreSQL cluster: made in a temporary directory,
+# owned by an unprivileged user, listening on loopback only, removed on exit. The
+# command finds it in GLEANER_TEST_POSTGRES (a superuser URL; tests create a fresh
+# database each). PostgreSQL comes from Debian packages, installed when missing.
+#
+#   tests/postgres/with-cluster.sh cargo test --workspace --release --locked
+set -euo pipefail
+
+find_bin() {
+    if command -v pg_ctl >/dev/null && command -v initdb >/dev/null; then
+        dirname "$(command -v pg_ctl)"
+        return
+    fi
+    # Debian keeps the server's programs off PATH, one directory per major version.
+    ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+}
+
+bin=$(find_bin)
+if [ -z "$bin" ]; then
+    if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+        echo "with-cluster: PostgreSQL is not installed; install the Debian package" \
+            "postgresql (apt-get install postgresql) and run again" >&2
+        exit 2
+    fi
+    echo "with-cluster: installing PostgreSQL from Debian packages" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+    bin=$(find_bin)
+fi
+
+dir=$(mktemp -d -t gleaner-pg.XXXXXX)
+# The server refuses to run as root: the cluster belongs to an unprivileged user.
+as_owner=()
+if [ "$(id -u)" -eq 0 ]; then
+    chown nobody "$dir"
+    as_owner=(runuser -u nobody --)
+fi
+
+stop() {
+    "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$dir"
+}
+trap stop EXIT
+
+"${as_owner[@]}" "$bin/initdb" -D "$dir/data" -U gleaner --auth=trust -E UTF8 \
+    --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+
+# A free port: a few tries, in case another process takes the one picked.
+started=
+for _ in 1 2 3 4 5; do
+    port=$((20000 + RANDOM % 40000))
+    if "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=200" \
+        start >/dev/null; then
+        started=1
+        break
+    fi
+done
+if [ -z "$started" ]; then
+    echo "with-cluster: the PostgreSQL server did not start:" >&2
+    cat "$dir/server.log" >&2
+    exit 1
+fi
+
+export GLEANER_TEST_POSTGRES="postgres://gleaner@127.0.0.1:$port/postgres"
+echo "with-cluster: PostgreSQL $("$bin/pg_ctl" --version | awk '{print $3}') on 127.0.0.1:$port" >&2
+"$@"
