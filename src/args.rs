@@ -6,7 +6,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use gleaner::commands;
 use gleaner::config::{LoadedConfig, DEFAULT_PATH};
 use gleaner::export;
-use gleaner::store::SledStore;
+use gleaner::store::open::{open, Location, Options};
+use gleaner::store::Backend;
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -105,6 +106,10 @@ pub enum Command {
         /// Worker threads (default: one per core).
         #[arg(long, default_value_t = 0)]
         jobs: usize,
+        /// Crawl beside the coordinator (a plain `gleaner run`) on a shared PostgreSQL
+        /// store, until the frontier is empty or the time budget ends.
+        #[arg(long)]
+        worker: bool,
     },
     /// List the recorded runs of `gleaner run`, oldest first.
     Runs {
@@ -193,6 +198,32 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// Operate a store: apply PostgreSQL schema migrations, copy between backends.
+    #[command(subcommand)]
+    Store(StoreCmd),
+}
+
+#[derive(Subcommand)]
+pub enum StoreCmd {
+    /// Bring a PostgreSQL database to this gleaner's schema (creating it in an empty
+    /// database). Safe to run again, and from several machines at once.
+    Migrate {
+        /// The database (default: `[store] url` of --config, or GLEANER_POSTGRES_URL).
+        #[arg(long)]
+        url: Option<String>,
+        #[arg(long, default_value = DEFAULT_PATH)]
+        config: PathBuf,
+    },
+    /// Copy every document, its sources and raw pages from one store to another,
+    /// streaming; run it again to finish a copy that was stopped. Stores are
+    /// `sled:PATH` (or a path) and `postgres:URL` (or a postgres:// URL); passwords
+    /// come from GLEANER_POSTGRES_PASSWORD.
+    Copy {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+    },
 }
 
 /// A store named directly, or through the config that names it.
@@ -206,18 +237,18 @@ pub struct StoreArg {
 }
 
 impl StoreArg {
-    pub fn open(&self) -> Result<SledStore> {
-        let path = match &self.store {
-            Some(p) => p.clone(),
-            None => {
-                LoadedConfig::load(&self.config)
-                    .map_err(commands::Error::from)?
-                    .config
-                    .store
-                    .path
+    pub fn open(&self) -> Result<std::sync::Arc<dyn Backend>> {
+        match &self.store {
+            Some(p) => {
+                let location = Location::parse(&p.to_string_lossy());
+                let opts = Options::default().password_from_env();
+                Ok(open(&location, &opts).map_err(commands::Error::from)?)
             }
-        };
-        Ok(SledStore::open(&path).map_err(commands::Error::from)?)
+            None => {
+                let config = LoadedConfig::load(&self.config).map_err(commands::Error::from)?;
+                Ok(config.config.store.open()?)
+            }
+        }
     }
 }
 

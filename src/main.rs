@@ -4,13 +4,15 @@
 mod args;
 
 use anyhow::Result;
-use args::{CleanCmd, Cli, Command, ExplainCmd, ExportFormat, LogFormat};
+use args::{CleanCmd, Cli, Command, ExplainCmd, ExportFormat, LogFormat, StoreCmd};
 use clap::Parser;
 use gleaner::clean::CleanConfig;
 use gleaner::commands::{self, exit, CleanArgs, NoProgress, Progress};
 use gleaner::config::LoadedConfig;
 use gleaner::export::{self, Destination};
-use gleaner::store::{CrawlStore, SledStore};
+use gleaner::sources::web::Role;
+use gleaner::store::open::{open as open_store_at, Location, Options as StoreOptions};
+use gleaner::store::Backend;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -35,8 +37,12 @@ fn dispatch(command: Command) -> Result<i32> {
     match command {
         Command::Clean(c) => clean(c),
         Command::Explain(c) => explain(c),
-        Command::Run { config, jobs } => run(&config, jobs),
-        Command::Runs { store, json } => runs(&store.open()?, json),
+        Command::Run {
+            config,
+            jobs,
+            worker,
+        } => run(&config, jobs, worker),
+        Command::Runs { store, json } => runs(&*store.open()?, json),
         Command::Export {
             store,
             format,
@@ -50,7 +56,7 @@ fn dispatch(command: Command) -> Result<i32> {
                 site,
                 page_type,
             };
-            export(&SledStore::open(&store)?, format, &filter, out_dir)
+            export(&*open_store(&store)?, format, &filter, out_dir)
         }
         Command::Import {
             file,
@@ -92,19 +98,81 @@ fn dispatch(command: Command) -> Result<i32> {
             eprintln!("{summary}");
             Ok(exit_for(summary.failed > 0))
         }
-        Command::Stats { store, json } => stats(&SledStore::open(&store)?, json),
+        Command::Stats { store, json } => stats(&*open_store(&store)?, json),
         Command::Show {
             store,
             query,
             format,
-        } => show(&SledStore::open(&store)?, &query, format.into()),
+        } => show(&*open_store(&store)?, &query, format.into()),
+        Command::Store(StoreCmd::Migrate { url, config }) => migrate(url, &config),
+        Command::Store(StoreCmd::Copy { from, to }) => {
+            let args = commands::CopyArgs {
+                from: Location::parse_prefixed(&from),
+                to: Location::parse_prefixed(&to),
+                options: StoreOptions::default().password_from_env(),
+            };
+            let progress = progress_bar();
+            let summary = commands::copy(&args, progress.as_ref())?;
+            eprintln!("{summary}");
+            Ok(exit::OK)
+        }
         Command::Unpark { store, urls, all } => {
             let which = if all { None } else { Some(urls.as_slice()) };
-            let n = commands::unpark(&store.open()?, which)?;
+            let n = commands::unpark(&*store.open()?, which)?;
             eprintln!("unparked {n} URLs");
             Ok(exit::OK)
         }
     }
+}
+
+/// The store a `--store` argument names: a sled directory, or a `postgres://` URL
+/// (its password from `GLEANER_POSTGRES_PASSWORD`).
+fn open_store(spec: &std::path::Path) -> Result<std::sync::Arc<dyn Backend>> {
+    let location = Location::parse(&spec.to_string_lossy());
+    let opts = StoreOptions::default().password_from_env();
+    Ok(open_store_at(&location, &opts).map_err(commands::Error::from)?)
+}
+
+/// `gleaner store migrate`: the URL given, else the config's (its password from the
+/// environment or the config's password file).
+fn migrate(url: Option<String>, config: &std::path::Path) -> Result<i32> {
+    let (location, opts) = match url {
+        Some(url) => (
+            Location::Postgres(url),
+            StoreOptions::default().password_from_env(),
+        ),
+        None => {
+            let config = LoadedConfig::load(config).map_err(commands::Error::from)?;
+            let store = &config.config.store;
+            let location = store.location().map_err(commands::Error::from)?;
+            (location, store.options().map_err(commands::Error::from)?)
+        }
+    };
+    let Location::Postgres(url) = &location else {
+        return Err(commands::Error::Usage(format!(
+            "{} is a sled store: it needs no migration (give --url or a config with \
+             [store] backend = \"postgres\")",
+            location.shown()
+        ))
+        .into());
+    };
+    let done = gleaner::store::pg::migrate(url, opts.password.as_deref())
+        .map_err(commands::Error::from)?;
+    if done.from == done.to {
+        eprintln!(
+            "{}: schema version {} is current",
+            location.shown(),
+            done.to
+        );
+    } else {
+        eprintln!(
+            "{}: schema migrated from version {} to {}",
+            location.shown(),
+            done.from,
+            done.to
+        );
+    }
+    Ok(exit::OK)
 }
 
 /// The config file given, or the defaults.
@@ -175,10 +243,15 @@ fn explain(c: ExplainCmd) -> Result<i32> {
     Ok(exit::OK)
 }
 
-fn run(config: &std::path::Path, jobs: usize) -> Result<i32> {
+fn run(config: &std::path::Path, jobs: usize, worker: bool) -> Result<i32> {
     let config = LoadedConfig::load(config).map_err(commands::Error::from)?;
     let progress = progress_bar();
-    let summary = commands::run(&config, jobs, progress.as_ref())?;
+    let role = if worker {
+        Role::Worker
+    } else {
+        Role::Coordinator
+    };
+    let summary = commands::run(&config, jobs, role, progress.as_ref())?;
     print!("{summary}");
     // The counts as structured fields (one `counts` map), for cron log shippers.
     let counts = serde_json::to_string(&summary.counts()).unwrap_or_default();
@@ -193,7 +266,7 @@ fn run(config: &std::path::Path, jobs: usize) -> Result<i32> {
     Ok(exit_for(summary.failed()))
 }
 
-fn runs(store: &SledStore, json: bool) -> Result<i32> {
+fn runs(store: &dyn Backend, json: bool) -> Result<i32> {
     for run in &store.runs().map_err(commands::Error::from)? {
         if json {
             println!("{}", serde_json::to_string(run)?);
@@ -205,7 +278,7 @@ fn runs(store: &SledStore, json: bool) -> Result<i32> {
 }
 
 fn export(
-    store: &SledStore,
+    store: &dyn Backend,
     format: ExportFormat,
     filter: &export::Filter,
     out_dir: Option<PathBuf>,
@@ -236,7 +309,7 @@ fn export(
     Ok(exit::OK)
 }
 
-fn stats(store: &SledStore, json: bool) -> Result<i32> {
+fn stats(store: &dyn Backend, json: bool) -> Result<i32> {
     let s = commands::stats(store)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&s)?);
@@ -246,7 +319,7 @@ fn stats(store: &SledStore, json: bool) -> Result<i32> {
     Ok(exit::OK)
 }
 
-fn show(store: &SledStore, query: &str, format: export::Format) -> Result<i32> {
+fn show(store: &dyn Backend, query: &str, format: export::Format) -> Result<i32> {
     let docs = commands::show(store, query)?;
     match docs.as_slice() {
         [] => Err(commands::Error::Usage(format!("no document matches {query:?}")).into()),

@@ -4,7 +4,8 @@ use super::{tally, Error, Progress, StoreWriter};
 use crate::export::{self, file_name, write_atomic, Durability, Format};
 use crate::pipeline::{self, Batch, Summary};
 use crate::sources::files;
-use crate::store::{content_hash, NearConfig, PutOutcome, SledStore, Store};
+use crate::store::open::{open, Location, Options};
+use crate::store::{content_hash, NearConfig, PutOutcome};
 use gleaner_clean::{CleanConfig, Cleaner};
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
@@ -40,10 +41,16 @@ pub fn clean(
     let started = Instant::now();
     let cleaner = Cleaner::new(&args.clean)?;
     // Open the store before reading anything: a locked store should fail fast.
-    let mut store = args.store.as_deref().map(SledStore::open).transpose()?;
-    if let Some(s) = &mut store {
-        s.set_near(args.near);
+    let opts = Options {
+        near: args.near,
+        ..Options::default()
     }
+    .password_from_env();
+    let store = args
+        .store
+        .as_deref()
+        .map(|s| open(&Location::parse(&s.to_string_lossy()), &opts))
+        .transpose()?;
     let batch = Batch::from(files::discover(&args.paths));
     let mut summary = Summary::default();
     // One page goes to stdout as it is; many need a place each, or JSON lines.
@@ -66,7 +73,7 @@ pub fn clean(
             source,
         })?;
     }
-    let mut writer = store.as_ref().map(|s| StoreWriter::new(s));
+    let mut writer = store.as_deref().map(|s| StoreWriter::new(s));
     let mut names = Names::default();
     let opts = pipeline::Options {
         jobs: args.jobs,

@@ -4,7 +4,8 @@
 
 use super::{Error, Progress};
 use crate::export::parse_line;
-use crate::store::{NearConfig, PutOutcome, SledStore, Store, StoreError};
+use crate::store::open::{open, Location, Options};
+use crate::store::{NearConfig, PutOutcome, StoreError};
 use std::io::BufRead;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -44,8 +45,12 @@ const FLUSH_EVERY: u64 = 256;
 
 pub fn import(args: &ImportArgs, progress: &dyn Progress) -> Result<ImportSummary, Error> {
     let started = Instant::now();
-    let mut store = SledStore::open(&args.store)?;
-    store.set_near(args.near);
+    let opts = Options {
+        near: args.near,
+        ..Options::default()
+    }
+    .password_from_env();
+    let store = open(&Location::parse(&args.store.to_string_lossy()), &opts)?;
     let input: Box<dyn BufRead> = if args.file.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {

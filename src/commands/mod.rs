@@ -2,6 +2,7 @@
 //! sets up logging and a progress bar, and maps [`Error`] to an exit code.
 
 mod clean;
+mod copy;
 mod explain;
 mod import;
 mod inspect;
@@ -9,6 +10,7 @@ mod reclean;
 mod run;
 
 pub use clean::{clean, CleanArgs, Naming};
+pub use copy::{copy, CopyArgs, CopySummary};
 pub use explain::{explain, html_page, listing, write_html, ExplainArgs};
 pub use import::{import, ImportArgs, ImportSummary};
 pub use inspect::{describe, describe_run, describe_stats, show, stats, unpark, ParkedUrl, Stats};

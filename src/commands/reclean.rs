@@ -7,7 +7,8 @@
 use super::{Error, Progress};
 use crate::export::Filter;
 use crate::pipeline::{clean_contained, CleanFailure};
-use crate::store::{NearConfig, Recleaned, SledStore, Store, StoreError, StoredDocument};
+use crate::store::open::{open, Location, Options};
+use crate::store::{NearConfig, Recleaned, Store, StoreError, StoredDocument};
 use gleaner_clean::{CleanConfig, Cleaner, Document, Hints};
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -64,8 +65,12 @@ const CHUNK_PER_THREAD: usize = 32;
 pub fn reclean(args: &RecleanArgs, progress: &dyn Progress) -> Result<RecleanSummary, Error> {
     let started = Instant::now();
     let cleaner = Cleaner::new(&args.clean)?;
-    let mut store = SledStore::open(&args.store)?;
-    store.set_near(args.near);
+    let opts = Options {
+        near: args.near,
+        ..Options::default()
+    }
+    .password_from_env();
+    let store = open(&Location::parse(&args.store.to_string_lossy()), &opts)?;
     // Fixed up front, by sequence number only (8 bytes each): re-keying and merging
     // move documents while the work goes on.
     let mut todo = Vec::new();
@@ -86,7 +91,7 @@ pub fn reclean(args: &RecleanArgs, progress: &dyn Progress) -> Result<RecleanSum
         let cleaned: Vec<Result<Option<(StoredDocument, Document)>, String>> = pool.install(|| {
             chunk
                 .par_iter()
-                .map(|&seq| clean_again(&store, &cleaner, seq))
+                .map(|&seq| clean_again(&*store, &cleaner, seq))
                 .collect()
         });
         for (seq, result) in chunk.iter().zip(cleaned) {
@@ -130,7 +135,7 @@ pub fn reclean(args: &RecleanArgs, progress: &dyn Progress) -> Result<RecleanSum
 /// The stored document under `seq` and what the cleaner makes of its newest raw page
 /// now; `None` when `seq` is no longer stored.
 fn clean_again(
-    store: &SledStore,
+    store: &dyn Store,
     cleaner: &Cleaner,
     seq: u64,
 ) -> Result<Option<(StoredDocument, Document)>, String> {

@@ -5,9 +5,9 @@ use super::{tally, Error, Progress, StoreWriter};
 use crate::config::LoadedConfig;
 use crate::pipeline::{self, Batch, Summary};
 use crate::sources::files;
-use crate::sources::web::{self, CrawlCounts, CrawlError};
+use crate::sources::web::{self, CrawlCounts, CrawlError, Role};
 use crate::store::crawl::{RunRecord, RunStatus};
-use crate::store::{Backend, CrawlStore, SledStore, Store};
+use crate::store::{Backend, Store};
 use gleaner_clean::Cleaner;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
@@ -148,17 +148,34 @@ fn list(counts: &BTreeMap<String, u64>) -> String {
     items.join(", ")
 }
 
+/// Runs every source of the config into its store. As [`Role::Coordinator`] (`gleaner
+/// run`), the one process that starts runs and epochs; as [`Role::Worker`] (`gleaner run
+/// --worker`, on a shared store), one of many crawling the frontier a coordinator
+/// seeded, until it is empty or the time budget ends: no files, no run record.
 pub fn run(
     config: &LoadedConfig,
     jobs: usize,
+    role: Role,
     progress: &dyn Progress,
 ) -> Result<RunSummary, Error> {
     let started = Instant::now();
     let cfg = &config.config;
     let cleaner = Cleaner::new(&cfg.clean)?;
-    let mut store = SledStore::open(&cfg.store.path)?;
-    store.set_near(cfg.store.near());
-    let store = Arc::new(store);
+    let store = cfg.store.open()?;
+    if role == Role::Worker {
+        if !store.is_shared() {
+            return Err(Error::Usage(
+                "--worker needs a store other processes share: [store] backend = \"postgres\""
+                    .into(),
+            ));
+        }
+        let mut summary = run_web(config, store, jobs, role, progress)?;
+        summary.elapsed = started.elapsed();
+        return Ok(summary);
+    }
+    // One coordinator per store: on sled, holding the store is that; on PostgreSQL,
+    // an advisory lock, while any number of workers (`--worker`) crawl beside it.
+    store.lock_coordinator()?;
     let now = chrono::Utc::now();
     let id = store.start_run(now)?;
     let mut record = RunRecord {
@@ -194,15 +211,26 @@ pub fn run(
 fn run_sources(
     config: &LoadedConfig,
     cleaner: &Cleaner,
-    store: Arc<SledStore>,
+    store: Arc<dyn Backend>,
     jobs: usize,
     progress: &dyn Progress,
 ) -> Result<RunSummary, Error> {
+    let files = run_files(config, cleaner, store.as_ref(), jobs, progress)?;
+    let mut summary = run_web(config, store, jobs, Role::Coordinator, progress)?;
+    summary.files = files;
+    Ok(summary)
+}
+
+/// The web sources, crawled in `role`.
+fn run_web(
+    config: &LoadedConfig,
+    store: Arc<dyn Backend>,
+    jobs: usize,
+    role: Role,
+    progress: &dyn Progress,
+) -> Result<RunSummary, Error> {
     let cfg = &config.config;
-    let mut summary = RunSummary {
-        files: run_files(config, cleaner, store.as_ref(), jobs, progress)?,
-        ..Default::default()
-    };
+    let mut summary = RunSummary::default();
     if !cfg.sources.web.is_empty() {
         let threads = if jobs == 0 {
             std::thread::available_parallelism().map_or(2, |n| n.get())
@@ -240,6 +268,7 @@ fn run_sources(
                 &cfg.clean,
                 backend,
                 threads,
+                role,
                 Box::new(move || {
                     tick.fetch_add(1, Relaxed);
                 }),

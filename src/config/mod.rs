@@ -6,7 +6,8 @@
 mod spans;
 
 use crate::sources::web::{FetchConfig, Invalid, SiteConfig};
-use crate::store::{NearConfig, NearPolicy};
+use crate::store::open::Location;
+use crate::store::{self, NearConfig, NearPolicy};
 use gleaner_clean::{CleanConfig, ConfigError as CleanConfigError};
 use serde::Deserialize;
 use spans::KeyPath;
@@ -32,14 +33,37 @@ pub struct Config {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct StoreConfig {
+    /// `sled` (the embedded default, at `path`) or `postgres` (at `url`, shared by
+    /// many processes).
+    pub backend: BackendKind,
     /// Directory of the embedded sled store, relative to the config file.
     pub path: PathBuf,
+    /// The PostgreSQL database, `postgres://user@host:port/db`, for `backend =
+    /// "postgres"`; the `GLEANER_POSTGRES_URL` environment variable overrides it. Keep
+    /// the password out of it: `GLEANER_POSTGRES_PASSWORD` or `password_file`.
+    pub url: Option<String>,
+    /// A file holding the PostgreSQL password (its first line), relative to the config
+    /// file.
+    pub password_file: Option<PathBuf>,
+    /// Seconds a worker holds a claimed URL before another may take it over.
+    pub lease_secs: f64,
     /// What is done with a document whose text is near an earlier one's: `link` (kept,
     /// with `near_duplicate_of`), `drop` (not stored) or `off` (not looked for).
     pub near_duplicates: NearMode,
     /// The estimated Jaccard similarity of word 5-shingles from which a text is near.
     pub near_threshold: f64,
 }
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum BackendKind {
+    #[default]
+    Sled,
+    Postgres,
+}
+
+/// Where the PostgreSQL URL may come from besides the config.
+pub const URL_VAR: &str = "GLEANER_POSTGRES_URL";
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -53,7 +77,11 @@ pub enum NearMode {
 impl Default for StoreConfig {
     fn default() -> Self {
         StoreConfig {
+            backend: BackendKind::Sled,
             path: PathBuf::from("data/store"),
+            url: None,
+            password_file: None,
+            lease_secs: crate::store::pg::DEFAULT_LEASE.as_secs_f64(),
             near_duplicates: NearMode::Link,
             near_threshold: crate::near::DEFAULT_THRESHOLD,
         }
@@ -61,6 +89,50 @@ impl Default for StoreConfig {
 }
 
 impl StoreConfig {
+    /// Where the store is: the sled directory, or the database (the URL from
+    /// [`URL_VAR`] when set).
+    pub fn location(&self) -> Result<Location, ConfigError> {
+        match self.backend {
+            BackendKind::Sled => Ok(Location::Sled(self.path.clone())),
+            BackendKind::Postgres => std::env::var(URL_VAR)
+                .ok()
+                .filter(|u| !u.is_empty())
+                .or_else(|| self.url.clone())
+                .map(Location::Postgres)
+                .ok_or_else(|| {
+                    ConfigError::Store(format!(
+                    "backend = \"postgres\" needs [store] url or the {URL_VAR} environment variable"
+                ))
+                }),
+        }
+    }
+
+    /// How to open the store: near-duplicates, the lease, and the password (from
+    /// `GLEANER_POSTGRES_PASSWORD`, else `password_file`).
+    pub fn options(&self) -> Result<store::open::Options, ConfigError> {
+        let mut opts = store::open::Options {
+            near: self.near(),
+            password: None,
+            lease: Some(std::time::Duration::from_secs_f64(self.lease_secs)),
+        }
+        .password_from_env();
+        if let (None, Some(file)) = (&opts.password, &self.password_file) {
+            let text =
+                std::fs::read_to_string(file).map_err(|source| ConfigError::PasswordFile {
+                    path: file.clone(),
+                    source,
+                })?;
+            opts.password = text.lines().next().map(str::to_string);
+        }
+        Ok(opts)
+    }
+
+    /// Opens the store this config names.
+    pub fn open(&self) -> Result<std::sync::Arc<dyn store::Backend>, crate::commands::Error> {
+        let location = self.location()?;
+        Ok(store::open::open(&location, &self.options()?)?)
+    }
+
     /// The store's near-duplicate settings.
     pub fn near(&self) -> NearConfig {
         NearConfig {
@@ -126,6 +198,13 @@ pub enum ConfigError {
         key: String,
         message: String,
     },
+    #[error("[store]: {0}")]
+    Store(String),
+    #[error("cannot read the PostgreSQL password file {path}: {source}")]
+    PasswordFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// A config read from disk, with relative paths resolved against its directory and the
@@ -145,6 +224,9 @@ impl LoadedConfig {
         let mut config = from_text(&text, path)?;
         let base = path.parent().unwrap_or(Path::new("."));
         config.store.path = base.join(&config.store.path);
+        if let Some(p) = &mut config.store.password_file {
+            *p = base.join(&*p);
+        }
         for src in &mut config.sources.files {
             for p in &mut src.paths {
                 *p = base.join(&*p);
@@ -199,6 +281,17 @@ fn problem(config: &Config) -> Option<(KeyPath, String)> {
     if !(t > 0.0 && t <= 1.0) {
         let message = format!("must be a similarity above 0 and at most 1, not {t}");
         return Some((root.then("store").then("near_threshold"), message));
+    }
+    let lease = config.store.lease_secs;
+    if !(lease.is_finite() && (1.0..=86_400.0).contains(&lease)) {
+        let message = format!("must be between 1 and 86400 seconds, not {lease}");
+        return Some((root.then("store").then("lease_secs"), message));
+    }
+    if let Some(url) = &config.store.url {
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            let message = "must be a postgres:// URL".to_string();
+            return Some((root.then("store").then("url"), message));
+        }
     }
     let files = root.then("sources").then("files");
     for (i, src) in config.sources.files.iter().enumerate() {

@@ -363,6 +363,13 @@ pub trait CrawlStore: Send + Sync {
     // What a store shared by several processes adds. The defaults are those of a store
     // one process holds: nothing to share.
 
+    /// Makes this process the one that starts runs, epochs and seeds;
+    /// [`StoreError::Locked`] when another process is. A store one process holds (sled)
+    /// has nothing more to take.
+    fn lock_coordinator(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// Whether other processes crawl the same frontier: then entries come from them
     /// too, and politeness is kept through the store.
     fn is_shared(&self) -> bool {

@@ -79,6 +79,7 @@ mod hash;
 #[cfg(test)]
 #[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod near_tests;
+pub mod open;
 pub mod pg;
 mod record;
 mod sled;
@@ -302,6 +303,10 @@ pub trait Store: Send + Sync {
 
     /// The zstd-decompressed raw input, by raw hash.
     fn raw(&self, raw_hash: &str) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// Keeps a raw page (if not kept yet) without a document: what copying a store
+    /// brings along with the documents whose sources name it. Returns its raw hash.
+    fn put_raw(&self, raw: &[u8]) -> Result<String, StoreError>;
 
     fn stats(&self) -> Result<StoreStats, StoreError>;
 

@@ -529,6 +529,29 @@ impl Store for SledStore {
             })
     }
 
+    fn put_raw(&self, raw: &[u8]) -> Result<String, StoreError> {
+        let raw_hash = hash::raw_hash(raw);
+        if self.raws.contains_key(raw_hash.as_bytes())? {
+            return Ok(raw_hash);
+        }
+        let bytes =
+            zstd::bulk::compress(raw, ZSTD_LEVEL).map_err(|e| StoreError::Backend(Box::new(e)))?;
+        self.put_trees().transaction(|trees| {
+            let t = PutTrees::of(trees);
+            if t.raws.get(raw_hash.as_bytes())?.is_none() {
+                let mut counters = t.counters()?;
+                t.raws.insert(raw_hash.as_bytes(), bytes.as_slice())?;
+                counters.raw_pages = counters.raw_pages.saturating_add(1);
+                counters.raw_bytes_compressed = counters
+                    .raw_bytes_compressed
+                    .saturating_add(bytes.len() as u64);
+                t.set_counters(&counters)?;
+            }
+            Ok(())
+        })?;
+        Ok(raw_hash)
+    }
+
     fn stats(&self) -> Result<StoreStats, StoreError> {
         Ok(match self.meta.get(COUNTERS_KEY)? {
             Some(bytes) => record::decode_counters(&bytes)?.stats(),

@@ -27,3 +27,4 @@ mod seeds;
 mod site;
 mod store;
 mod warc;
+mod workers;

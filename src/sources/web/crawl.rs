@@ -22,6 +22,10 @@ use tokio::task::{Id, JoinSet};
 use tokio::time::Instant;
 use url::Url;
 
+/// How often a worker sharing its frontier with other processes looks for hosts that
+/// got entries from them, or whose leases ran out.
+const SHARED_POLL: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// How a host's worker ended.
 #[derive(Debug, PartialEq, Eq)]
 enum Exit {
@@ -185,14 +189,36 @@ pub(super) async fn coordinate(
     for host in crawl.store(|s| s.frontier_hosts()).await? {
         spawn(host, &mut running, &mut workers);
     }
+    // Other processes sharing the frontier queue entries this one hears nothing of:
+    // it looks for them every tick, and ends only when the frontier is empty.
+    let shared = crawl.is_shared();
+    let mut tick = tokio::time::interval(SHARED_POLL);
     loop {
         while let Ok(host) = woken.try_recv() {
             spawn(host, &mut running, &mut workers);
         }
         if workers.is_empty() {
-            return Ok(());
+            if !shared
+                || Instant::now() >= crawl.deadline
+                || crawl.store(|s| s.frontier_len()).await? == 0
+            {
+                return Ok(());
+            }
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = tokio::time::sleep_until(crawl.deadline) => return Ok(()),
+            }
+            for host in crawl.store(|s| s.frontier_hosts()).await? {
+                spawn(host, &mut running, &mut workers);
+            }
+            continue;
         }
         tokio::select! {
+            _ = tick.tick(), if shared => {
+                for host in crawl.store(|s| s.frontier_hosts()).await? {
+                    spawn(host, &mut running, &mut workers);
+                }
+            }
             Some(host) = woken.recv() => spawn(host, &mut running, &mut workers),
             Some(done) = workers.join_next() => {
                 let (host, exit) = match done {
@@ -206,7 +232,7 @@ pub(super) async fn coordinate(
                 };
                 running.remove(&host);
                 // A wake for this host may have come while it was finishing.
-                if exit? == Exit::Drained && crawl.next_workable(&host, None).await?.is_some() {
+                if exit? == Exit::Drained && crawl.has_workable(&host).await? {
                     spawn(host, &mut running, &mut workers);
                 }
             }
@@ -232,12 +258,20 @@ pub(super) fn prepare(
     cleaners: Cleaners<'_>,
     store: Arc<dyn Backend>,
     threads: usize,
+    role: super::Role,
     on_visit: Box<dyn Fn() + Send + Sync>,
 ) -> Result<Prepared, CrawlError> {
     let (wake, woken) = mpsc::unbounded_channel();
     let mut runtime_sites = HashMap::new();
     for cfg in sites {
-        let site = start_site(cfg, fetch, cleaners(cfg)?, store.as_ref())?;
+        let cleaner = cleaners(cfg)?;
+        let site = match role {
+            super::Role::Coordinator => start_site(cfg, fetch, cleaner, store.as_ref())?,
+            super::Role::Worker => match join_site(cfg, cleaner, store.as_ref())? {
+                Some(site) => site,
+                None => continue,
+            },
+        };
         runtime_sites.insert(cfg.name.clone(), site);
     }
     let deadline = super::host::later(Instant::now(), fetch.time_budget());
@@ -312,6 +346,33 @@ pub(super) fn site_cleaner(
     Ok(Arc::new(cleaner))
 }
 
+fn scope_of(cfg: &SiteConfig) -> Result<super::url::Scope, CrawlError> {
+    super::url::Scope::new(cfg).map_err(|e| CrawlError::Rules {
+        site: cfg.name.clone(),
+        message: e.to_string(),
+    })
+}
+
+/// A site as a worker joins it: in the epoch its coordinator started; None (said in
+/// the log) when no coordinator started it yet.
+fn join_site(
+    cfg: &SiteConfig,
+    cleaner: Arc<dyn PageCleaner>,
+    store: &dyn Backend,
+) -> Result<Option<Site>, CrawlError> {
+    let Some(epoch) = store.site_epoch(&cfg.name)? else {
+        tracing::warn!(site = %cfg.name, "no coordinator has started this site yet: left alone (run `gleaner run` once)");
+        return Ok(None);
+    };
+    Ok(Some(Site {
+        cfg: cfg.clone(),
+        scope: scope_of(cfg)?,
+        cleaner,
+        epoch,
+        pages: AtomicU64::new(0),
+    }))
+}
+
 /// One site's scope, and its epoch: resumed when entries were left,
 /// otherwise a new one, seeded.
 fn start_site(
@@ -320,10 +381,7 @@ fn start_site(
     cleaner: Arc<dyn PageCleaner>,
     store: &dyn Backend,
 ) -> Result<Site, CrawlError> {
-    let scope = super::url::Scope::new(cfg).map_err(|e| CrawlError::Rules {
-        site: cfg.name.clone(),
-        message: e.to_string(),
-    })?;
+    let scope = scope_of(cfg)?;
     let start = store.begin_site(&cfg.name)?;
     let site = Site {
         cfg: cfg.clone(),

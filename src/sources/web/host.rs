@@ -4,8 +4,10 @@
 use super::config::{FetchConfig, MAX_SECS};
 use super::discover::Robots;
 use super::http::{Http, HttpError, Response, Validators};
-use super::state::lock;
+use super::state::{blocking, lock};
 use crate::sources::warc::writer::WarcWriter;
+use crate::store::crawl::{RobotsAnswer, RobotsClaim};
+use crate::store::Backend;
 use reqwest::header;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
@@ -81,6 +83,11 @@ impl Host {
         g.hold = g.hold.max(until);
     }
 
+    /// The delay between two requests, as it stands (robots.txt may have raised it).
+    fn delay(&self) -> Duration {
+        lock(&self.gate).delay
+    }
+
     /// Raises the delay between requests, counted from the last request made.
     fn raise_delay(&self, delay: Duration) {
         let mut g = lock(&self.gate);
@@ -91,11 +98,16 @@ impl Host {
     }
 
     /// robots.txt, fetched once per host per run (the first caller fetches, the others
-    /// wait for it). Its Crawl-delay raises the host's delay.
+    /// wait for it); in a shared store, once for every worker. Its Crawl-delay raises
+    /// the host's delay.
     pub async fn robots(&self, fetcher: &Fetcher<'_>, origin: &Url) -> &Robots {
         self.robots
             .get_or_init(|| async {
-                let robots = fetcher.robots(self, origin).await;
+                let answer = match &fetcher.shared {
+                    Some(store) => shared_robots(fetcher, store, self, origin).await,
+                    None => fetcher.robots(self, origin).await,
+                };
+                let robots = parse_robots(fetcher.cfg, answer).await;
                 if let Some(d) = robots.crawl_delay() {
                     self.raise_delay(d);
                 }
@@ -104,6 +116,83 @@ impl Host {
             .await
     }
 }
+
+/// The robots.txt answer as parsed rules (on a blocking thread: a large robots.txt is
+/// CPU work).
+async fn parse_robots(cfg: &FetchConfig, answer: RobotsAnswer) -> Robots {
+    match answer {
+        RobotsAnswer::AllowAll => Robots::AllowAll,
+        RobotsAnswer::DisallowAll => Robots::DisallowAll,
+        RobotsAnswer::Rules(body) => {
+            let agent = robots_agent(&cfg.user_agent).to_string();
+            blocking(move || super::discover::robots(&body, &agent))
+                .await
+                .unwrap_or(Robots::AllowAll)
+        }
+    }
+}
+
+/// How often a worker waiting for another's robots.txt asks again, and how many times.
+const ROBOTS_POLL: Duration = Duration::from_millis(100);
+const ROBOTS_POLLS: usize = 1200;
+
+/// robots.txt through a shared store: one worker fetches it and shares it (with its
+/// Crawl-delay, so that every worker's pace for the host includes it from then on);
+/// the others wait for it. A store error makes this worker fetch it itself.
+async fn shared_robots(
+    fetcher: &Fetcher<'_>,
+    store: &std::sync::Arc<dyn Backend>,
+    host: &Host,
+    origin: &Url,
+) -> RobotsAnswer {
+    let key = super::url::host_key(origin);
+    for _ in 0..ROBOTS_POLLS {
+        let (s, k) = (store.clone(), key.clone());
+        match blocking(move || s.claim_robots(&k)).await {
+            Ok(Ok(RobotsClaim::Known(answer))) => return answer,
+            Ok(Ok(RobotsClaim::Wait)) => {
+                if fetcher
+                    .until_deadline(tokio::time::sleep(ROBOTS_POLL))
+                    .await
+                    .is_err()
+                {
+                    return RobotsAnswer::DisallowAll;
+                }
+            }
+            Ok(Ok(RobotsClaim::Fetch)) => {
+                let answer = fetcher.robots(host, origin).await;
+                let delay = match &answer {
+                    RobotsAnswer::Rules(body) => {
+                        let agent = robots_agent(&fetcher.cfg.user_agent).to_string();
+                        let body = body.clone();
+                        blocking(move || super::discover::robots(&body, &agent).crawl_delay())
+                            .await
+                            .ok()
+                            .flatten()
+                            .unwrap_or_default()
+                    }
+                    _ => Duration::ZERO,
+                };
+                let (s, k, a) = (store.clone(), key.clone(), answer.clone());
+                if let Ok(Err(e)) = blocking(move || s.save_robots(&k, &a, delay)).await {
+                    tracing::warn!(host = %key, "cannot share robots.txt: {e}");
+                }
+                return answer;
+            }
+            Ok(Err(e)) | Err(super::state::CrawlError::Store(e)) => {
+                tracing::warn!(host = %key, "shared robots.txt unavailable, fetching it: {e}");
+                return fetcher.robots(host, origin).await;
+            }
+            Err(e) => {
+                tracing::warn!(host = %key, "shared robots.txt unavailable, fetching it: {e}");
+                return fetcher.robots(host, origin).await;
+            }
+        }
+    }
+    fetcher.robots(host, origin).await
+}
+
+impl Host {}
 
 /// The product token robots.txt groups are matched against: "gleaner" of
 /// "gleaner/0.1 (+https://...)".
@@ -166,6 +255,9 @@ pub struct Fetcher<'a> {
     pub counts: &'a RequestCounts,
     /// Every response received is kept here as WARC, when set.
     pub archive: Option<std::sync::Arc<WarcWriter>>,
+    /// A store other workers share: each host's pace, Retry-After holds and robots.txt
+    /// are kept there, for every worker at once.
+    pub shared: Option<std::sync::Arc<dyn Backend>>,
 }
 
 impl Fetcher<'_> {
@@ -182,6 +274,7 @@ impl Fetcher<'_> {
         let mut attempt = 1;
         loop {
             self.until_deadline(host.wait_turn()).await?;
+            self.shared_turn(host, url).await?;
             let mut result = {
                 let _slot = self.until_deadline(self.global.acquire()).await?;
                 self.counts.requests.fetch_add(1, Relaxed);
@@ -211,8 +304,39 @@ impl Fetcher<'_> {
             };
             tracing::debug!(%url, attempt, ?wait, "retrying");
             host.back_off_until(later(Instant::now(), wait));
+            if let Some(store) = self.shared.clone() {
+                let key = super::url::host_key(url);
+                if let Ok(Err(e)) = blocking(move || store.hold_host(&key, wait)).await {
+                    tracing::warn!(%url, "cannot share the Retry-After hold: {e}");
+                }
+            }
             self.counts.retries.fetch_add(1, Relaxed);
             attempt = attempt.saturating_add(1);
+        }
+    }
+
+    /// In a shared store, waits for the slot the store gives this host's next request
+    /// (after every worker's last one): two workers never start requests to one host
+    /// closer than its delay. A store error falls back on this worker's own pace.
+    async fn shared_turn(&self, host: &Host, url: &Url) -> Result<(), FetchError> {
+        let Some(store) = self.shared.clone() else {
+            return Ok(());
+        };
+        let key = super::url::host_key(url);
+        let delay = host.delay();
+        match blocking(move || store.reserve_turn(&key, delay)).await {
+            Ok(Ok(Some(wait))) if !wait.is_zero() => {
+                self.until_deadline(tokio::time::sleep(wait)).await
+            }
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => {
+                tracing::warn!(%url, "shared politeness unavailable: {e}");
+                Ok(())
+            }
+            Err(e) => {
+                tracing::warn!(%url, "shared politeness unavailable: {e}");
+                Ok(())
+            }
         }
     }
 
@@ -273,42 +397,35 @@ impl Fetcher<'_> {
         Err(FetchError::TooManyRedirects(self.cfg.max_redirects))
     }
 
-    /// Fetches and parses `origin`'s robots.txt (redirects followed, a few at most).
-    async fn robots(&self, host: &Host, origin: &Url) -> Robots {
+    /// Fetches `origin`'s robots.txt (redirects followed, a few at most).
+    async fn robots(&self, host: &Host, origin: &Url) -> RobotsAnswer {
         let Ok(mut url) = origin.join("/robots.txt") else {
-            return Robots::AllowAll;
+            return RobotsAnswer::AllowAll;
         };
         for _ in 0..5 {
             let resp = match self.get(host, &url, None).await {
                 Ok(r) => r,
                 Err(e) => {
                     tracing::warn!(%url, "robots.txt unreachable, nothing on the host will be fetched: {e}");
-                    return Robots::DisallowAll;
+                    return RobotsAnswer::DisallowAll;
                 }
             };
             match resp.status {
-                200..=299 => {
-                    let agent = robots_agent(&self.cfg.user_agent).to_string();
-                    let body = resp.body;
-                    // Parsing a large robots.txt is CPU work: off the async threads.
-                    return super::state::blocking(move || super::discover::robots(&body, &agent))
-                        .await
-                        .unwrap_or(Robots::AllowAll);
-                }
+                200..=299 => return RobotsAnswer::Rules(resp.body),
                 301 | 302 | 303 | 307 | 308 => {
                     match resp.header(header::LOCATION).and_then(|l| url.join(l).ok()) {
                         Some(next) => url = next,
-                        None => return Robots::AllowAll,
+                        None => return RobotsAnswer::AllowAll,
                     }
                 }
-                400..=499 => return Robots::AllowAll,
+                400..=499 => return RobotsAnswer::AllowAll,
                 _ => {
                     tracing::warn!(%url, status = resp.status, "robots.txt unavailable, nothing on the host will be fetched");
-                    return Robots::DisallowAll;
+                    return RobotsAnswer::DisallowAll;
                 }
             }
         }
-        Robots::AllowAll
+        RobotsAnswer::AllowAll
     }
 
     async fn until_deadline<T>(

@@ -45,6 +45,16 @@ use std::sync::Arc;
 /// The crawl runtime's threads, async workers and blocking threads alike.
 const THREAD_NAME: &str = "gleaner-crawl";
 
+/// What a process does in a crawl.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Starts (or resumes) each site's epoch, seeding it, then crawls: `gleaner run`.
+    Coordinator,
+    /// Crawls the epochs a coordinator started, from a frontier other workers share:
+    /// `gleaner run --worker`. Sites no coordinator started are left alone.
+    Worker,
+}
+
 /// Crawls every site until its frontier is drained, its page budget is spent or the
 /// run's time budget runs out. Blocks; runs its own async runtime on `threads` threads.
 pub fn crawl(
@@ -53,10 +63,11 @@ pub fn crawl(
     clean: &CleanConfig,
     store: Arc<dyn Backend>,
     threads: usize,
+    role: Role,
     on_visit: Box<dyn Fn() + Send + Sync>,
 ) -> Result<CrawlCounts, CrawlError> {
     let cleaners = |cfg: &SiteConfig| crawl::site_cleaner(clean, cfg);
-    crawl_with(sites, fetch, &cleaners, store, threads, on_visit)
+    crawl_with(sites, fetch, &cleaners, store, threads, role, on_visit)
 }
 
 /// [`crawl`], with each site's cleaner made by `cleaners`.
@@ -66,6 +77,7 @@ fn crawl_with(
     cleaners: crawl::Cleaners<'_>,
     store: Arc<dyn Backend>,
     threads: usize,
+    role: Role,
     on_visit: Box<dyn Fn() + Send + Sync>,
 ) -> Result<CrawlCounts, CrawlError> {
     if sites.is_empty() {
@@ -80,7 +92,7 @@ fn crawl_with(
     // Seeding is store work: done here, before any async task runs.
     let prepared = {
         let _runtime = runtime.enter();
-        crawl::prepare(sites, fetch, cleaners, store, threads, on_visit)?
+        crawl::prepare(sites, fetch, cleaners, store, threads, role, on_visit)?
     };
     let state = prepared.crawl;
     let crawled = runtime.block_on(async {

@@ -316,6 +316,7 @@ impl Crawl {
             deadline: self.deadline,
             counts: &self.requests,
             archive: self.archive.clone(),
+            shared: self.store.is_shared().then(|| self.store.clone()),
         }
     }
 
@@ -401,6 +402,8 @@ impl Crawl {
                 if !blocked {
                     return Ok(Some((key, entry)));
                 }
+                // A shared store leased it: give it back for when budget allows.
+                store.release(&key)?;
                 after = Some(key);
             }
         })
@@ -424,6 +427,23 @@ impl Crawl {
             }
         }
         Ok(())
+    }
+
+    /// Whether `host` has an entry this worker may visit now (given back at once: the
+    /// host's worker claims it).
+    pub async fn has_workable(self: &Arc<Self>, host: &str) -> Result<bool, CrawlError> {
+        match self.next_workable(host, None).await? {
+            Some((key, _)) => {
+                self.store(move |s| s.release(&key)).await?;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Whether other processes crawl the same frontier.
+    pub fn is_shared(&self) -> bool {
+        self.store.is_shared()
     }
 
     pub async fn flush(&self) -> Result<(), CrawlError> {

@@ -61,6 +61,10 @@ impl Store for Guarded {
         self.check();
         self.inner.raw(raw_hash)
     }
+    fn put_raw(&self, raw: &[u8]) -> Result<String, StoreError> {
+        self.check();
+        self.inner.put_raw(raw)
+    }
     fn stats(&self) -> Result<StoreStats, StoreError> {
         self.check();
         self.inner.stats()
@@ -211,6 +215,7 @@ fn store_calls_stay_off_the_async_workers() {
         &Default::default(),
         backend,
         2,
+        super::Role::Coordinator,
         Box::new(|| {}),
     )
     .unwrap();
@@ -258,6 +263,7 @@ fn a_page_that_panics_the_cleaner_is_parked_and_the_crawl_goes_on() {
             &cleaners,
             backend,
             2,
+            super::Role::Coordinator,
             Box::new(|| {}),
         )
         .unwrap()

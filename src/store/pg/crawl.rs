@@ -506,6 +506,10 @@ impl CrawlStore for PgStore {
         true
     }
 
+    fn lock_coordinator(&self) -> Result<(), StoreError> {
+        self.coordinator_lock()
+    }
+
     fn reserve_turn(&self, host: &str, delay: Duration) -> Result<Option<Duration>, StoreError> {
         let mut conn = self.conn()?;
         conn.execute(
@@ -515,7 +519,7 @@ impl CrawlStore for PgStore {
         .map_err(backend_error)?;
         // The slot starts when the host's pace allows (its delay after the last request,
         // whoever made it) and no Retry-After holds it; the next one a delay later.
-        let wait_ms: i64 = conn
+        let row = conn
             .query_one(
                 "WITH cur AS (SELECT host, GREATEST(delay_ms, $2::bigint) AS d, GREATEST(next_fetch, \
                  clock_timestamp(), coalesce(hold_until, clock_timestamp()), \
@@ -524,11 +528,20 @@ impl CrawlStore for PgStore {
                  UPDATE hosts h SET delay_ms = cur.d, last_fetch = cur.start, next_fetch = \
                  cur.start + cur.d * interval '1 millisecond' FROM cur WHERE h.host = cur.host \
                  RETURNING GREATEST(0, ceil(extract(epoch FROM cur.start - clock_timestamp()) \
-                 * 1000))::bigint",
+                 * 1000))::bigint, cur.start",
                 &[&host, &millis(delay)],
             )
-            .map_err(backend_error)?
-            .get(0);
+            .map_err(backend_error)?;
+        let (wait_ms, start): (i64, DateTime<Utc>) = (row.get(0), row.get(1));
+        // A worker waiting for its turn still holds what it claimed of the host: its
+        // leases run from its turn, not from its claim, or a busy host's queue would
+        // outlast them and another worker would fetch the same URLs.
+        conn.execute(
+            "UPDATE frontier SET lease_until = $3::timestamptz + $4::float8 * interval '1 second' WHERE \
+             host = $1 AND leased_by = $2 AND lease_until < $3::timestamptz + $4::float8 * interval '1 second'",
+            &[&host, &self.worker, &start, &self.lease.as_secs_f64()],
+        )
+        .map_err(backend_error)?;
         Ok(Some(Duration::from_millis(
             u64::try_from(wait_ms).unwrap_or(0),
         )))

@@ -346,6 +346,19 @@ impl Store for PgStore {
             })
     }
 
+    fn put_raw(&self, raw: &[u8]) -> Result<String, StoreError> {
+        let raw_hash = hash::raw_hash(raw);
+        let compressed =
+            zstd::bulk::compress(raw, ZSTD_LEVEL).map_err(|e| StoreError::Backend(Box::new(e)))?;
+        self.conn()?
+            .execute(
+                "INSERT INTO raws (hash, bytes) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[&raw_hash, &compressed],
+            )
+            .map_err(backend_error)?;
+        Ok(raw_hash)
+    }
+
     fn stats(&self) -> Result<StoreStats, StoreError> {
         let mut conn = self.conn()?;
         let docs = conn

@@ -10,9 +10,9 @@
 mod crawl;
 mod docs;
 mod schema;
-#[cfg(test)]
-#[allow(clippy::indexing_slicing, clippy::string_slice)]
-pub(crate) mod testing;
+/// Test support: fresh databases on a test server (used by gleaner's own tests).
+#[doc(hidden)]
+pub mod testing;
 
 pub use schema::{migrate, Migrated, SCHEMA_VERSION};
 
@@ -215,7 +215,7 @@ impl PgStore {
     /// Takes the coordinator's lock (a session advisory lock): one `gleaner run` at a
     /// time starts epochs and seeds, while any number of workers crawl. Held until the
     /// store is dropped or the process dies.
-    pub fn lock_coordinator(&self) -> Result<(), StoreError> {
+    pub(super) fn coordinator_lock(&self) -> Result<(), StoreError> {
         let mut held = lock(&self.coordinator);
         if held.is_some() {
             return Ok(());

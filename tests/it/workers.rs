@@ -1,0 +1,328 @@
+//! Many `gleaner run` processes on one PostgreSQL store: a coordinator and three
+//! `--worker`s crawl one loopback site of 2,000 article pages (duplicates among them)
+//! and a small second site whose robots.txt asks for a Crawl-delay. Skipped, with a
+//! line saying so, when no test server is set (`tests/postgres/with-cluster.sh` sets
+//! one).
+
+use crate::helpers::{gleaner, s, tmp};
+use crate::site::{Reply, Request, Site};
+use gleaner::store::pg::testing::fresh_database;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+const ARTICLES: usize = 2_000;
+const LISTS: usize = 40;
+/// Pages of the second site, and its robots.txt's Crawl-delay.
+const SLOW_PAGES: usize = 8;
+const CRAWL_DELAY: f64 = 0.4;
+
+/// The article at `n`: every 100th repeats the text of the one before it (a duplicate
+/// page under another URL).
+fn article_text(n: usize) -> String {
+    let n = if n % 100 == 99 { n - 1 } else { n };
+    let words: Vec<String> = (0..60)
+        .map(|i| format!("w{}x{}", n, (i * 37 + n) % 97))
+        .collect();
+    format!(
+        "<html><head><title>Article n{n}</title></head><body><article><h1>Article n{n}</h1>\
+         <p>The council met on Tuesday to talk about item {n}, and it said a great deal \
+         about the harbour, the bridge and the school. {}</p><p>Residents asked about \
+         the plans for item {n} at length, and the answers came slowly.</p></article>\
+         </body></html>",
+        words.join(" ")
+    )
+}
+
+fn main_site(slow: Option<Duration>) -> Site {
+    Site::start(move |r: &Request| {
+        let path = r.route().to_string();
+        let reply = if path == "/robots.txt" {
+            Reply::text("User-agent: *\nAllow: /\n")
+        } else if path == "/" {
+            let links: String = (0..LISTS)
+                .map(|k| format!("<a href=\"/list/{k}\">list {k}</a> "))
+                .collect();
+            Reply::html(format!("<html><body><nav>{links}</nav></body></html>"))
+        } else if let Some(k) = path
+            .strip_prefix("/list/")
+            .and_then(|k| k.parse::<usize>().ok())
+        {
+            let per = ARTICLES / LISTS;
+            let links: String = (k * per..(k + 1) * per)
+                .map(|n| format!("<li><a href=\"/a/{n}\">article {n}</a></li>"))
+                .collect();
+            Reply::html(format!("<html><body><ul>{links}</ul></body></html>"))
+        } else if let Some(n) = path
+            .strip_prefix("/a/")
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            Reply::html(article_text(n))
+        } else {
+            Reply::status(404)
+        };
+        match slow {
+            Some(d) if path.starts_with("/a/") => reply.after(d),
+            _ => reply,
+        }
+    })
+}
+
+fn slow_site() -> Site {
+    Site::start(|r: &Request| {
+        let path = r.route().to_string();
+        if path == "/robots.txt" {
+            Reply::text(format!("User-agent: *\nCrawl-delay: {CRAWL_DELAY}\n"))
+        } else if path == "/" {
+            let links: String = (0..SLOW_PAGES)
+                .map(|n| format!("<a href=\"/s/{n}\">s{n}</a> "))
+                .collect();
+            Reply::html(format!("<html><body>{links}</body></html>"))
+        } else if let Some(n) = path
+            .strip_prefix("/s/")
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            Reply::html(article_text(10_000 + n))
+        } else {
+            Reply::status(404)
+        }
+    })
+}
+
+fn config(dir: &Path, url: &str, main: &Site, slow: &Site, lease_secs: f64) -> std::path::PathBuf {
+    let path = dir.join("gleaner.toml");
+    let site = |name: &str, seed: String| {
+        format!(
+            "[[sources.web]]\nname = \"{name}\"\nseeds = [\"{seed}\"]\ndelay_secs = 0.0\n\
+             concurrency = 4\ndiscover_sitemaps = false\nmax_pages = 100000\nmax_depth = 5\n"
+        )
+    };
+    let text = format!(
+        "[store]\nbackend = \"postgres\"\nurl = \"{url}\"\nlease_secs = {lease_secs}\n\n\
+         [fetch]\n{}\n{}\n{}",
+        crate::crawl::FAST,
+        site("main", main.url("/")),
+        site("slow", slow.url("/")),
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn spawn(config: &Path, worker: bool) -> Child {
+    let mut cmd = gleaner();
+    cmd.args(["run", "--config", s(config), "--jobs", "2"]);
+    if worker {
+        cmd.arg("--worker");
+    }
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("gleaner runs")
+}
+
+/// Waits for a child, bounded; its exit code and output.
+fn finish(mut child: Child, limit: Duration) -> (Option<i32>, String) {
+    let deadline = Instant::now() + limit;
+    loop {
+        match child.try_wait().expect("wait") {
+            Some(_) => break,
+            None if Instant::now() >= deadline => {
+                let _ = child.kill();
+                break;
+            }
+            None => std::thread::sleep(Duration::from_millis(50)),
+        }
+    }
+    let out = child.wait_with_output().expect("output");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Shared politeness and robots.txt never fell back on a process's own.
+    assert!(!text.contains("unavailable"), "{text}");
+    (out.status.code(), text)
+}
+
+fn db(url: &str) -> postgres::Client {
+    postgres::Client::connect(url, postgres::NoTls).expect("connect")
+}
+
+fn count(url: &str, sql: &str) -> i64 {
+    db(url).query_one(sql, &[]).expect(sql).get(0)
+}
+
+/// Waits (bounded) until the coordinator has seeded both sites.
+fn seeded(url: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while count(url, "SELECT count(*) FROM sites WHERE epoch > 0") < 2 {
+        assert!(Instant::now() < deadline, "the coordinator never seeded");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Every source locator of every stored document, by document.
+fn stored_sources(url: &str) -> Vec<Vec<String>> {
+    let mut client = db(url);
+    let rows = client
+        .query("SELECT record FROM documents ORDER BY seq", &[])
+        .unwrap();
+    rows.iter()
+        .map(|r| {
+            let v: serde_json::Value = serde_json::from_slice(r.get(0)).unwrap();
+            v["sources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["locator"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// Each article URL is the source of exactly one document, and duplicates share theirs.
+fn assert_every_article_stored_once(url: &str, main: &Site) {
+    let docs = stored_sources(url);
+    let mut owner: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, sources) in docs.iter().enumerate() {
+        for s in sources {
+            assert!(
+                owner.insert(s.clone(), i).is_none(),
+                "{s} is a source twice"
+            );
+        }
+    }
+    for n in 0..ARTICLES {
+        let u = main.url(&format!("/a/{n}"));
+        assert!(owner.contains_key(&u), "{u} was not stored");
+        if n % 100 == 99 {
+            let before = main.url(&format!("/a/{}", n - 1));
+            assert_eq!(owner[&u], owner[&before], "{u} is a duplicate of {before}");
+        }
+    }
+    assert_eq!(
+        count(url, "SELECT count(*) FROM frontier"),
+        0,
+        "frontier drained"
+    );
+}
+
+/// The Crawl-delay host was never hit faster than its delay, across all processes;
+/// each of its URLs fetched `once` or, after a kill, more (bounded).
+fn assert_paced(slow: &Site, once: bool) {
+    let mut at: Vec<Instant> = slow.requests().iter().map(|r| r.at).collect();
+    at.sort();
+    if once {
+        assert_eq!(
+            at.len(),
+            SLOW_PAGES + 2,
+            "robots.txt, the seed and each page, once"
+        );
+    } else {
+        assert!(at.len() <= 2 * (SLOW_PAGES + 2), "{} requests", at.len());
+    }
+    // Requests are started at least the delay apart; a little scheduling noise between
+    // a process's start and the server's read is allowed.
+    let min = Duration::from_secs_f64(CRAWL_DELAY * 0.9);
+    for pair in at.windows(2) {
+        let gap = pair[1] - pair[0];
+        assert!(
+            gap >= min,
+            "two requests {gap:?} apart, under the Crawl-delay"
+        );
+    }
+}
+
+#[test]
+fn four_processes_fetch_every_url_once_and_store_every_document_once() {
+    let Some(url) = fresh_database("four_processes") else {
+        return;
+    };
+    let (main, slow) = (main_site(None), slow_site());
+    let dir = tmp();
+    let cfg = config(dir.path(), &url, &main, &slow, 60.0);
+    let coordinator = spawn(&cfg, false);
+    seeded(&url);
+    let workers: Vec<Child> = (0..3).map(|_| spawn(&cfg, true)).collect();
+    let limit = Duration::from_secs(300);
+    let (code, out) = finish(coordinator, limit);
+    assert_eq!(code, Some(0), "{out}");
+    for w in workers {
+        let (code, out) = finish(w, limit);
+        assert_eq!(code, Some(0), "{out}");
+    }
+    let paths: BTreeSet<String> = main.paths().into_iter().collect();
+    for p in &paths {
+        assert_eq!(main.hits(p), 1, "{p} fetched {} times", main.hits(p));
+    }
+    assert_eq!(
+        paths.len(),
+        1 + 1 + LISTS + ARTICLES,
+        "robots, seed, lists, articles"
+    );
+    assert_every_article_stored_once(&url, &main);
+    assert_paced(&slow, true);
+}
+
+#[test]
+fn a_killed_worker_loses_nothing_and_its_leases_are_taken_over() {
+    let Some(url) = fresh_database("killed_worker") else {
+        return;
+    };
+    let (main, slow) = (main_site(Some(Duration::from_millis(5))), slow_site());
+    let dir = tmp();
+    let cfg = config(dir.path(), &url, &main, &slow, 2.0);
+    let coordinator = spawn(&cfg, false);
+    seeded(&url);
+    let mut victim = spawn(&cfg, true);
+    let workers: Vec<Child> = (0..2).map(|_| spawn(&cfg, true)).collect();
+    // Killed a third of the way through, holding leases.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while main.requests().len() < ARTICLES / 3 {
+        assert!(Instant::now() < deadline, "the crawl does not progress");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let leased = count(
+        &url,
+        "SELECT count(*) FROM frontier WHERE lease_until > now()",
+    );
+    victim.kill().expect("SIGKILL");
+    let _ = victim.wait();
+    let limit = Duration::from_secs(300);
+    let (code, out) = finish(coordinator, limit);
+    assert_eq!(code, Some(0), "{out}");
+    for w in workers {
+        let (code, out) = finish(w, limit);
+        assert_eq!(code, Some(0), "{out}");
+    }
+    assert_every_article_stored_once(&url, &main);
+    // Only what the killed worker held may have been fetched twice.
+    let twice = main.paths().iter().filter(|p| main.hits(p) > 1).count();
+    assert!(
+        twice as i64 <= leased.max(1),
+        "{twice} fetched twice, {leased} were leased"
+    );
+    assert_paced(&slow, false);
+}
+
+/// A second coordinator on a database another holds is told so, and exits 3.
+#[test]
+fn a_second_coordinator_is_refused_with_exit_3() {
+    let Some(url) = fresh_database("second_coordinator") else {
+        return;
+    };
+    let (main, slow) = (main_site(Some(Duration::from_millis(20))), slow_site());
+    let dir = tmp();
+    let cfg = config(dir.path(), &url, &main, &slow, 60.0);
+    let first = spawn(&cfg, false);
+    seeded(&url);
+    let (code, out) = finish(spawn(&cfg, false), Duration::from_secs(60));
+    assert_eq!(code, Some(3), "{out}");
+    assert!(
+        out.contains("another gleaner run coordinates this database"),
+        "{out}"
+    );
+    let (code, out) = finish(first, Duration::from_secs(300));
+    assert_eq!(code, Some(0), "{out}");
+}
