@@ -20,6 +20,7 @@ mod mutations;
 mod near;
 mod page_type;
 mod panics;
+mod pg_store;
 mod properties;
 mod reclean;
 mod recrawl;

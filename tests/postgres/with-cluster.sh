@@ -64,5 +64,7 @@ if [ -z "$started" ]; then
 fi
 
 export GLEANER_TEST_POSTGRES="postgres://gleaner@127.0.0.1:$port/postgres"
+# With a server here, a PostgreSQL test that finds none is a failure, not a skip.
+export GLEANER_REQUIRE_POSTGRES=1
 echo "with-cluster: PostgreSQL $("$bin/pg_ctl" --version | awk '{print $3}') on 127.0.0.1:$port" >&2
 "$@"

@@ -238,3 +238,31 @@ impl PgStore {
 
 /// The advisory lock key of the coordinator: "gleaner" in ASCII.
 const COORDINATOR_LOCK: i64 = 0x0067_6c65_616e_6572;
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn a_url_is_shown_without_its_password() {
+        let shown = redact("postgres://gleaner:s3cret@db.internal:5432/corpus");
+        assert_eq!(shown, "postgres://gleaner:***@db.internal:5432/corpus");
+        assert_eq!(redact("postgres://gleaner@db/c"), "postgres://gleaner@db/c");
+        assert!(!redact("postgres://a:b c@").contains("b c"));
+    }
+
+    /// A wrong password or an unreachable server is an error naming the database
+    /// without the password.
+    #[test]
+    fn a_failed_connection_names_the_database_not_the_password() {
+        let err = super::PgStore::connect("postgres://gleaner:s3cret@127.0.0.1:1/x", None)
+            .err()
+            .expect("nothing listens on port 1");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("postgres://gleaner:***@127.0.0.1:1/x"),
+            "{msg}"
+        );
+        assert!(!msg.contains("s3cret"), "{msg}");
+    }
+}
