@@ -8,6 +8,7 @@
 //! with `INSERT … ON CONFLICT DO NOTHING`: the first worker to insert a URL's row owns
 //! its queueing; the others find it queued in this epoch and leave it.
 
+use super::session::Tx;
 use super::{backend_error, docs::lost_race, PgStore};
 use crate::store::crawl::{
     Completion, CrawlStore, FrontierEntry, FrontierKey, NewEntry, RobotsAnswer, RobotsClaim,
@@ -15,7 +16,6 @@ use crate::store::crawl::{
 };
 use crate::store::{NewDocument, PutOutcome, StoreError};
 use chrono::{DateTime, Utc};
-use postgres::Transaction;
 use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -70,7 +70,7 @@ fn millis(d: Duration) -> i64 {
 /// Inside a transaction: queues each entry whose URL is not queued yet in `epoch` (nor
 /// parked, nor known not to be a page). Returns the hosts that got entries.
 fn enqueue_in(
-    t: &mut Transaction<'_>,
+    t: &mut Tx<'_>,
     epoch: u64,
     entries: &[NewEntry],
     hosts: &mut BTreeSet<String>,
@@ -171,7 +171,7 @@ fn enqueue_in(
 }
 
 /// Inside a transaction: a visit's completion (see [`CrawlStore::complete`]).
-fn complete_in(t: &mut Transaction<'_>, c: &Completion) -> Result<Vec<String>, StoreError> {
+fn complete_in(t: &mut Tx<'_>, c: &Completion) -> Result<Vec<String>, StoreError> {
     let epoch = c.state.epoch;
     t.execute("DELETE FROM frontier WHERE id = $1", &[&id_of(&c.key)])
         .map_err(backend_error)?;
@@ -206,7 +206,7 @@ fn complete_in(t: &mut Transaction<'_>, c: &Completion) -> Result<Vec<String>, S
     Ok(hosts.into_iter().collect())
 }
 
-fn upsert_state(t: &mut Transaction<'_>, url: &str, state: &UrlState) -> Result<(), StoreError> {
+fn upsert_state(t: &mut Tx<'_>, url: &str, state: &UrlState) -> Result<(), StoreError> {
     t.execute(
         "INSERT INTO urls (url, state) VALUES ($1, $2) ON CONFLICT (url) DO UPDATE SET \
          state = excluded.state",
@@ -511,37 +511,46 @@ impl CrawlStore for PgStore {
     }
 
     fn reserve_turn(&self, host: &str, delay: Duration) -> Result<Option<Duration>, StoreError> {
-        let mut conn = self.conn()?;
-        conn.execute(
-            "INSERT INTO hosts (host) VALUES ($1) ON CONFLICT DO NOTHING",
-            &[&host],
-        )
-        .map_err(backend_error)?;
-        // The slot starts when the host's pace allows (its delay after the last request,
-        // whoever made it) and no Retry-After holds it; the next one a delay later.
-        let row = conn
-            .query_one(
-                "WITH cur AS (SELECT host, GREATEST(delay_ms, $2::bigint) AS d, GREATEST(next_fetch, \
-                 clock_timestamp(), coalesce(hold_until, clock_timestamp()), \
-                 coalesce(last_fetch + GREATEST(delay_ms, $2) * interval '1 millisecond', \
-                 clock_timestamp())) AS start FROM hosts WHERE host = $1 FOR UPDATE) \
-                 UPDATE hosts h SET delay_ms = cur.d, last_fetch = cur.start, next_fetch = \
-                 cur.start + cur.d * interval '1 millisecond' FROM cur WHERE h.host = cur.host \
-                 RETURNING GREATEST(0, ceil(extract(epoch FROM cur.start - clock_timestamp()) \
-                 * 1000))::bigint, cur.start",
-                &[&host, &millis(delay)],
+        let (delay_ms, lease) = (millis(delay), self.lease.as_secs_f64());
+        // One transaction, holding the host's row from the first statement: every
+        // reservation of the host, by any worker, is made one after the other, and the
+        // lease updates below never run side by side on the same rows (which could
+        // deadlock).
+        let wait_ms = self.txn(|t| {
+            t.execute(
+                "INSERT INTO hosts (host) VALUES ($1) ON CONFLICT DO NOTHING",
+                &[&host],
             )
             .map_err(backend_error)?;
-        let (wait_ms, start): (i64, DateTime<Utc>) = (row.get(0), row.get(1));
-        // A worker waiting for its turn still holds what it claimed of the host: its
-        // leases run from its turn, not from its claim, or a busy host's queue would
-        // outlast them and another worker would fetch the same URLs.
-        conn.execute(
-            "UPDATE frontier SET lease_until = $3::timestamptz + $4::float8 * interval '1 second' WHERE \
-             host = $1 AND leased_by = $2 AND lease_until < $3::timestamptz + $4::float8 * interval '1 second'",
-            &[&host, &self.worker, &start, &self.lease.as_secs_f64()],
-        )
-        .map_err(backend_error)?;
+            // The slot starts when the host's pace allows (its delay after the last
+            // request, whoever made it) and no Retry-After holds it; the next one a
+            // delay later.
+            let row = t
+                .query_one(
+                    "WITH cur AS (SELECT host, GREATEST(delay_ms, $2::bigint) AS d, \
+                     GREATEST(next_fetch, clock_timestamp(), coalesce(hold_until, \
+                     clock_timestamp()), coalesce(last_fetch + GREATEST(delay_ms, $2) * \
+                     interval '1 millisecond', clock_timestamp())) AS start FROM hosts WHERE \
+                     host = $1 FOR UPDATE) UPDATE hosts h SET delay_ms = cur.d, last_fetch = \
+                     cur.start, next_fetch = cur.start + cur.d * interval '1 millisecond' FROM \
+                     cur WHERE h.host = cur.host RETURNING GREATEST(0, ceil(extract(epoch FROM \
+                     cur.start - clock_timestamp()) * 1000))::bigint, cur.start",
+                    &[&host, &delay_ms],
+                )
+                .map_err(backend_error)?;
+            let (wait_ms, start): (i64, DateTime<Utc>) = (row.get(0), row.get(1));
+            // A worker waiting for its turn still holds what it claimed of the host: its
+            // leases run from its turn, not from its claim, or a busy host's queue would
+            // outlast them and another worker would fetch the same URLs.
+            t.execute(
+                "UPDATE frontier SET lease_until = $3::timestamptz + $4::float8 * interval \
+                 '1 second' WHERE host = $1 AND leased_by = $2 AND lease_until < \
+                 $3::timestamptz + $4::float8 * interval '1 second'",
+                &[&host, &self.worker, &start, &lease],
+            )
+            .map_err(backend_error)?;
+            Ok(wait_ms)
+        })?;
         Ok(Some(Duration::from_millis(
             u64::try_from(wait_ms).unwrap_or(0),
         )))

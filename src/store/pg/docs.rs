@@ -3,6 +3,7 @@
 //! inserted under a new sequence number with `ON CONFLICT DO NOTHING`; a worker that
 //! loses that race runs the transaction again and finds the winner's row.
 
+use super::session::Tx;
 use super::{backend_error, PgStore};
 use crate::near::{Signature, BANDS};
 use crate::store::sled::{add_sighting, ZSTD_LEVEL};
@@ -14,7 +15,6 @@ use crate::store::{
     SourceRef, Store, StoreError, StoreStats, StoredDocument,
 };
 use gleaner_clean::Document;
-use postgres::Transaction;
 
 /// Documents read per query when streaming them all.
 const PAGE: i64 = 256;
@@ -96,7 +96,7 @@ impl PgStore {
     /// meanwhile: the caller runs its transaction again.
     pub(super) fn put_in(
         &self,
-        t: &mut Transaction<'_>,
+        t: &mut Tx<'_>,
         p: &Prepared,
     ) -> Result<Option<PutOutcome>, StoreError> {
         t.execute(
@@ -143,7 +143,7 @@ impl PgStore {
 }
 
 /// The stored document under `hash`, its row locked until the transaction ends.
-fn locked(t: &mut Transaction<'_>, hash: &str) -> Result<Option<StoredDocument>, StoreError> {
+fn locked(t: &mut Tx<'_>, hash: &str) -> Result<Option<StoredDocument>, StoreError> {
     let row = t
         .query_opt(
             "SELECT record FROM documents WHERE hash = $1 FOR UPDATE",
@@ -153,7 +153,7 @@ fn locked(t: &mut Transaction<'_>, hash: &str) -> Result<Option<StoredDocument>,
     row.map(|r| decode_row(hash, r.get(0))).transpose()
 }
 
-fn next_seq(t: &mut Transaction<'_>) -> Result<u64, StoreError> {
+fn next_seq(t: &mut Tx<'_>) -> Result<u64, StoreError> {
     let seq: i64 = t
         .query_one("SELECT nextval('document_seq')", &[])
         .map_err(backend_error)?
@@ -163,7 +163,7 @@ fn next_seq(t: &mut Transaction<'_>) -> Result<u64, StoreError> {
 
 /// Inserts a new document; false when its hash was taken meanwhile.
 fn insert(
-    t: &mut Transaction<'_>,
+    t: &mut Tx<'_>,
     doc: &StoredDocument,
     seq: u64,
     text_bytes: i64,
@@ -190,7 +190,7 @@ fn insert(
     Ok(n == 1)
 }
 
-fn update(t: &mut Transaction<'_>, doc: &StoredDocument) -> Result<(), StoreError> {
+fn update(t: &mut Tx<'_>, doc: &StoredDocument) -> Result<(), StoreError> {
     let record = record::encode_doc(doc, doc.seq)?;
     let sources = i32::try_from(doc.sources.len()).unwrap_or(i32::MAX);
     t.execute(
@@ -219,7 +219,7 @@ fn band_keys(sig: &Signature) -> (Vec<i16>, Vec<i64>) {
         .unzip()
 }
 
-fn index(t: &mut Transaction<'_>, seq: u64, hash: &str, sig: &Signature) -> Result<(), StoreError> {
+fn index(t: &mut Tx<'_>, seq: u64, hash: &str, sig: &Signature) -> Result<(), StoreError> {
     let seq = to_i64(seq);
     t.execute(
         "INSERT INTO near_sigs (seq, hash, sig) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
@@ -236,7 +236,7 @@ fn index(t: &mut Transaction<'_>, seq: u64, hash: &str, sig: &Signature) -> Resu
     Ok(())
 }
 
-fn unindex(t: &mut Transaction<'_>, seq: u64) -> Result<(), StoreError> {
+fn unindex(t: &mut Tx<'_>, seq: u64) -> Result<(), StoreError> {
     let seq = to_i64(seq);
     t.execute("DELETE FROM near_bands WHERE seq = $1", &[&seq])
         .map_err(backend_error)?;
@@ -248,7 +248,7 @@ fn unindex(t: &mut Transaction<'_>, seq: u64) -> Result<(), StoreError> {
 /// As the sled backend's: the most similar document at or above `threshold` (the
 /// earliest of equals) among the first [`PER_BAND`] of each band `sig` shares.
 fn nearest_except(
-    t: &mut Transaction<'_>,
+    t: &mut Tx<'_>,
     sig: &Signature,
     threshold: f64,
     except: u64,

@@ -10,6 +10,7 @@
 mod crawl;
 mod docs;
 mod schema;
+mod session;
 /// Test support: fresh databases on a test server (used by gleaner's own tests).
 #[doc(hidden)]
 pub mod testing;
@@ -18,6 +19,7 @@ pub use schema::{migrate, Migrated, SCHEMA_VERSION};
 
 use super::{NearConfig, StoreError};
 use postgres::{Client, NoTls};
+use session::Session;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
@@ -39,33 +41,33 @@ pub struct PgStore {
 
 struct Pool {
     config: postgres::Config,
-    idle: Mutex<Vec<Client>>,
+    idle: Mutex<Vec<Session>>,
 }
 
 /// A pooled connection, given back when dropped (unless it broke).
 struct Conn<'a> {
     pool: &'a Pool,
-    client: Option<Client>,
+    session: Option<Session>,
 }
 
 impl std::ops::Deref for Conn<'_> {
-    type Target = Client;
-    fn deref(&self) -> &Client {
-        self.client.as_ref().expect("present until dropped")
+    type Target = Session;
+    fn deref(&self) -> &Session {
+        self.session.as_ref().expect("present until dropped")
     }
 }
 
 impl std::ops::DerefMut for Conn<'_> {
-    fn deref_mut(&mut self) -> &mut Client {
-        self.client.as_mut().expect("present until dropped")
+    fn deref_mut(&mut self) -> &mut Session {
+        self.session.as_mut().expect("present until dropped")
     }
 }
 
 impl Drop for Conn<'_> {
     fn drop(&mut self) {
-        if let Some(client) = self.client.take() {
-            if !client.is_closed() {
-                lock(&self.pool.idle).push(client);
+        if let Some(session) = self.session.take() {
+            if !session.client.is_closed() {
+                lock(&self.pool.idle).push(session);
             }
         }
     }
@@ -87,8 +89,34 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// A PostgreSQL error with what the server said: postgres' own message is only
+/// "db error".
+#[derive(Debug)]
+pub(super) struct PgError(postgres::Error);
+
+impl std::fmt::Display for PgError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.as_db_error() {
+            Some(db) => write!(
+                f,
+                "PostgreSQL {} ({}): {}",
+                db.severity(),
+                db.code().code(),
+                db.message()
+            ),
+            None => write!(f, "PostgreSQL: {}", self.0),
+        }
+    }
+}
+
+impl std::error::Error for PgError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
 pub(super) fn backend_error(e: postgres::Error) -> StoreError {
-    StoreError::Backend(Box::new(e))
+    StoreError::Backend(Box::new(PgError(e)))
 }
 
 /// SQLSTATEs after which a transaction is run again: a serialization failure or a
@@ -102,8 +130,8 @@ fn is_retryable(e: &StoreError) -> bool {
         return true;
     }
     inner
-        .downcast_ref::<postgres::Error>()
-        .and_then(postgres::Error::code)
+        .downcast_ref::<PgError>()
+        .and_then(|e| e.0.code())
         .is_some_and(|c| {
             *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED
         })
@@ -119,7 +147,7 @@ impl PgStore {
     /// `gleaner store migrate` for an older or missing one.
     pub fn connect(url: &str, password: Option<&str>) -> Result<PgStore, StoreError> {
         let store = PgStore::connect_unchecked(url, password)?;
-        schema::check(&mut *store.conn()?, &store.shown)?;
+        schema::check(&mut store.conn()?.client, &store.shown)?;
         Ok(store)
     }
 
@@ -151,7 +179,7 @@ impl PgStore {
         Ok(PgStore {
             pool: Pool {
                 config,
-                idle: Mutex::new(vec![first]),
+                idle: Mutex::new(vec![Session::new(first)]),
             },
             near_config: NearConfig::default(),
             worker: format!("{host}:{}", std::process::id()),
@@ -178,13 +206,13 @@ impl PgStore {
 
     fn conn(&self) -> Result<Conn<'_>, StoreError> {
         let idle = lock(&self.pool.idle).pop();
-        let client = match idle {
-            Some(c) => c,
-            None => self.pool.config.connect(NoTls).map_err(backend_error)?,
+        let session = match idle {
+            Some(s) => s,
+            None => Session::new(self.pool.config.connect(NoTls).map_err(backend_error)?),
         };
         Ok(Conn {
             pool: &self.pool,
-            client: Some(client),
+            session: Some(session),
         })
     }
 
@@ -192,7 +220,7 @@ impl PgStore {
     /// number of times) when PostgreSQL aborted it for a conflict with another worker.
     fn txn<T>(
         &self,
-        mut f: impl FnMut(&mut postgres::Transaction<'_>) -> Result<T, StoreError>,
+        mut f: impl FnMut(&mut session::Tx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut conn = self.conn()?;
         let mut attempt = 1;

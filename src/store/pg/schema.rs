@@ -101,7 +101,8 @@ const MIGRATE_LOCK: i64 = 0x0067_6c65_616e_656d;
 /// than this build's.
 pub fn migrate(url: &str, password: Option<&str>) -> Result<Migrated, StoreError> {
     let store = PgStore::connect_unchecked(url, password)?;
-    let mut conn = store.conn()?;
+    let mut session = store.conn()?;
+    let conn = &mut session.client;
     conn.execute("SELECT pg_advisory_lock($1)", &[&MIGRATE_LOCK])
         .map_err(backend_error)?;
     let result = (|| {
@@ -113,7 +114,7 @@ pub fn migrate(url: &str, password: Option<&str>) -> Result<Migrated, StoreError
              INSERT INTO gleaner_schema (version) VALUES (0) ON CONFLICT DO NOTHING;",
         )
         .map_err(backend_error)?;
-        let from = version(&mut *conn)?.unwrap_or(0);
+        let from = version(conn)?.unwrap_or(0);
         refuse_newer(from, store.shown())?;
         for (n, sql) in (1..).zip(MIGRATIONS.iter()) {
             if n <= from {
