@@ -61,6 +61,9 @@ const MIGRATIONS: &[&str] = &[
         leased_by    text
     );
     CREATE INDEX frontier_by_host ON frontier (host, id);
+    -- What one worker holds of a host: its leases are extended while it waits for the
+    -- host's turn, without scanning the host's whole queue.
+    CREATE INDEX frontier_by_lessee ON frontier (leased_by, host) WHERE leased_by IS NOT NULL;
     CREATE TABLE sites (
         name   text PRIMARY KEY,
         epoch  bigint NOT NULL
