@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use gleaner::commands;
 use gleaner::config::{LoadedConfig, DEFAULT_PATH};
 use gleaner::export;
-use gleaner::store::open::{open, Location, Options};
+use gleaner::store::open::open_arg;
 use gleaner::store::Backend;
 use std::path::PathBuf;
 
@@ -240,9 +240,8 @@ impl StoreArg {
     pub fn open(&self) -> Result<std::sync::Arc<dyn Backend>> {
         match &self.store {
             Some(p) => {
-                let location = Location::parse(&p.to_string_lossy());
-                let opts = Options::default().password_from_env();
-                Ok(open(&location, &opts).map_err(commands::Error::from)?)
+                let near = gleaner::store::NearConfig::default();
+                Ok(open_arg(p, near).map_err(commands::Error::from)?)
             }
             None => {
                 let config = LoadedConfig::load(&self.config).map_err(commands::Error::from)?;

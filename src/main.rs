@@ -11,7 +11,7 @@ use gleaner::commands::{self, exit, CleanArgs, NoProgress, Progress};
 use gleaner::config::LoadedConfig;
 use gleaner::export::{self, Destination};
 use gleaner::sources::web::Role;
-use gleaner::store::open::{open as open_store_at, Location, Options as StoreOptions};
+use gleaner::store::open::{open_arg, Location, Options as StoreOptions};
 use gleaner::store::Backend;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -128,9 +128,8 @@ fn dispatch(command: Command) -> Result<i32> {
 /// The store a `--store` argument names: a sled directory, or a `postgres://` URL
 /// (its password from `GLEANER_POSTGRES_PASSWORD`).
 fn open_store(spec: &std::path::Path) -> Result<std::sync::Arc<dyn Backend>> {
-    let location = Location::parse(&spec.to_string_lossy());
-    let opts = StoreOptions::default().password_from_env();
-    Ok(open_store_at(&location, &opts).map_err(commands::Error::from)?)
+    let near = gleaner::store::NearConfig::default();
+    Ok(open_arg(spec, near).map_err(commands::Error::from)?)
 }
 
 /// `gleaner store migrate`: the URL given, else the config's (its password from the

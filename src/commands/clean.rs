@@ -4,7 +4,7 @@ use super::{tally, Error, Progress, StoreWriter};
 use crate::export::{self, file_name, write_atomic, Durability, Format};
 use crate::pipeline::{self, Batch, Summary};
 use crate::sources::files;
-use crate::store::open::{open, Location, Options};
+use crate::store::open::open_arg;
 use crate::store::{content_hash, NearConfig, PutOutcome};
 use gleaner_clean::{CleanConfig, Cleaner};
 use std::collections::{HashMap, HashSet};
@@ -41,15 +41,10 @@ pub fn clean(
     let started = Instant::now();
     let cleaner = Cleaner::new(&args.clean)?;
     // Open the store before reading anything: a locked store should fail fast.
-    let opts = Options {
-        near: args.near,
-        ..Options::default()
-    }
-    .password_from_env();
     let store = args
         .store
         .as_deref()
-        .map(|s| open(&Location::parse(&s.to_string_lossy()), &opts))
+        .map(|s| open_arg(s, args.near))
         .transpose()?;
     let batch = Batch::from(files::discover(&args.paths));
     let mut summary = Summary::default();

@@ -4,7 +4,7 @@
 
 use super::{Error, Progress};
 use crate::export::parse_line;
-use crate::store::open::{open, Location, Options};
+use crate::store::open::open_arg;
 use crate::store::{NearConfig, PutOutcome, StoreError};
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -45,12 +45,7 @@ const FLUSH_EVERY: u64 = 256;
 
 pub fn import(args: &ImportArgs, progress: &dyn Progress) -> Result<ImportSummary, Error> {
     let started = Instant::now();
-    let opts = Options {
-        near: args.near,
-        ..Options::default()
-    }
-    .password_from_env();
-    let store = open(&Location::parse(&args.store.to_string_lossy()), &opts)?;
+    let store = open_arg(&args.store, args.near)?;
     let input: Box<dyn BufRead> = if args.file.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {

@@ -7,7 +7,7 @@
 use super::{Error, Progress};
 use crate::export::Filter;
 use crate::pipeline::{clean_contained, CleanFailure};
-use crate::store::open::{open, Location, Options};
+use crate::store::open::open_arg;
 use crate::store::{NearConfig, Recleaned, Store, StoreError, StoredDocument};
 use gleaner_clean::{CleanConfig, Cleaner, Document, Hints};
 use rayon::prelude::*;
@@ -65,12 +65,7 @@ const CHUNK_PER_THREAD: usize = 32;
 pub fn reclean(args: &RecleanArgs, progress: &dyn Progress) -> Result<RecleanSummary, Error> {
     let started = Instant::now();
     let cleaner = Cleaner::new(&args.clean)?;
-    let opts = Options {
-        near: args.near,
-        ..Options::default()
-    }
-    .password_from_env();
-    let store = open(&Location::parse(&args.store.to_string_lossy()), &opts)?;
+    let store = open_arg(&args.store, args.near)?;
     // Fixed up front, by sequence number only (8 bytes each): re-keying and merging
     // move documents while the work goes on.
     let mut todo = Vec::new();

@@ -81,12 +81,11 @@ impl RunSummary {
 impl std::fmt::Display for RunSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let w = &self.web;
-        writeln!(
-            f,
-            "run {} finished in {:.2}s",
-            self.id,
-            self.elapsed.as_secs_f64()
-        )?;
+        // A worker records no run: it has no id (0).
+        match self.id {
+            0 => writeln!(f, "worker finished in {:.2}s", self.elapsed.as_secs_f64())?,
+            id => writeln!(f, "run {id} finished in {:.2}s", self.elapsed.as_secs_f64())?,
+        }
         if self.files.inputs > 0 {
             writeln!(f, "files: {}", self.files)?;
         }

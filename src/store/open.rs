@@ -3,7 +3,7 @@
 
 use super::pg::PgStore;
 use super::{Backend, NearConfig, SledStore, StoreError};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -67,6 +67,17 @@ impl Options {
         }
         self
     }
+}
+
+/// Opens the store a `--store` argument names (a directory, `sled:PATH`, or a
+/// `postgres://` URL whose password comes from [`PASSWORD_VAR`]) with `near`.
+pub fn open_arg(spec: &Path, near: NearConfig) -> Result<Arc<dyn Backend>, StoreError> {
+    let opts = Options {
+        near,
+        ..Options::default()
+    }
+    .password_from_env();
+    open(&Location::parse(&spec.to_string_lossy()), &opts)
 }
 
 /// Opens the store at `location`: sled creates its directory if absent; a database

@@ -9,6 +9,7 @@
 
 mod crawl;
 mod docs;
+mod hosts;
 mod schema;
 mod session;
 /// Test support: fresh databases on a test server (used by gleaner's own tests).

@@ -1,0 +1,138 @@
+//! Per-host politeness shared by every worker: one row per host holds the next
+//! request slot, the delay, a Retry-After hold, and robots.txt as one worker fetched it.
+
+use super::{backend_error, PgStore};
+use crate::store::crawl::{RobotsAnswer, RobotsClaim};
+use crate::store::StoreError;
+use chrono::{DateTime, Utc};
+use std::time::Duration;
+
+/// How long robots.txt fetched by one worker serves the others.
+const ROBOTS_FRESH_SECS: f64 = 24.0 * 3600.0;
+/// How long a worker may take to fetch robots.txt before another tries.
+const ROBOTS_CLAIM_SECS: f64 = 60.0;
+
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+impl PgStore {
+    pub(super) fn turn(&self, host: &str, delay: Duration) -> Result<Option<Duration>, StoreError> {
+        let (delay_ms, lease) = (millis(delay), self.lease.as_secs_f64());
+        // One transaction, holding the host's row from the first statement: every
+        // reservation of the host, by any worker, is made one after the other, and the
+        // lease updates below never run side by side on the same rows (which could
+        // deadlock).
+        let wait_ms = self.txn(|t| {
+            t.execute(
+                "INSERT INTO hosts (host) VALUES ($1) ON CONFLICT DO NOTHING",
+                &[&host],
+            )
+            .map_err(backend_error)?;
+            // The slot starts when the host's pace allows (its delay after the last
+            // request, whoever made it) and no Retry-After holds it; the next one a
+            // delay later.
+            let row = t
+                .query_one(
+                    "WITH cur AS (SELECT host, GREATEST(delay_ms, $2::bigint) AS d, \
+                     GREATEST(next_fetch, clock_timestamp(), coalesce(hold_until, \
+                     clock_timestamp()), coalesce(last_fetch + GREATEST(delay_ms, $2) * \
+                     interval '1 millisecond', clock_timestamp())) AS start FROM hosts WHERE \
+                     host = $1 FOR UPDATE) UPDATE hosts h SET delay_ms = cur.d, last_fetch = \
+                     cur.start, next_fetch = cur.start + cur.d * interval '1 millisecond' FROM \
+                     cur WHERE h.host = cur.host RETURNING GREATEST(0, ceil(extract(epoch FROM \
+                     cur.start - clock_timestamp()) * 1000))::bigint, cur.start",
+                    &[&host, &delay_ms],
+                )
+                .map_err(backend_error)?;
+            let (wait_ms, start): (i64, DateTime<Utc>) = (row.get(0), row.get(1));
+            // A worker waiting for its turn still holds what it claimed of the host: its
+            // leases run from its turn, not from its claim, or a busy host's queue would
+            // outlast them and another worker would fetch the same URLs.
+            t.execute(
+                "UPDATE frontier SET lease_until = $3::timestamptz + $4::float8 * interval \
+                 '1 second' WHERE host = $1 AND leased_by = $2 AND lease_until < \
+                 $3::timestamptz + $4::float8 * interval '1 second'",
+                &[&host, &self.worker, &start, &lease],
+            )
+            .map_err(backend_error)?;
+            Ok(wait_ms)
+        })?;
+        Ok(Some(Duration::from_millis(
+            u64::try_from(wait_ms).unwrap_or(0),
+        )))
+    }
+
+    pub(super) fn hold(&self, host: &str, hold: Duration) -> Result<(), StoreError> {
+        let ms = millis(hold);
+        self.conn()?
+            .execute(
+                "INSERT INTO hosts (host, hold_until) VALUES ($1, clock_timestamp() + $2::bigint * \
+                 interval '1 millisecond') ON CONFLICT (host) DO UPDATE SET hold_until = \
+                 GREATEST(coalesce(hosts.hold_until, excluded.hold_until), excluded.hold_until)",
+                &[&host, &ms],
+            )
+            .map_err(backend_error)?;
+        Ok(())
+    }
+
+    pub(super) fn claim_robots_of(&self, host: &str) -> Result<RobotsClaim, StoreError> {
+        self.txn(|t| {
+            t.execute(
+                "INSERT INTO hosts (host) VALUES ($1) ON CONFLICT DO NOTHING",
+                &[&host],
+            )
+            .map_err(backend_error)?;
+            let row = t
+                .query_one(
+                    "SELECT robots_kind, robots, coalesce(robots_until > now(), false), \
+                     coalesce(robots_claim_until > now(), false) FROM hosts WHERE host = $1 \
+                     FOR UPDATE",
+                    &[&host],
+                )
+                .map_err(backend_error)?;
+            let (kind, body, fresh, claimed): (Option<String>, Option<Vec<u8>>, bool, bool) =
+                (row.get(0), row.get(1), row.get(2), row.get(3));
+            if fresh {
+                let answer = match kind.as_deref() {
+                    Some("disallow") => RobotsAnswer::DisallowAll,
+                    Some("rules") => RobotsAnswer::Rules(body.unwrap_or_default()),
+                    _ => RobotsAnswer::AllowAll,
+                };
+                return Ok(RobotsClaim::Known(answer));
+            }
+            if claimed {
+                return Ok(RobotsClaim::Wait);
+            }
+            t.execute(
+                "UPDATE hosts SET robots_claim_until = now() + $2::float8 * interval '1 second' \
+                 WHERE host = $1",
+                &[&host, &ROBOTS_CLAIM_SECS],
+            )
+            .map_err(backend_error)?;
+            Ok(RobotsClaim::Fetch)
+        })
+    }
+
+    pub(super) fn save_robots_of(
+        &self,
+        host: &str,
+        answer: &RobotsAnswer,
+        delay: Duration,
+    ) -> Result<(), StoreError> {
+        let (kind, body): (&str, Option<&[u8]>) = match answer {
+            RobotsAnswer::AllowAll => ("allow", None),
+            RobotsAnswer::DisallowAll => ("disallow", None),
+            RobotsAnswer::Rules(b) => ("rules", Some(b.as_slice())),
+        };
+        self.conn()?
+            .execute(
+                "UPDATE hosts SET robots_kind = $2, robots = $3, robots_until = now() + $4::float8 * \
+                 interval '1 second', robots_claim_until = NULL, delay_ms = GREATEST(delay_ms, \
+                 $5::bigint) WHERE host = $1",
+                &[&host, &kind, &body, &ROBOTS_FRESH_SECS, &millis(delay)],
+            )
+            .map_err(backend_error)?;
+        Ok(())
+    }
+}
