@@ -1,7 +1,10 @@
 //! `gleaner store copy`: every document of one store, with its sources and the raw
-//! pages they name, into another (sled to PostgreSQL or back), streamed. Documents go
-//! in as `import` takes them (deduplicated by hash), so a copy that was stopped is
-//! finished by running it again: what is there already comes out as a duplicate.
+//! pages they name, into another (sled to PostgreSQL or back), streamed; then the crawl
+//! state that makes the next crawl incremental: each URL's state (validators, versions,
+//! links), each site's epoch, and the run records. Documents go in as `import` takes
+//! them (deduplicated by hash) and URL states only where the destination has none, so
+//! a copy that was stopped is finished by running it again. The frontier is not
+//! copied: the next `gleaner run` starts each site's next epoch.
 
 use super::{Error, Progress};
 use crate::store::open::{open, Location, Options};
@@ -26,6 +29,9 @@ pub struct CopySummary {
     pub raw_pages: u64,
     /// Raw pages a source names that the origin does not hold.
     pub raws_missing: u64,
+    /// URL states copied (those the destination did not know).
+    pub url_states: u64,
+    pub runs: u64,
     pub elapsed: Duration,
 }
 
@@ -33,12 +39,15 @@ impl std::fmt::Display for CopySummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} documents: {} copied, {} already there; {} raw pages ({} missing at the origin), in {:.2}s",
+            "{} documents: {} copied, {} already there; {} raw pages ({} missing at the \
+             origin); {} URL states, {} runs, in {:.2}s",
             self.documents,
             self.copied,
             self.already,
             self.raw_pages,
             self.raws_missing,
+            self.url_states,
+            self.runs,
             self.elapsed.as_secs_f64()
         )
     }
@@ -74,6 +83,20 @@ pub fn copy(args: &CopyArgs, progress: &dyn Progress) -> Result<CopySummary, Err
         }
         summary.documents += 1;
         progress.advance();
+    }
+    for (site, epoch) in from.site_epochs()? {
+        to.import_site_epoch(&site, epoch)?;
+    }
+    for item in from.url_states() {
+        let (url, state) = item?;
+        summary.url_states += u64::from(to.import_url_state(&url, &state)?);
+    }
+    let known: std::collections::BTreeSet<u64> = to.runs()?.iter().map(|r| r.id).collect();
+    for run in from.runs()? {
+        if !known.contains(&run.id) {
+            to.save_run(&run)?;
+            summary.runs += 1;
+        }
     }
     to.flush()?;
     progress.finish();

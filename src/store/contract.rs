@@ -222,6 +222,34 @@ fn import_and_replace(store: &dyn Backend) {
     assert_eq!(store.stats().unwrap().documents, 2);
 }
 
+/// What a copy brings: URL states kept where the store knows nothing of the URL, site
+/// epochs raised, never lowered.
+fn crawl_state_imports(store: &dyn Backend) {
+    store.begin_site("s").unwrap();
+    let mut state = UrlState::queued("s", 3, 0);
+    state.etag = Some("\"e1\"".into());
+    assert!(store.import_url_state("http://h.org/a", &state).unwrap());
+    let mut other = state.clone();
+    other.etag = Some("\"e2\"".into());
+    assert!(!store.import_url_state("http://h.org/a", &other).unwrap());
+    let kept = store.url_state("http://h.org/a").unwrap().unwrap();
+    assert_eq!(kept.etag.as_deref(), Some("\"e1\""));
+    store.import_site_epoch("s", 3).unwrap();
+    store.import_site_epoch("s", 2).unwrap();
+    store.import_site_epoch("t", 5).unwrap();
+    let epochs: Vec<(String, u64)> = store.site_epochs().unwrap().into_iter().collect();
+    assert_eq!(epochs, [("s".to_string(), 3), ("t".to_string(), 5)]);
+    // The URL, queued in epoch 3, is not queued again in it; in epoch 4 it is.
+    assert!(store
+        .enqueue(3, &[page("h.org", "/a", "s", 0)])
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        store.enqueue(4, &[page("h.org", "/a", "s", 0)]).unwrap(),
+        ["h.org"]
+    );
+}
+
 /// A text near a stored one is stored and linked to it; a different one is not.
 fn near_duplicates_are_linked(store: &dyn Backend) {
     let words: Vec<String> = (0..200)
@@ -624,6 +652,7 @@ on_both! {
         empty_documents_are_refused,
         import_and_replace,
         near_duplicates_are_linked,
+        crawl_state_imports,
         a_url_is_queued_once_per_epoch,
         entries_come_out_in_insertion_order_per_host,
         complete_records_state_removes_entry_and_queues_links_atomically,

@@ -356,6 +356,16 @@ pub trait CrawlStore: Send + Sync {
     /// Returns how many were parked.
     fn unpark(&self, urls: Option<&[String]>) -> Result<u64, StoreError>;
 
+    /// Every site's current epoch, by name.
+    fn site_epochs(&self) -> Result<BTreeMap<String, u64>, StoreError>;
+
+    /// What copying a store brings over: a URL's state (its validators, versions and
+    /// links), kept unless the store already knows the URL; and a site's epoch, raised
+    /// to `epoch` if it is behind (so that no URL copied is taken as queued this epoch
+    /// by mistake).
+    fn import_url_state(&self, url: &str, state: &UrlState) -> Result<bool, StoreError>;
+    fn import_site_epoch(&self, site: &str, epoch: u64) -> Result<(), StoreError>;
+
     /// The epoch `site` is crawling in, without starting one (what a worker joining a
     /// coordinator's run uses); None when the site never started.
     fn site_epoch(&self, site: &str) -> Result<Option<u64>, StoreError>;

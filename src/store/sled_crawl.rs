@@ -317,6 +317,33 @@ impl CrawlStore for SledStore {
         Ok(id)
     }
 
+    fn site_epochs(&self) -> Result<BTreeMap<String, u64>, StoreError> {
+        let mut out = BTreeMap::new();
+        for item in self.sites.iter() {
+            let (key, value) = item?;
+            let site = String::from_utf8_lossy(&key).into_owned();
+            let epoch = super::record::decode_u64(&format!("sites/{site}"), &value)?;
+            out.insert(site, epoch);
+        }
+        Ok(out)
+    }
+
+    fn import_url_state(&self, url: &str, state: &UrlState) -> Result<bool, StoreError> {
+        let inserted = self
+            .urls
+            .compare_and_swap(url.as_bytes(), None as Option<&[u8]>, Some(encode(state)))?
+            .is_ok();
+        Ok(inserted)
+    }
+
+    fn import_site_epoch(&self, site: &str, epoch: u64) -> Result<(), StoreError> {
+        let current = self.site_epoch(site)?.unwrap_or(0);
+        if epoch > current {
+            self.sites.insert(site.as_bytes(), &epoch.to_be_bytes())?;
+        }
+        Ok(())
+    }
+
     fn site_epoch(&self, site: &str) -> Result<Option<u64>, StoreError> {
         match self.sites.get(site.as_bytes())? {
             Some(b) => Ok(Some(super::record::decode_u64(

@@ -263,6 +263,19 @@ fn four_processes_fetch_every_url_once_and_store_every_document_once() {
     );
     assert_every_article_stored_once(&url, &main);
     assert_paced(&slow, true);
+    // The whole crawl copied to sled: documents, every URL's state, epochs, the run.
+    let copy = dir.path().join("copy");
+    let to = format!("sled:{}", s(&copy));
+    let (code, _, err) = crate::helpers::run(&["store", "copy", "--from", &url, "--to", &to]);
+    assert_eq!(code, 0, "{err}");
+    let urls = count(&url, "SELECT count(*) FROM urls");
+    let docs = count(&url, "SELECT count(*) FROM documents");
+    let want = format!("{docs} documents: {docs} copied, 0 already there");
+    assert!(err.contains(&want), "{err}");
+    assert!(
+        err.contains(&format!("; {urls} URL states, 1 runs")),
+        "{err}"
+    );
 }
 
 #[test]

@@ -94,6 +94,18 @@ impl CrawlStore for Guarded {
         self.check();
         self.inner.site_epoch(site)
     }
+    fn site_epochs(&self) -> Result<BTreeMap<String, u64>, StoreError> {
+        self.check();
+        self.inner.site_epochs()
+    }
+    fn import_url_state(&self, url: &str, state: &UrlState) -> Result<bool, StoreError> {
+        self.check();
+        self.inner.import_url_state(url, state)
+    }
+    fn import_site_epoch(&self, site: &str, epoch: u64) -> Result<(), StoreError> {
+        self.check();
+        self.inner.import_site_epoch(site, epoch)
+    }
     fn begin_site(&self, site: &str) -> Result<SiteStart, StoreError> {
         self.check();
         self.inner.begin_site(site)

@@ -271,6 +271,39 @@ impl CrawlStore for PgStore {
         })
     }
 
+    fn site_epochs(&self) -> Result<BTreeMap<String, u64>, StoreError> {
+        let rows = self
+            .conn()?
+            .query("SELECT name, epoch FROM sites ORDER BY name", &[])
+            .map_err(backend_error)?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), u64::try_from(r.get::<_, i64>(1)).unwrap_or(0)))
+            .collect())
+    }
+
+    fn import_url_state(&self, url: &str, state: &UrlState) -> Result<bool, StoreError> {
+        let n = self
+            .conn()?
+            .execute(
+                "INSERT INTO urls (url, state) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[&url, &encode(state)],
+            )
+            .map_err(backend_error)?;
+        Ok(n == 1)
+    }
+
+    fn import_site_epoch(&self, site: &str, epoch: u64) -> Result<(), StoreError> {
+        self.conn()?
+            .execute(
+                "INSERT INTO sites (name, epoch) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE \
+                 SET epoch = GREATEST(sites.epoch, excluded.epoch)",
+                &[&site, &to_i64(epoch)],
+            )
+            .map_err(backend_error)?;
+        Ok(())
+    }
+
     fn site_epoch(&self, site: &str) -> Result<Option<u64>, StoreError> {
         let row = self
             .conn()?
