@@ -7,8 +7,11 @@ use crate::store::StoreError;
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
-/// How long robots.txt fetched by one worker serves the others.
-const ROBOTS_FRESH_SECS: f64 = 24.0 * 3600.0;
+/// How long robots.txt fetched by one worker serves the others: an hour, as an hourly
+/// cron re-reads it; "unreachable" (a 5xx, a timeout) only a few minutes, so that one
+/// bad moment does not keep every worker off the host for long.
+const ROBOTS_FRESH_SECS: f64 = 3600.0;
+const ROBOTS_UNREACHABLE_SECS: f64 = 300.0;
 /// How long a worker may take to fetch robots.txt before another tries.
 const ROBOTS_CLAIM_SECS: f64 = 60.0;
 
@@ -120,6 +123,10 @@ impl PgStore {
         answer: &RobotsAnswer,
         delay: Duration,
     ) -> Result<(), StoreError> {
+        let fresh = match answer {
+            RobotsAnswer::DisallowAll => ROBOTS_UNREACHABLE_SECS,
+            _ => ROBOTS_FRESH_SECS,
+        };
         let (kind, body): (&str, Option<&[u8]>) = match answer {
             RobotsAnswer::AllowAll => ("allow", None),
             RobotsAnswer::DisallowAll => ("disallow", None),
@@ -130,7 +137,7 @@ impl PgStore {
                 "UPDATE hosts SET robots_kind = $2, robots = $3, robots_until = now() + $4::float8 * \
                  interval '1 second', robots_claim_until = NULL, delay_ms = GREATEST(delay_ms, \
                  $5::bigint) WHERE host = $1",
-                &[&host, &kind, &body, &ROBOTS_FRESH_SECS, &millis(delay)],
+                &[&host, &kind, &body, &fresh, &millis(delay)],
             )
             .map_err(backend_error)?;
         Ok(())
