@@ -392,6 +392,25 @@ pub trait CrawlStore: Send + Sync {
         Ok(())
     }
 
+    /// How long this process's claims last unless renewed; None when the store
+    /// leases nothing (one process holds it).
+    fn lease(&self) -> Option<std::time::Duration> {
+        None
+    }
+
+    /// Renews every claim this process holds: called a few times per lease while it
+    /// crawls, so that a visit however slow (a long politeness wait, a busy store)
+    /// keeps its URL, and a process that died lets go of its URLs a lease later.
+    fn renew_leases(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// Gives back every entry this process still holds (claimed and not completed):
+    /// called when its crawl ends, so that other workers need not wait for the leases.
+    fn release_held(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// Reserves the next request slot of `host`, `delay` after the one before it
     /// (whoever made it): how long to wait for it. None when the store keeps no pace.
     fn reserve_turn(

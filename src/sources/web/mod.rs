@@ -42,6 +42,9 @@ use gleaner_clean::CleanConfig;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 
+/// Leases are renewed at most this often.
+const RENEW_AT_LEAST: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// The crawl runtime's threads, async workers and blocking threads alike.
 const THREAD_NAME: &str = "gleaner-crawl";
 
@@ -96,7 +99,27 @@ fn crawl_with(
     };
     let state = prepared.crawl;
     let crawled = runtime.block_on(async {
-        crawl::coordinate(state.clone(), prepared.woken).await?;
+        // A shared store's claims are renewed a few times per lease while this process
+        // crawls; if it dies, they run out a lease later and other workers take over.
+        let renewals = state.store_lease().map(|lease| {
+            let state = state.clone();
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval((lease / 4).max(RENEW_AT_LEAST));
+                loop {
+                    every.tick().await;
+                    if let Err(e) = state.store(|s| s.renew_leases()).await {
+                        tracing::warn!("cannot renew this worker's leases: {e}");
+                    }
+                }
+            })
+        });
+        let coordinated = crawl::coordinate(state.clone(), prepared.woken).await;
+        if let Some(task) = renewals {
+            task.abort();
+        }
+        coordinated?;
+        // Entries claimed and not visited (the time budget ran out) go back at once.
+        state.store(|s| s.release_held()).await?;
         state.flush().await?;
         state.count_left().await?;
         if let Some(archive) = state.archive.clone() {

@@ -441,6 +441,11 @@ impl Crawl {
         }
     }
 
+    /// How long the store's claims last, if it leases them.
+    pub fn store_lease(&self) -> Option<std::time::Duration> {
+        self.store.lease()
+    }
+
     /// Whether other processes crawl the same frontier.
     pub fn is_shared(&self) -> bool {
         self.store.is_shared()

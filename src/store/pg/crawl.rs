@@ -20,6 +20,8 @@ use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+/// Entries of one host a worker claims at once (it visits them a few at a time).
+const CLAIM_BATCH: i64 = 4;
 /// Hosts spread over this many buckets.
 const BUCKETS: u64 = 1024;
 
@@ -326,24 +328,66 @@ impl CrawlStore for PgStore {
         after: Option<&FrontierKey>,
     ) -> Result<Option<(FrontierKey, FrontierEntry)>, StoreError> {
         let after = after.map(id_of).unwrap_or(-1);
+        {
+            let mut claimed = super::lock(&self.claimed);
+            if let Some(queue) = claimed.get_mut(host) {
+                while let Some((id, entry)) = queue.pop_front() {
+                    if id > after {
+                        return Ok(Some((key_of(id), entry)));
+                    }
+                }
+            }
+        }
+        // A few of the host's next entries at once: one round trip for several visits.
         let lease = self.lease.as_secs_f64();
-        let row = self
+        let rows = self
             .conn()?
-            .query_opt(
+            .query(
                 "UPDATE frontier SET lease_until = now() + $3::float8 * interval '1 second', \
-                 leased_by = $4 WHERE id = (SELECT id FROM frontier WHERE host = $1 AND \
+                 leased_by = $4 WHERE id IN (SELECT id FROM frontier WHERE host = $1 AND \
                  id > $2 AND (lease_until IS NULL OR lease_until < now()) ORDER BY id \
-                 LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id, entry",
-                &[&host, &after, &lease, &self.worker],
+                 LIMIT $5 FOR UPDATE SKIP LOCKED) RETURNING id, entry",
+                &[&host, &after, &lease, &self.worker, &CLAIM_BATCH],
             )
             .map_err(backend_error)?;
-        match row {
-            Some(r) => {
-                let entry = decode(&format!("frontier/{host}"), r.get(1))?;
-                Ok(Some((key_of(r.get(0)), entry)))
-            }
-            None => Ok(None),
-        }
+        let mut batch: Vec<(i64, FrontierEntry)> = rows
+            .iter()
+            .map(|r| Ok((r.get(0), decode(&format!("frontier/{host}"), r.get(1))?)))
+            .collect::<Result<_, StoreError>>()?;
+        batch.sort_by_key(|(id, _)| *id);
+        let mut batch = batch.into_iter();
+        let first = batch.next();
+        super::lock(&self.claimed)
+            .entry(host.to_string())
+            .or_default()
+            .extend(batch);
+        Ok(first.map(|(id, entry)| (key_of(id), entry)))
+    }
+
+    fn lease(&self) -> Option<Duration> {
+        Some(self.lease)
+    }
+
+    fn renew_leases(&self) -> Result<(), StoreError> {
+        self.conn()?
+            .execute(
+                "UPDATE frontier SET lease_until = now() + $2::float8 * interval '1 second' \
+                 WHERE leased_by = $1",
+                &[&self.worker, &self.lease.as_secs_f64()],
+            )
+            .map_err(backend_error)?;
+        Ok(())
+    }
+
+    fn release_held(&self) -> Result<(), StoreError> {
+        super::lock(&self.claimed).clear();
+        self.conn()?
+            .execute(
+                "UPDATE frontier SET lease_until = NULL, leased_by = NULL WHERE leased_by = $1",
+                &[&self.worker],
+            )
+            .map_err(backend_error)?;
+        Ok(())
     }
 
     fn release(&self, key: &FrontierKey) -> Result<(), StoreError> {

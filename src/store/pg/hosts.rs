@@ -4,7 +4,6 @@
 use super::{backend_error, PgStore};
 use crate::store::crawl::{RobotsAnswer, RobotsClaim};
 use crate::store::StoreError;
-use chrono::{DateTime, Utc};
 use std::time::Duration;
 
 /// How long robots.txt fetched by one worker serves the others: an hour, as an hourly
@@ -21,11 +20,10 @@ fn millis(d: Duration) -> i64 {
 
 impl PgStore {
     pub(super) fn turn(&self, host: &str, delay: Duration) -> Result<Option<Duration>, StoreError> {
-        let (delay_ms, lease) = (millis(delay), self.lease.as_secs_f64());
+        let delay_ms = millis(delay);
         // One transaction, holding the host's row from the first statement: every
-        // reservation of the host, by any worker, is made one after the other, and the
-        // lease updates below never run side by side on the same rows (which could
-        // deadlock).
+        // reservation of the host, by any worker, is made one after the other. (The
+        // claims of a worker waiting for its turn are kept by its lease renewals.)
         let wait_ms = self.txn(|t| {
             t.execute(
                 "INSERT INTO hosts (host) VALUES ($1) ON CONFLICT DO NOTHING",
@@ -44,21 +42,11 @@ impl PgStore {
                      host = $1 FOR UPDATE) UPDATE hosts h SET delay_ms = cur.d, last_fetch = \
                      cur.start, next_fetch = cur.start + cur.d * interval '1 millisecond' FROM \
                      cur WHERE h.host = cur.host RETURNING GREATEST(0, ceil(extract(epoch FROM \
-                     cur.start - clock_timestamp()) * 1000))::bigint, cur.start",
+                     cur.start - clock_timestamp()) * 1000))::bigint",
                     &[&host, &delay_ms],
                 )
                 .map_err(backend_error)?;
-            let (wait_ms, start): (i64, DateTime<Utc>) = (row.get(0), row.get(1));
-            // A worker waiting for its turn still holds what it claimed of the host: its
-            // leases run from its turn, not from its claim, or a busy host's queue would
-            // outlast them and another worker would fetch the same URLs.
-            t.execute(
-                "UPDATE frontier SET lease_until = $3::timestamptz + $4::float8 * interval \
-                 '1 second' WHERE host = $1 AND leased_by = $2 AND lease_until < \
-                 $3::timestamptz + $4::float8 * interval '1 second'",
-                &[&host, &self.worker, &start, &lease],
-            )
-            .map_err(backend_error)?;
+            let wait_ms: i64 = row.get(0);
             Ok(wait_ms)
         })?;
         Ok(Some(Duration::from_millis(

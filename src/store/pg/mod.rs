@@ -18,9 +18,11 @@ pub mod testing;
 
 pub use schema::{migrate, Migrated, SCHEMA_VERSION};
 
+use super::crawl::FrontierEntry;
 use super::{NearConfig, StoreError};
 use postgres::{Client, NoTls};
 use session::Session;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
@@ -38,6 +40,8 @@ pub struct PgStore {
     /// The connection holding the coordinator's advisory lock, while held.
     coordinator: Mutex<Option<Client>>,
     shown: String,
+    /// Entries claimed in a batch and not handed out yet, per host, in id order.
+    claimed: Mutex<HashMap<String, VecDeque<(i64, FrontierEntry)>>>,
 }
 
 struct Pool {
@@ -187,6 +191,7 @@ impl PgStore {
             lease: DEFAULT_LEASE,
             coordinator: Mutex::new(None),
             shown,
+            claimed: Mutex::new(HashMap::new()),
         })
     }
 
