@@ -148,9 +148,14 @@ async fn shared_robots(
     let key = super::url::host_key(origin);
     for _ in 0..ROBOTS_POLLS {
         let (s, k) = (store.clone(), key.clone());
-        match blocking(move || s.claim_robots(&k)).await {
-            Ok(Ok(RobotsClaim::Known(answer))) => return answer,
-            Ok(Ok(RobotsClaim::Wait)) => {
+        let claim = match blocking(move || s.claim_robots(&k)).await {
+            Ok(Ok(claim)) => Ok(claim),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        match claim {
+            Ok(RobotsClaim::Known(answer)) => return answer,
+            Ok(RobotsClaim::Wait) => {
                 if fetcher
                     .until_deadline(tokio::time::sleep(ROBOTS_POLL))
                     .await
@@ -159,7 +164,7 @@ async fn shared_robots(
                     return RobotsAnswer::DisallowAll;
                 }
             }
-            Ok(Ok(RobotsClaim::Fetch)) => {
+            Ok(RobotsClaim::Fetch) => {
                 let answer = fetcher.robots(host, origin).await;
                 let delay = match &answer {
                     RobotsAnswer::Rules(body) => {
@@ -179,10 +184,6 @@ async fn shared_robots(
                 }
                 return answer;
             }
-            Ok(Err(e)) | Err(super::state::CrawlError::Store(e)) => {
-                tracing::warn!(host = %key, "shared robots.txt unavailable, fetching it: {e}");
-                return fetcher.robots(host, origin).await;
-            }
             Err(e) => {
                 tracing::warn!(host = %key, "shared robots.txt unavailable, fetching it: {e}");
                 return fetcher.robots(host, origin).await;
@@ -191,8 +192,6 @@ async fn shared_robots(
     }
     fetcher.robots(host, origin).await
 }
-
-impl Host {}
 
 /// The product token robots.txt groups are matched against: "gleaner" of
 /// "gleaner/0.1 (+https://...)".
