@@ -116,6 +116,8 @@ fn crawl_with(
         let coordinated = crawl::coordinate(state.clone(), prepared.woken).await;
         if let Some(task) = renewals {
             task.abort();
+            // Reaped here, so that its handle on the crawl is gone before the runtime.
+            let _ = task.await;
         }
         coordinated?;
         // Entries claimed and not visited (the time budget ran out) go back at once.
@@ -138,6 +140,12 @@ fn crawl_with(
     state.pipeline.close();
     // A store failure in the pipeline is the crawl's error, rather than the "stopped"
     // its visits saw.
-    prepared.pipeline.finish()?;
+    let finished = prepared.pipeline.finish();
+    // The runtime goes first, with whatever its threads still hold; the crawl's last
+    // handle on the store is then dropped here, outside it: a PostgreSQL client blocks
+    // when it closes, which a runtime thread must not do.
+    drop(runtime);
+    drop(state);
+    finished?;
     crawled
 }

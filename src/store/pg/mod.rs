@@ -270,6 +270,24 @@ impl PgStore {
     }
 }
 
+impl Drop for PgStore {
+    fn drop(&mut self) {
+        // A postgres client blocks while it closes, which a tokio worker thread must not
+        // do (it panics): dropped inside a runtime, the connections close on a thread of
+        // their own.
+        let idle = std::mem::take(&mut *lock(&self.pool.idle));
+        let coordinator = lock(&self.coordinator).take();
+        if tokio::runtime::Handle::try_current().is_ok() {
+            let closing = std::thread::Builder::new()
+                .name("gleaner-pg-close".into())
+                .spawn(move || drop((idle, coordinator)));
+            if let Err(e) = closing {
+                tracing::warn!("cannot close PostgreSQL connections: {e}");
+            }
+        }
+    }
+}
+
 /// The advisory lock key of the coordinator: "gleaner" in ASCII.
 const COORDINATOR_LOCK: i64 = 0x0067_6c65_616e_6572;
 
