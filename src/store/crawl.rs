@@ -255,6 +255,55 @@ pub struct RunRecord {
     pub elapsed_secs: f64,
 }
 
+/// A crawl record (URL state, frontier entry, run) as JSON, named by `key` when corrupt:
+/// the one codec of both backends.
+pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
+    key: &str,
+    bytes: &[u8],
+) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
+        key: key.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+pub(crate) fn encode_json<T: Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).expect("crawl records serialise")
+}
+
+/// [`CrawlStore::start_run`] for any backend: runs left "running" become interrupted,
+/// and the new run takes the next id.
+pub(crate) fn start_run_in(
+    store: &(impl CrawlStore + ?Sized),
+    started: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let mut last = 0;
+    for run in store.runs()? {
+        last = run.id;
+        if run.status == RunStatus::Running {
+            store.save_run(&RunRecord {
+                status: RunStatus::Interrupted,
+                ..run
+            })?;
+        }
+    }
+    let id = last.checked_add(1).ok_or_else(|| StoreError::Corrupt {
+        key: "runs".into(),
+        reason: format!("run id {last} is the last there is"),
+    })?;
+    store.save_run(&RunRecord {
+        v: 1,
+        id,
+        started,
+        finished: None,
+        status: RunStatus::Running,
+        counts: Default::default(),
+        errors: Default::default(),
+        elapsed_secs: 0.0,
+    })?;
+    Ok(id)
+}
+
 /// robots.txt as one worker found it, shared with the others through the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RobotsAnswer {

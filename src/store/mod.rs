@@ -346,6 +346,32 @@ pub trait Store: Send + Sync {
     }
 }
 
+/// The record a put makes of new text: one source, first and last seen at its
+/// sighting; its sequence number (0 here) is drawn when it is stored, and its
+/// near-duplicate link set by the backend.
+pub(crate) fn fresh_record(new: &NewDocument<'_>, hash: &str, raw_hash: &str) -> StoredDocument {
+    let seen = new.source.seen_at;
+    StoredDocument {
+        seq: 0,
+        hash: hash.to_string(),
+        kind: new.document.kind,
+        blocks: new.document.blocks.clone(),
+        metadata: new.document.metadata.clone(),
+        host: document_host(&new.document.metadata, &new.source.locator),
+        sources: vec![SourceRecord {
+            locator: new.source.locator.clone(),
+            first_seen: seen,
+            last_seen: seen,
+            raw_hash: raw_hash.to_string(),
+            http: new.source.http.clone(),
+        }],
+        first_seen: seen,
+        last_seen: seen,
+        cleaner_version: new.cleaner_version.to_string(),
+        near_duplicate_of: None,
+    }
+}
+
 /// The host a document is filed under: the page's own hostname, else the host of the
 /// locator when it is a URL. `www.` is dropped, as the cleaner does for `hostname`.
 pub fn document_host(metadata: &Metadata, locator: &str) -> Option<String> {

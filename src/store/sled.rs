@@ -5,8 +5,8 @@ use super::record;
 use super::sled_near::{index_in, Near, NearConfig, NearPolicy};
 use super::sled_txn::count_host;
 use super::{
-    document_host, hash, NewDocument, PutOutcome, SourceRecord, SourceRef, Store, StoreError,
-    StoreStats, StoredDocument,
+    hash, NewDocument, PutOutcome, SourceRecord, SourceRef, Store, StoreError, StoreStats,
+    StoredDocument,
 };
 use crate::near::Signature;
 use crate::store::Recleaned;
@@ -340,25 +340,9 @@ impl SledStore {
                 .map_err(|e| StoreError::Backend(Box::new(e)))?;
             Some(bytes)
         };
-        let seen = new.source.seen_at;
         let fresh = StoredDocument {
-            seq: 0, // assigned in the transaction
-            hash: hash.clone(),
-            kind: new.document.kind,
-            blocks: new.document.blocks.clone(),
-            metadata: new.document.metadata.clone(),
-            host: document_host(&new.document.metadata, &new.source.locator),
-            sources: vec![SourceRecord {
-                locator: new.source.locator.clone(),
-                first_seen: seen,
-                last_seen: seen,
-                raw_hash: raw_hash.clone(),
-                http: new.source.http.clone(),
-            }],
-            first_seen: seen,
-            last_seen: seen,
-            cleaner_version: new.cleaner_version.to_string(),
             near_duplicate_of: near.as_ref().map(|n| n.hash.clone()),
+            ..super::fresh_record(new, &hash, &raw_hash)
         };
         Ok(PreparedPut {
             hash,

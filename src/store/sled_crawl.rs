@@ -1,28 +1,16 @@
 //! The sled backend's crawl state; the layout is in [`crate::store::crawl`].
 
 use super::crawl::{
-    CrawlStore, FrontierEntry, FrontierKey, NewEntry, RunRecord, RunStatus, SiteStart, UrlState,
-    UrlStatus,
+    CrawlStore, FrontierEntry, FrontierKey, NewEntry, RunRecord, SiteStart, UrlState, UrlStatus,
 };
 use super::sled::{put_in, Abort, PreparedPut, PutTrees, PUT_TREES};
 use super::{NewDocument, PutOutcome, SledStore, StoreError};
 use chrono::{DateTime, Utc};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use sled::transaction::TransactionalTree;
 use sled::Transactional;
 use std::collections::{BTreeMap, BTreeSet};
 
-fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
-        key: key.to_string(),
-        reason: e.to_string(),
-    })
-}
-
-fn encode<T: Serialize>(value: &T) -> Vec<u8> {
-    serde_json::to_vec(value).expect("crawl records serialise")
-}
+use super::crawl::{decode_json as decode, encode_json as encode};
 
 fn frontier_key(host: &str, id: u64) -> Vec<u8> {
     let mut key = Vec::with_capacity(host.len().saturating_add(9));
@@ -289,30 +277,7 @@ impl CrawlStore for SledStore {
     }
 
     fn start_run(&self, started: DateTime<Utc>) -> Result<u64, StoreError> {
-        let mut last = 0;
-        for run in self.runs()? {
-            last = run.id;
-            if run.status == RunStatus::Running {
-                self.save_run(&RunRecord {
-                    status: RunStatus::Interrupted,
-                    ..run
-                })?;
-            }
-        }
-        let id = last.checked_add(1).ok_or_else(|| StoreError::Corrupt {
-            key: "runs".into(),
-            reason: format!("run id {last} is the last there is"),
-        })?;
-        self.save_run(&RunRecord {
-            v: 1,
-            id,
-            started,
-            finished: None,
-            status: RunStatus::Running,
-            counts: Default::default(),
-            errors: Default::default(),
-            elapsed_secs: 0.0,
-        })?;
+        let id = super::crawl::start_run_in(self, started)?;
         self.db.flush()?;
         Ok(id)
     }

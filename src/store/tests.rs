@@ -1,43 +1,9 @@
 //! Store behaviour, exercised through the sled backend and the `Store` trait.
 
+use super::contract::{at, doc, put, put_at};
 use super::*;
-use chrono::TimeZone;
-use gleaner_clean::{Block, Document, InputKind, Metadata};
 use std::sync::Arc;
 use tempfile::TempDir;
-
-fn at(secs: i64) -> DateTime<Utc> {
-    Utc.timestamp_opt(1_750_000_000 + secs, 0)
-        .single()
-        .expect("valid timestamp")
-}
-
-fn doc(text: &str) -> Document {
-    Document::new(
-        InputKind::Text,
-        text.split("\n\n").map(Block::paragraph).collect(),
-        Metadata::default(),
-    )
-}
-
-fn put_at(store: &dyn Store, d: &Document, locator: &str, raw: &[u8], secs: i64) -> PutOutcome {
-    store
-        .put(NewDocument {
-            document: d,
-            source: SourceRef {
-                locator: locator.into(),
-                seen_at: at(secs),
-                http: None,
-            },
-            raw,
-            cleaner_version: "test-1",
-        })
-        .expect("put")
-}
-
-fn put(store: &dyn Store, text: &str, locator: &str) -> PutOutcome {
-    put_at(store, &doc(text), locator, text.as_bytes(), 0)
-}
 
 fn open() -> (TempDir, SledStore) {
     let dir = tempfile::tempdir().expect("tempdir");

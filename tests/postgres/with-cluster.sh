@@ -18,14 +18,18 @@ find_bin() {
 
 bin=$(find_bin)
 if [ -z "$bin" ]; then
-    if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+    # As root, or through sudo for a user who may use it.
+    as_root=()
+    [ "$(id -u)" -eq 0 ] || as_root=(sudo)
+    if ! command -v apt-get >/dev/null || { [ ${#as_root[@]} -gt 0 ] && ! command -v sudo >/dev/null; }; then
         echo "with-cluster: PostgreSQL is not installed; install the Debian package" \
             "postgresql (apt-get install postgresql) and run again" >&2
         exit 2
     fi
     echo "with-cluster: installing PostgreSQL from Debian packages" >&2
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+    "${as_root[@]}" apt-get update -qq
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends postgresql >/dev/null
     bin=$(find_bin)
 fi
 

@@ -14,13 +14,13 @@ use std::sync::{Arc, Barrier};
 mod crawl;
 use crawl::*;
 
-fn at(secs: i64) -> DateTime<Utc> {
+pub(super) fn at(secs: i64) -> DateTime<Utc> {
     Utc.timestamp_opt(1_750_000_000 + secs, 0)
         .single()
         .expect("valid timestamp")
 }
 
-fn doc(text: &str) -> Document {
+pub(super) fn doc(text: &str) -> Document {
     Document::new(
         InputKind::Text,
         text.split("\n\n").map(Block::paragraph).collect(),
@@ -28,7 +28,13 @@ fn doc(text: &str) -> Document {
     )
 }
 
-fn put_at(store: &dyn Backend, d: &Document, locator: &str, raw: &[u8], secs: i64) -> PutOutcome {
+pub(super) fn put_at(
+    store: &dyn Store,
+    d: &Document,
+    locator: &str,
+    raw: &[u8],
+    secs: i64,
+) -> PutOutcome {
     store
         .put(NewDocument {
             document: d,
@@ -43,7 +49,7 @@ fn put_at(store: &dyn Backend, d: &Document, locator: &str, raw: &[u8], secs: i6
         .expect("put")
 }
 
-fn put(store: &dyn Backend, text: &str, locator: &str) -> PutOutcome {
+pub(super) fn put(store: &dyn Store, text: &str, locator: &str) -> PutOutcome {
     put_at(store, &doc(text), locator, text.as_bytes(), 0)
 }
 

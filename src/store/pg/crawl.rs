@@ -8,223 +8,19 @@
 //! with `INSERT … ON CONFLICT DO NOTHING`: the first worker to insert a URL's row owns
 //! its queueing; the others find it queued in this epoch and leave it.
 
-use super::session::Tx;
-use super::{backend_error, docs::lost_race, PgStore};
+use super::docs::{lost_race, to_i64};
+use super::frontier::{
+    complete_in, completion, enqueue_in, id_of, key_of, upsert_state, CLAIM_BATCH,
+};
+use super::{backend_error, PgStore};
 use crate::store::crawl::{
-    Completion, CrawlStore, FrontierEntry, FrontierKey, NewEntry, RobotsAnswer, RobotsClaim,
-    RunRecord, RunStatus, SiteStart, UrlState, UrlStatus,
+    decode_json as decode, encode_json as encode, CrawlStore, FrontierEntry, FrontierKey, NewEntry,
+    RobotsAnswer, RobotsClaim, RunRecord, SiteStart, UrlState, UrlStatus,
 };
 use crate::store::{NewDocument, PutOutcome, StoreError};
 use chrono::{DateTime, Utc};
-use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
-
-/// Entries of one host a worker claims at once (it visits them a few at a time).
-const CLAIM_BATCH: i64 = 4;
-/// Hosts spread over this many buckets.
-const BUCKETS: u64 = 1024;
-
-fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
-        key: key.to_string(),
-        reason: e.to_string(),
-    })
-}
-
-fn encode<T: serde::Serialize>(value: &T) -> Vec<u8> {
-    serde_json::to_vec(value).expect("crawl records serialise")
-}
-
-fn key_of(id: i64) -> FrontierKey {
-    FrontierKey(id.to_be_bytes().to_vec())
-}
-
-fn id_of(key: &FrontierKey) -> i64 {
-    key.0
-        .as_slice()
-        .try_into()
-        .map(i64::from_be_bytes)
-        .unwrap_or(-1)
-}
-
-fn bucket(host: &str) -> i32 {
-    let h = u64::from_le_bytes(
-        blake3::hash(host.as_bytes()).as_bytes()[..8]
-            .try_into()
-            .unwrap_or([0; 8]),
-    );
-    i32::try_from(h % BUCKETS).unwrap_or(0)
-}
-
-fn to_i64(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
-}
-
-/// Inside a transaction: queues each entry whose URL is not queued yet in `epoch` (nor
-/// parked, nor known not to be a page). Returns the hosts that got entries.
-fn enqueue_in(
-    t: &mut Tx<'_>,
-    epoch: u64,
-    entries: &[NewEntry],
-    hosts: &mut BTreeSet<String>,
-) -> Result<(), StoreError> {
-    // One entry per URL, in URL order: rows are locked in the same order by every
-    // worker, so that two of them queueing overlapping links can't deadlock.
-    let mut by_url: BTreeMap<&str, &NewEntry> = BTreeMap::new();
-    for e in entries {
-        by_url.entry(e.entry.url.as_str()).or_insert(e);
-    }
-    if by_url.is_empty() {
-        return Ok(());
-    }
-    let urls: Vec<&str> = by_url.keys().copied().collect();
-    let states: Vec<Vec<u8>> = by_url
-        .values()
-        .map(|e| encode(&UrlState::queued(&e.entry.site, epoch, e.entry.depth)))
-        .collect();
-    let inserted: BTreeSet<String> = t
-        .query(
-            "INSERT INTO urls (url, state) SELECT * FROM unnest($1::text[], $2::bytea[]) \
-             ON CONFLICT (url) DO NOTHING RETURNING url",
-            &[&urls, &states],
-        )
-        .map_err(backend_error)?
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    let known: Vec<&str> = urls
-        .iter()
-        .copied()
-        .filter(|u| !inserted.contains(*u))
-        .collect();
-    let mut queue: Vec<&NewEntry> = inserted
-        .iter()
-        .filter_map(|u| by_url.get(u.as_str()).copied())
-        .collect();
-    if !known.is_empty() {
-        let rows = t
-            .query(
-                "SELECT url, state FROM urls WHERE url = ANY($1) ORDER BY url FOR UPDATE",
-                &[&known],
-            )
-            .map_err(backend_error)?;
-        let (mut up_urls, mut up_states) = (Vec::new(), Vec::new());
-        for row in rows {
-            let url: String = row.get(0);
-            let Some(new) = by_url.get(url.as_str()).copied() else {
-                continue;
-            };
-            let mut s: UrlState = decode(&format!("urls/{url}"), row.get(1))?;
-            let e = &new.entry;
-            if s.is_parked() || s.not_a_page.is_some() || (s.site == e.site && s.epoch == epoch) {
-                continue;
-            }
-            s.site.clone_from(&e.site);
-            s.epoch = epoch;
-            s.depth = e.depth;
-            up_urls.push(url);
-            up_states.push(encode(&s));
-            queue.push(new);
-        }
-        if !up_urls.is_empty() {
-            t.execute(
-                "UPDATE urls SET state = u.state FROM unnest($1::text[], $2::bytea[]) AS \
-                 u(url, state) WHERE urls.url = u.url",
-                &[&up_urls, &up_states],
-            )
-            .map_err(backend_error)?;
-        }
-    }
-    if queue.is_empty() {
-        return Ok(());
-    }
-    // In the order the links came, so that each host's queue stays breadth first.
-    let order: BTreeMap<&str, usize> = entries
-        .iter()
-        .enumerate()
-        .rev()
-        .map(|(i, e)| (e.entry.url.as_str(), i))
-        .collect();
-    queue.sort_by_key(|e| order.get(e.entry.url.as_str()).copied().unwrap_or(0));
-    let urls: Vec<&str> = queue.iter().map(|e| e.entry.url.as_str()).collect();
-    let host_names: Vec<&str> = queue.iter().map(|e| e.host.as_str()).collect();
-    let buckets: Vec<i32> = queue.iter().map(|e| bucket(&e.host)).collect();
-    let sites: Vec<&str> = queue.iter().map(|e| e.entry.site.as_str()).collect();
-    let bodies: Vec<Vec<u8>> = queue.iter().map(|e| encode(&e.entry)).collect();
-    t.execute(
-        "INSERT INTO frontier (url, host, bucket, site, entry) SELECT url, host, bucket, \
-         site, entry FROM \
-         unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::bytea[]) \
-         WITH ORDINALITY AS q(url, host, bucket, site, entry, n) ORDER BY n",
-        &[&urls, &host_names, &buckets, &sites, &bodies],
-    )
-    .map_err(backend_error)?;
-    hosts.extend(queue.iter().map(|e| e.host.clone()));
-    Ok(())
-}
-
-/// Inside a transaction: a visit's completion (see [`CrawlStore::complete`]).
-fn complete_in(t: &mut Tx<'_>, c: &Completion) -> Result<Vec<String>, StoreError> {
-    let epoch = c.state.epoch;
-    t.execute("DELETE FROM frontier WHERE id = $1", &[&id_of(&c.key)])
-        .map_err(backend_error)?;
-    upsert_state(t, &c.url, &c.state)?;
-    let mut aliases: Vec<&String> = c.aliases.iter().filter(|a| **a != c.url).collect();
-    aliases.sort();
-    aliases.dedup();
-    for alias in aliases {
-        let row = t
-            .query_opt("SELECT state FROM urls WHERE url = $1 FOR UPDATE", &[alias])
-            .map_err(backend_error)?;
-        let marked = match row {
-            Some(row) => {
-                let mut s: UrlState = decode(&format!("urls/{alias}"), row.get(0))?;
-                s.site.clone_from(&c.state.site);
-                s.epoch = epoch;
-                s.visited = epoch;
-                s
-            }
-            None => UrlState {
-                status: UrlStatus::NotStored {
-                    reason: format!("same page as {}", c.url),
-                },
-                visited: epoch,
-                ..UrlState::queued(&c.state.site, epoch, c.state.depth)
-            },
-        };
-        upsert_state(t, alias, &marked)?;
-    }
-    let mut hosts = BTreeSet::new();
-    enqueue_in(t, epoch, &c.links, &mut hosts)?;
-    Ok(hosts.into_iter().collect())
-}
-
-fn upsert_state(t: &mut Tx<'_>, url: &str, state: &UrlState) -> Result<(), StoreError> {
-    t.execute(
-        "INSERT INTO urls (url, state) VALUES ($1, $2) ON CONFLICT (url) DO UPDATE SET \
-         state = excluded.state",
-        &[&url, &encode(state)],
-    )
-    .map_err(backend_error)?;
-    Ok(())
-}
-
-fn completion(
-    key: &FrontierKey,
-    url: &str,
-    state: &UrlState,
-    aliases: &[String],
-    links: &[NewEntry],
-) -> Completion {
-    Completion {
-        key: key.clone(),
-        url: url.to_string(),
-        state: state.clone(),
-        aliases: aliases.to_vec(),
-        links: links.to_vec(),
-    }
-}
 
 impl CrawlStore for PgStore {
     fn begin_site(&self, site: &str) -> Result<SiteStart, StoreError> {
@@ -491,31 +287,7 @@ impl CrawlStore for PgStore {
     }
 
     fn start_run(&self, started: DateTime<Utc>) -> Result<u64, StoreError> {
-        let mut last = 0;
-        for run in self.runs()? {
-            last = run.id;
-            if run.status == RunStatus::Running {
-                self.save_run(&RunRecord {
-                    status: RunStatus::Interrupted,
-                    ..run
-                })?;
-            }
-        }
-        let id = last.checked_add(1).ok_or_else(|| StoreError::Corrupt {
-            key: "runs".into(),
-            reason: format!("run id {last} is the last there is"),
-        })?;
-        self.save_run(&RunRecord {
-            v: 1,
-            id,
-            started,
-            finished: None,
-            status: RunStatus::Running,
-            counts: Default::default(),
-            errors: Default::default(),
-            elapsed_secs: 0.0,
-        })?;
-        Ok(id)
+        crate::store::crawl::start_run_in(self, started)
     }
 
     fn save_run(&self, run: &RunRecord) -> Result<(), StoreError> {

@@ -11,8 +11,8 @@ use crate::store::sled_near::{Near, PER_BAND};
 use crate::store::sled_reclean::renewed;
 use crate::store::sled_txn::merge_sources;
 use crate::store::{
-    document_host, hash, record, NearPolicy, NewDocument, PutOutcome, Recleaned, SourceRecord,
-    SourceRef, Store, StoreError, StoreStats, StoredDocument,
+    fresh_record, hash, record, NearPolicy, NewDocument, PutOutcome, Recleaned, SourceRef, Store,
+    StoreError, StoreStats, StoredDocument,
 };
 use gleaner_clean::Document;
 
@@ -40,7 +40,7 @@ fn seq_of(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
 
-fn to_i64(v: u64) -> i64 {
+pub(super) fn to_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
 
@@ -61,26 +61,7 @@ impl PgStore {
         let raw_hash = hash::raw_hash(new.raw);
         let compressed = zstd::bulk::compress(new.raw, ZSTD_LEVEL)
             .map_err(|e| StoreError::Backend(Box::new(e)))?;
-        let seen = new.source.seen_at;
-        let fresh = StoredDocument {
-            seq: 0, // drawn in the transaction
-            hash: hash.clone(),
-            kind: new.document.kind,
-            blocks: new.document.blocks.clone(),
-            metadata: new.document.metadata.clone(),
-            host: document_host(&new.document.metadata, &new.source.locator),
-            sources: vec![SourceRecord {
-                locator: new.source.locator.clone(),
-                first_seen: seen,
-                last_seen: seen,
-                raw_hash: raw_hash.clone(),
-                http: new.source.http.clone(),
-            }],
-            first_seen: seen,
-            last_seen: seen,
-            cleaner_version: new.cleaner_version.to_string(),
-            near_duplicate_of: None,
-        };
+        let fresh = fresh_record(new, &hash, &raw_hash);
         Ok(Prepared {
             hash,
             raw_hash,

@@ -9,6 +9,7 @@
 
 mod crawl;
 mod docs;
+mod frontier;
 mod hosts;
 mod schema;
 mod session;
