@@ -324,8 +324,22 @@ pub enum RobotsClaim {
     Wait,
 }
 
-/// The crawler's side of a store. Backends: sled now, PostgreSQL later (where many
-/// workers share one frontier).
+/// A request turn at a host, as a shared store gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Turn {
+    /// Start the request after `wait`, holding request slot `slot` of the host until
+    /// it ends (then [`CrawlStore::release_slot`]).
+    Go {
+        wait: std::time::Duration,
+        slot: i32,
+    },
+    /// As many requests as the host allows are in flight, from whichever workers: ask
+    /// again shortly.
+    Full,
+}
+
+/// The crawler's side of a store. Backends: sled (one process) and PostgreSQL (where
+/// many workers share one frontier).
 pub trait CrawlStore: Send + Sync {
     /// Starts or resumes `site`'s epoch (see the module docs).
     fn begin_site(&self, site: &str) -> Result<SiteStart, StoreError>;
@@ -460,14 +474,22 @@ pub trait CrawlStore: Send + Sync {
         Ok(())
     }
 
-    /// Reserves the next request slot of `host`, `delay` after the one before it
-    /// (whoever made it): how long to wait for it. None when the store keeps no pace.
+    /// Reserves the next request turn of `host`: `delay` after the one before it
+    /// (whoever made it), and one of its `concurrency` request slots, so that all
+    /// workers together keep the pace and the in-flight limit one worker would. None
+    /// when the store keeps no pace.
     fn reserve_turn(
         &self,
         _host: &str,
         _delay: std::time::Duration,
-    ) -> Result<Option<std::time::Duration>, StoreError> {
+        _concurrency: usize,
+    ) -> Result<Option<Turn>, StoreError> {
         Ok(None)
+    }
+
+    /// Frees the request slot a [`Turn::Go`] gave, once its request has ended.
+    fn release_slot(&self, _host: &str, _slot: i32) -> Result<(), StoreError> {
+        Ok(())
     }
 
     /// Holds every worker's requests to `host` back for `hold` (a Retry-After).

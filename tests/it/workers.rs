@@ -354,3 +354,77 @@ fn a_second_coordinator_is_refused_with_exit_3() {
     let (code, out) = finish(first, Duration::from_secs(300));
     assert_eq!(code, Some(0), "{out}");
 }
+
+/// Pages of the site whose concurrency the workers share, and how long each takes.
+const BUSY_PAGES: usize = 150;
+const BUSY_REPLY: Duration = Duration::from_millis(20);
+
+/// Three processes on a host whose site allows 2 requests in flight and no delay:
+/// together they never have more than 2 in flight (one process's limit), though each
+/// could have 2 of its own.
+#[test]
+fn workers_together_keep_a_hosts_concurrency() {
+    let Some(url) = fresh_database("shared_concurrency") else {
+        return;
+    };
+    let site = Site::start(|r: &Request| {
+        let path = r.route().to_string();
+        if path == "/robots.txt" {
+            return Reply::text("User-agent: *\nAllow: /\n");
+        }
+        let reply = if path == "/" {
+            let links: String = (0..BUSY_PAGES)
+                .map(|n| format!("<a href=\"/b/{n}\">b{n}</a> "))
+                .collect();
+            Reply::html(format!("<html><body>{links}</body></html>"))
+        } else if let Some(n) = path
+            .strip_prefix("/b/")
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            Reply::html(article_text(20_000 + n))
+        } else {
+            Reply::status(404)
+        };
+        reply.after(BUSY_REPLY)
+    });
+    let dir = tmp();
+    let cfg = dir.path().join("gleaner.toml");
+    let text = format!(
+        "[store]\nbackend = \"postgres\"\nurl = \"{url}\"\n\n[fetch]\n{}\n\
+         [[sources.web]]\nname = \"busy\"\nseeds = [\"{}\"]\ndelay_secs = 0.0\n\
+         concurrency = 2\ndiscover_sitemaps = false\nmax_depth = 2\n",
+        crate::crawl::FAST,
+        site.url("/"),
+    );
+    std::fs::write(&cfg, text).unwrap();
+    let coordinator = spawn(&cfg, false);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while count(&url, "SELECT count(*) FROM sites WHERE epoch > 0") < 1 {
+        assert!(Instant::now() < deadline, "the coordinator never seeded");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let workers: Vec<Child> = (0..2).map(|_| spawn(&cfg, true)).collect();
+    let limit = Duration::from_secs(120);
+    let mut requests = Vec::new();
+    for child in std::iter::once(coordinator).chain(workers) {
+        let (code, out) = finish(child, limit);
+        assert_eq!(code, Some(0), "{out}");
+        let made = out
+            .split("web: ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or(0);
+        requests.push(made);
+    }
+    assert_eq!(site.paths().len(), BUSY_PAGES + 2, "robots, seed, pages");
+    assert!(
+        requests.iter().filter(|&&n| n > 0).count() >= 2,
+        "the requests were shared: {requests:?}"
+    );
+    assert!(
+        site.max_in_flight() <= 2,
+        "{} requests in flight at once",
+        site.max_in_flight()
+    );
+}

@@ -6,7 +6,7 @@ use super::discover::Robots;
 use super::http::{Http, HttpError, Response, Validators};
 use super::state::{blocking, lock};
 use crate::sources::warc::writer::WarcWriter;
-use crate::store::crawl::{RobotsAnswer, RobotsClaim};
+use crate::store::crawl::{RobotsAnswer, RobotsClaim, Turn};
 use crate::store::Backend;
 use reqwest::header;
 use std::sync::Mutex;
@@ -19,6 +19,8 @@ use url::Url;
 pub struct Host {
     /// Requests in flight to this host (the site's `concurrency`).
     pub slots: std::sync::Arc<Semaphore>,
+    /// The same limit for every worker together, in a shared store.
+    concurrency: usize,
     gate: Mutex<Gate>,
     robots: OnceCell<Robots>,
 }
@@ -46,6 +48,7 @@ impl Host {
     pub fn new(delay: Duration, concurrency: usize) -> Host {
         Host {
             slots: std::sync::Arc::new(Semaphore::new(concurrency)),
+            concurrency,
             gate: Mutex::new(Gate {
                 next: Instant::now(),
                 last: None,
@@ -273,8 +276,8 @@ impl Fetcher<'_> {
         let mut attempt = 1;
         loop {
             self.until_deadline(host.wait_turn()).await?;
-            self.shared_turn(host, url).await?;
             let mut result = {
+                let _shared = self.shared_turn(host, url).await?;
                 let _slot = self.until_deadline(self.global.acquire()).await?;
                 self.counts.requests.fetch_add(1, Relaxed);
                 // A request under way when the budget runs out gets a short grace to
@@ -314,29 +317,52 @@ impl Fetcher<'_> {
         }
     }
 
-    /// In a shared store, waits for the slot the store gives this host's next request
-    /// (after every worker's last one): two workers never start requests to one host
-    /// closer than its delay. A store error falls back on this worker's own pace.
-    async fn shared_turn(&self, host: &Host, url: &Url) -> Result<(), FetchError> {
+    /// In a shared store, waits for the turn the store gives this host's next request
+    /// (after every worker's last one) and holds one of the host's request slots until
+    /// the request ends: two workers never start requests to one host closer than its
+    /// delay, nor have more in flight together than its concurrency. A store error
+    /// falls back on this worker's own pace and limit.
+    async fn shared_turn(&self, host: &Host, url: &Url) -> Result<Option<SharedSlot>, FetchError> {
         let Some(store) = self.shared.clone() else {
-            return Ok(());
+            return Ok(None);
         };
         let key = super::url::host_key(url);
-        let delay = host.delay();
-        match blocking(move || store.reserve_turn(&key, delay)).await {
-            Ok(Ok(Some(wait))) if !wait.is_zero() => {
-                self.until_deadline(tokio::time::sleep(wait)).await
-            }
-            Ok(Ok(_)) => Ok(()),
-            Ok(Err(e)) => {
-                tracing::warn!(%url, "shared politeness unavailable: {e}");
-                Ok(())
-            }
-            Err(e) => {
-                tracing::warn!(%url, "shared politeness unavailable: {e}");
-                Ok(())
+        let (delay, concurrency) = (host.delay(), host.concurrency);
+        let mut pause = SLOT_POLL_FIRST;
+        for _ in 0..SLOT_POLLS {
+            let (s, k) = (store.clone(), key.clone());
+            let turn = match blocking(move || s.reserve_turn(&k, delay, concurrency)).await {
+                Ok(Ok(turn)) => turn,
+                Ok(Err(e)) => {
+                    tracing::warn!(%url, "shared politeness unavailable: {e}");
+                    return Ok(None);
+                }
+                Err(e) => {
+                    tracing::warn!(%url, "shared politeness unavailable: {e}");
+                    return Ok(None);
+                }
+            };
+            match turn {
+                Some(Turn::Go { wait, slot }) => {
+                    let held = SharedSlot {
+                        store: store.clone(),
+                        host: key.clone(),
+                        slot,
+                    };
+                    if !wait.is_zero() {
+                        self.until_deadline(tokio::time::sleep(wait)).await?;
+                    }
+                    return Ok(Some(held));
+                }
+                Some(Turn::Full) => {
+                    self.until_deadline(tokio::time::sleep(pause)).await?;
+                    pause = pause.saturating_mul(2).min(SLOT_POLL_MAX);
+                }
+                None => return Ok(None),
             }
         }
+        tracing::warn!(%url, "shared politeness unavailable: the host's request slots stayed full");
+        Ok(None)
     }
 
     /// Writes the exchange to the WARC archive, if there is one, and lets go of the
@@ -434,6 +460,40 @@ impl Fetcher<'_> {
         tokio::time::timeout_at(self.deadline, f)
             .await
             .map_err(|_| FetchError::Deadline)
+    }
+}
+
+/// How soon a worker asks again for a slot of a host whose slots are all held, at
+/// first and at most; and how many times (hours, at the longest pause).
+const SLOT_POLL_FIRST: Duration = Duration::from_millis(10);
+const SLOT_POLL_MAX: Duration = Duration::from_millis(200);
+const SLOT_POLLS: usize = 50_000;
+
+/// A request slot of a host, held in the shared store; freed when dropped, the
+/// request over (or given up).
+struct SharedSlot {
+    store: std::sync::Arc<dyn Backend>,
+    host: String,
+    slot: i32,
+}
+
+impl Drop for SharedSlot {
+    fn drop(&mut self) {
+        let (store, host, slot) = (
+            self.store.clone(),
+            std::mem::take(&mut self.host),
+            self.slot,
+        );
+        // Freed off the async threads, since the store blocks. Without a runtime (never,
+        // in a crawl) the slot lapses with the worker's lease, or is freed with
+        // everything else the worker holds when its crawl ends.
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn_blocking(move || {
+                if let Err(e) = store.release_slot(&host, slot) {
+                    tracing::warn!(%host, "cannot free a shared request slot: {e}");
+                }
+            });
+        }
     }
 }
 

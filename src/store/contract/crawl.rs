@@ -255,3 +255,46 @@ pub(super) fn parked_urls_and_known_non_pages_are_not_queued_until_unparked(stor
         .collect();
     assert_eq!(left, ["http://h.org/a"]);
 }
+
+/// In a shared store, a host's turns keep its delay and its request slots its
+/// concurrency, whoever asks; a Retry-After hold delays the next turn; freeing a slot
+/// lets the next request in. A store for one process keeps no pace (the crawler does).
+pub(super) fn a_hosts_turns_keep_its_delay_and_its_slots_its_concurrency(store: &dyn Backend) {
+    use crate::store::crawl::Turn;
+    use std::time::Duration;
+    let delay = Duration::from_millis(500);
+    if !store.is_shared() {
+        assert_eq!(store.reserve_turn("h.org", delay, 2).unwrap(), None);
+        return;
+    }
+    let go = |turn: Option<Turn>| match turn {
+        Some(Turn::Go { wait, slot }) => (wait, slot),
+        other => panic!("{other:?}"),
+    };
+    let (first, a) = go(store.reserve_turn("h.org", delay, 2).unwrap());
+    let (second, b) = go(store.reserve_turn("h.org", delay, 2).unwrap());
+    assert_eq!(first, Duration::ZERO);
+    // The second turn comes a delay after the first (less the time the call took).
+    assert!(
+        second > Duration::from_millis(300) && second <= delay,
+        "{second:?}"
+    );
+    assert_ne!(a, b);
+    assert_eq!(
+        store.reserve_turn("h.org", delay, 2).unwrap(),
+        Some(Turn::Full)
+    );
+    // Another host has its own pace and slots.
+    assert_eq!(
+        go(store.reserve_turn("i.org", delay, 1).unwrap()).0,
+        Duration::ZERO
+    );
+    store.release_slot("h.org", a).unwrap();
+    let (third, c) = go(store.reserve_turn("h.org", delay, 2).unwrap());
+    assert_eq!(c, a, "the freed slot is taken again");
+    assert!(third > second, "{third:?} after {second:?}");
+    store.release_held().unwrap();
+    store.hold_host("j.org", Duration::from_secs(30)).unwrap();
+    let (held, _) = go(store.reserve_turn("j.org", Duration::ZERO, 1).unwrap());
+    assert!(held > Duration::from_secs(25), "{held:?}");
+}

@@ -419,6 +419,7 @@ on_both! {
         a_site_with_entries_left_resumes_its_epoch_and_a_drained_one_starts_anew,
         runs_left_running_are_marked_interrupted,
         parked_urls_and_known_non_pages_are_not_queued_until_unparked,
+        a_hosts_turns_keep_its_delay_and_its_slots_its_concurrency,
     ],
     arc: [
         concurrent_puts_of_the_same_text_make_one_document,

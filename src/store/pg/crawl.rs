@@ -15,7 +15,7 @@ use super::frontier::{
 use super::{backend_error, PgStore};
 use crate::store::crawl::{
     decode_json as decode, encode_json as encode, CrawlStore, FrontierEntry, FrontierKey, NewEntry,
-    RobotsAnswer, RobotsClaim, RunRecord, SiteStart, UrlState, UrlStatus,
+    RobotsAnswer, RobotsClaim, RunRecord, SiteStart, Turn, UrlState, UrlStatus,
 };
 use crate::store::{NewDocument, PutOutcome, StoreError};
 use chrono::{DateTime, Utc};
@@ -165,24 +165,37 @@ impl CrawlStore for PgStore {
     }
 
     fn renew_leases(&self) -> Result<(), StoreError> {
-        self.conn()?
-            .execute(
-                "UPDATE frontier SET lease_until = now() + $2::float8 * interval '1 second' \
-                 WHERE leased_by = $1",
-                &[&self.worker, &self.lease.as_secs_f64()],
-            )
-            .map_err(backend_error)?;
+        let mut conn = self.conn()?;
+        let lease = self.lease.as_secs_f64();
+        conn.execute(
+            "UPDATE frontier SET lease_until = now() + $2::float8 * interval '1 second' \
+             WHERE leased_by = $1",
+            &[&self.worker, &lease],
+        )
+        .map_err(backend_error)?;
+        // A request slow past a lease keeps its host slot too.
+        conn.execute(
+            "UPDATE host_slots SET until = clock_timestamp() + $2::float8 * interval '1 \
+             second' WHERE held_by = $1",
+            &[&self.worker, &lease],
+        )
+        .map_err(backend_error)?;
         Ok(())
     }
 
     fn release_held(&self) -> Result<(), StoreError> {
         super::lock(&self.claimed).clear();
-        self.conn()?
-            .execute(
-                "UPDATE frontier SET lease_until = NULL, leased_by = NULL WHERE leased_by = $1",
-                &[&self.worker],
-            )
-            .map_err(backend_error)?;
+        let mut conn = self.conn()?;
+        conn.execute(
+            "UPDATE frontier SET lease_until = NULL, leased_by = NULL WHERE leased_by = $1",
+            &[&self.worker],
+        )
+        .map_err(backend_error)?;
+        conn.execute(
+            "UPDATE host_slots SET held_by = NULL, until = NULL WHERE held_by = $1",
+            &[&self.worker],
+        )
+        .map_err(backend_error)?;
         Ok(())
     }
 
@@ -351,8 +364,17 @@ impl CrawlStore for PgStore {
         self.coordinator_lock()
     }
 
-    fn reserve_turn(&self, host: &str, delay: Duration) -> Result<Option<Duration>, StoreError> {
-        self.turn(host, delay)
+    fn reserve_turn(
+        &self,
+        host: &str,
+        delay: Duration,
+        concurrency: usize,
+    ) -> Result<Option<Turn>, StoreError> {
+        self.turn(host, delay, concurrency).map(Some)
+    }
+
+    fn release_slot(&self, host: &str, slot: i32) -> Result<(), StoreError> {
+        self.release_slot_of(host, slot)
     }
 
     fn hold_host(&self, host: &str, hold: Duration) -> Result<(), StoreError> {

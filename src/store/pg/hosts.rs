@@ -1,8 +1,9 @@
 //! Per-host politeness shared by every worker: one row per host holds the next
-//! request slot, the delay, a Retry-After hold, and robots.txt as one worker fetched it.
+//! request turn, the delay, a Retry-After hold, and robots.txt as one worker fetched
+//! it; `host_slots` holds the requests in flight, up to the host's concurrency.
 
 use super::{backend_error, PgStore};
-use crate::store::crawl::{RobotsAnswer, RobotsClaim};
+use crate::store::crawl::{RobotsAnswer, RobotsClaim, Turn};
 use crate::store::StoreError;
 use std::time::Duration;
 
@@ -19,18 +20,42 @@ fn millis(d: Duration) -> i64 {
 }
 
 impl PgStore {
-    pub(super) fn turn(&self, host: &str, delay: Duration) -> Result<Option<Duration>, StoreError> {
+    pub(super) fn turn(
+        &self,
+        host: &str,
+        delay: Duration,
+        concurrency: usize,
+    ) -> Result<Turn, StoreError> {
         let delay_ms = millis(delay);
+        let slots = i32::try_from(concurrency.max(1)).unwrap_or(i32::MAX);
+        let lease_ms = millis(self.lease);
         // One transaction, holding the host's row from the first statement: every
         // reservation of the host, by any worker, is made one after the other. (The
         // claims of a worker waiting for its turn are kept by its lease renewals.)
-        let wait_ms = self.txn(|t| {
+        self.txn(|t| {
+            // Creates the row, or locks it (an upsert locks the row it finds).
             t.execute(
-                "INSERT INTO hosts (host) VALUES ($1) ON CONFLICT DO NOTHING",
+                "INSERT INTO hosts (host) VALUES ($1) ON CONFLICT (host) DO UPDATE SET host \
+                 = excluded.host",
                 &[&host],
             )
             .map_err(backend_error)?;
-            // The slot starts when the host's pace allows (its delay after the last
+            // The lowest slot no live request holds; a dead worker's lapse with its lease.
+            let slot = t
+                .query_opt(
+                    "INSERT INTO host_slots (host, slot, held_by, until) SELECT $1, s, $3, \
+                     clock_timestamp() + $4::bigint * interval '1 millisecond' FROM \
+                     generate_series(0, $2::int - 1) s WHERE NOT EXISTS (SELECT 1 FROM \
+                     host_slots h WHERE h.host = $1 AND h.slot = s AND h.until > \
+                     clock_timestamp()) ORDER BY s LIMIT 1 ON CONFLICT (host, slot) DO UPDATE \
+                     SET held_by = excluded.held_by, until = excluded.until RETURNING slot",
+                    &[&host, &slots, &self.worker, &lease_ms],
+                )
+                .map_err(backend_error)?;
+            let Some(slot) = slot else {
+                return Ok(Turn::Full);
+            };
+            // The turn starts when the host's pace allows (its delay after the last
             // request, whoever made it) and no Retry-After holds it; the next one a
             // delay later.
             let row = t
@@ -39,7 +64,7 @@ impl PgStore {
                      GREATEST(next_fetch, clock_timestamp(), coalesce(hold_until, \
                      clock_timestamp()), coalesce(last_fetch + GREATEST(delay_ms, $2) * \
                      interval '1 millisecond', clock_timestamp())) AS start FROM hosts WHERE \
-                     host = $1 FOR UPDATE) UPDATE hosts h SET delay_ms = cur.d, last_fetch = \
+                     host = $1) UPDATE hosts h SET delay_ms = cur.d, last_fetch = \
                      cur.start, next_fetch = cur.start + cur.d * interval '1 millisecond' FROM \
                      cur WHERE h.host = cur.host RETURNING GREATEST(0, ceil(extract(epoch FROM \
                      cur.start - clock_timestamp()) * 1000))::bigint",
@@ -47,11 +72,22 @@ impl PgStore {
                 )
                 .map_err(backend_error)?;
             let wait_ms: i64 = row.get(0);
-            Ok(wait_ms)
-        })?;
-        Ok(Some(Duration::from_millis(
-            u64::try_from(wait_ms).unwrap_or(0),
-        )))
+            Ok(Turn::Go {
+                wait: Duration::from_millis(u64::try_from(wait_ms).unwrap_or(0)),
+                slot: slot.get(0),
+            })
+        })
+    }
+
+    pub(super) fn release_slot_of(&self, host: &str, slot: i32) -> Result<(), StoreError> {
+        self.conn()?
+            .execute(
+                "UPDATE host_slots SET held_by = NULL, until = NULL WHERE host = $1 AND slot = \
+                 $2 AND held_by = $3",
+                &[&host, &slot, &self.worker],
+            )
+            .map_err(backend_error)?;
+        Ok(())
     }
 
     pub(super) fn hold(&self, host: &str, hold: Duration) -> Result<(), StoreError> {

@@ -8,7 +8,7 @@ use crate::store::StoreError;
 use postgres::GenericClient;
 
 /// The schema this build reads and writes.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
 
 /// Migration `n` (from 1) brings the schema from version `n - 1` to `n`.
 const MIGRATIONS: &[&str] = &[
@@ -87,6 +87,19 @@ const MIGRATIONS: &[&str] = &[
         robots_until        timestamptz,
         robots_claim_until  timestamptz
     );
+    "#,
+    // 2: requests in flight to a host, every worker's together. A host has its
+    // `concurrency` slots; a request holds one until it ends, renewed with the worker's
+    // leases, so that a dead worker's slots lapse with its URLs.
+    r#"
+    CREATE TABLE host_slots (
+        host     text NOT NULL,
+        slot     integer NOT NULL,
+        held_by  text,
+        until    timestamptz,
+        PRIMARY KEY (host, slot)
+    );
+    CREATE INDEX host_slots_by_holder ON host_slots (held_by) WHERE held_by IS NOT NULL;
     "#,
 ];
 
