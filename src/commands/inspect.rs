@@ -121,7 +121,8 @@ pub fn describe(doc: &StoredDocument, format: Format) -> String {
     out
 }
 
-/// One line per run: id, start, status, duration and the counts that matter most.
+/// One line per run: id, start, status, duration, the counts that matter most, and the
+/// worker of a `--worker` run.
 pub fn describe_run(run: &RunRecord) -> String {
     let n = |k: &str| run.counts.get(k).copied().unwrap_or(0);
     let status = serde_json::to_value(run.status)
@@ -147,6 +148,9 @@ pub fn describe_run(run: &RunRecord) -> String {
     if !run.errors.is_empty() {
         let list: Vec<String> = run.errors.iter().map(|(k, v)| format!("{k} {v}")).collect();
         line.push_str(&format!("  ({})", list.join(", ")));
+    }
+    if let Some(worker) = &run.worker {
+        line.push_str(&format!("  worker {worker}"));
     }
     line
 }

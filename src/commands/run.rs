@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone, Default)]
 pub struct RunSummary {
     pub id: u64,
+    /// The worker (host:pid) of a `gleaner run --worker`.
+    pub worker: Option<String>,
     pub files: Summary,
     pub web: CrawlCounts,
     pub elapsed: Duration,
@@ -81,10 +83,10 @@ impl RunSummary {
 impl std::fmt::Display for RunSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let w = &self.web;
-        // A worker records no run: it has no id (0).
-        match self.id {
-            0 => writeln!(f, "worker finished in {:.2}s", self.elapsed.as_secs_f64())?,
-            id => writeln!(f, "run {id} finished in {:.2}s", self.elapsed.as_secs_f64())?,
+        let elapsed = self.elapsed.as_secs_f64();
+        match &self.worker {
+            Some(w) => writeln!(f, "run {} (worker {w}) finished in {elapsed:.2}s", self.id)?,
+            None => writeln!(f, "run {} finished in {elapsed:.2}s", self.id)?,
         }
         if self.files.inputs > 0 {
             writeln!(f, "files: {}", self.files)?;
@@ -150,7 +152,8 @@ fn list(counts: &BTreeMap<String, u64>) -> String {
 /// Runs every source of the config into its store. As [`Role::Coordinator`] (`gleaner
 /// run`), the one process that starts runs and epochs; as [`Role::Worker`] (`gleaner run
 /// --worker`, on a shared store), one of many crawling the frontier a coordinator
-/// seeded, until it is empty or the time budget ends: no files, no run record.
+/// seeded, until it is empty or the time budget ends: no files, and a run record of
+/// its own.
 pub fn run(
     config: &LoadedConfig,
     jobs: usize,
@@ -161,33 +164,31 @@ pub fn run(
     let cfg = &config.config;
     let cleaner = Cleaner::new(&cfg.clean)?;
     let store = cfg.store.open()?;
-    if role == Role::Worker {
-        if !store.is_shared() {
-            return Err(Error::Usage(
-                "--worker needs a store other processes share: [store] backend = \"postgres\""
-                    .into(),
-            ));
+    let (mut record, result) = match role {
+        Role::Worker => {
+            if !store.is_shared() {
+                return Err(Error::Usage(
+                    "--worker needs a store other processes share: [store] backend = \
+                     \"postgres\""
+                        .into(),
+                ));
+            }
+            let record = store.start_worker_run(chrono::Utc::now())?;
+            (record, run_web(config, store.clone(), jobs, role, progress))
         }
-        let mut summary = run_web(config, store, jobs, role, progress)?;
-        summary.elapsed = started.elapsed();
-        return Ok(summary);
-    }
-    // One coordinator per store: on sled, holding the store is that; on PostgreSQL,
-    // an advisory lock, while any number of workers (`--worker`) crawl beside it.
-    store.lock_coordinator()?;
-    let now = chrono::Utc::now();
-    let id = store.start_run(now)?;
-    let mut record = RunRecord {
-        v: 1,
-        id,
-        started: now,
-        finished: None,
-        status: RunStatus::Running,
-        counts: BTreeMap::new(),
-        errors: BTreeMap::new(),
-        elapsed_secs: 0.0,
+        Role::Coordinator => {
+            // One coordinator per store: on sled, holding the store is that; on
+            // PostgreSQL, an advisory lock, while any number of workers crawl beside it.
+            store.lock_coordinator()?;
+            let now = chrono::Utc::now();
+            let id = store.start_run(now)?;
+            let record = RunRecord::running(id, now, None);
+            (
+                record,
+                run_sources(config, &cleaner, store.clone(), jobs, progress),
+            )
+        }
     };
-    let result = run_sources(config, &cleaner, store.clone(), jobs, progress);
     record.finished = Some(chrono::Utc::now());
     record.elapsed_secs = started.elapsed().as_secs_f64();
     record.status = match &result {
@@ -202,7 +203,8 @@ pub fn run(
     store.save_run(&record)?;
     store.flush()?;
     let mut summary = result?;
-    summary.id = id;
+    summary.id = record.id;
+    summary.worker = record.worker;
     summary.elapsed = started.elapsed();
     Ok(summary)
 }

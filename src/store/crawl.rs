@@ -236,7 +236,7 @@ pub enum RunStatus {
     Failed,
 }
 
-/// One `gleaner run`, as `gleaner runs` lists it.
+/// One `gleaner run` (or `gleaner run --worker`), as `gleaner runs` lists it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RunRecord {
     pub v: u64,
@@ -253,6 +253,26 @@ pub struct RunRecord {
     pub errors: BTreeMap<String, u64>,
     #[serde(default)]
     pub elapsed_secs: f64,
+    /// The worker (host:pid) of a `gleaner run --worker`; None for a coordinator's run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker: Option<String>,
+}
+
+impl RunRecord {
+    /// A run that has just started.
+    pub fn running(id: u64, started: DateTime<Utc>, worker: Option<String>) -> RunRecord {
+        RunRecord {
+            v: 1,
+            id,
+            started,
+            finished: None,
+            status: RunStatus::Running,
+            counts: BTreeMap::new(),
+            errors: BTreeMap::new(),
+            elapsed_secs: 0.0,
+            worker,
+        }
+    }
 }
 
 /// A crawl record (URL state, frontier entry, run) as JSON, named by `key` when corrupt:
@@ -271,8 +291,8 @@ pub(crate) fn encode_json<T: Serialize>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).expect("crawl records serialise")
 }
 
-/// [`CrawlStore::start_run`] for any backend: runs left "running" become interrupted,
-/// and the new run takes the next id.
+/// [`CrawlStore::start_run`] for a store one process holds (sled): runs left "running"
+/// become interrupted, and the new run takes the next id.
 pub(crate) fn start_run_in(
     store: &(impl CrawlStore + ?Sized),
     started: DateTime<Utc>,
@@ -291,16 +311,7 @@ pub(crate) fn start_run_in(
         key: "runs".into(),
         reason: format!("run id {last} is the last there is"),
     })?;
-    store.save_run(&RunRecord {
-        v: 1,
-        id,
-        started,
-        finished: None,
-        status: RunStatus::Running,
-        counts: Default::default(),
-        errors: Default::default(),
-        elapsed_secs: 0.0,
-    })?;
+    store.save_run(&RunRecord::running(id, started, None))?;
     Ok(id)
 }
 
@@ -399,8 +410,19 @@ pub trait CrawlStore: Send + Sync {
     fn url_states(&self) -> Box<dyn Iterator<Item = Result<(String, UrlState), StoreError>> + '_>;
 
     /// Records a new run as running, after marking runs left "running" as interrupted
-    /// (the store lock guarantees none of them is still alive). Returns its id.
+    /// (the store lock guarantees no other coordinator's is still alive; a shared store
+    /// leaves the runs of live workers alone). Returns its id.
     fn start_run(&self, started: DateTime<Utc>) -> Result<u64, StoreError>;
+
+    /// Records the run of a worker (`gleaner run --worker`) on a shared store: its own
+    /// id, and this worker's name. It stays "running" while the worker lives, however
+    /// many coordinators start meanwhile; one that starts after the worker died marks
+    /// it interrupted. Stores no other process shares have no workers.
+    fn start_worker_run(&self, _started: DateTime<Utc>) -> Result<RunRecord, StoreError> {
+        Err(StoreError::Backend(
+            "only a store other processes share has workers".into(),
+        ))
+    }
 
     fn save_run(&self, run: &RunRecord) -> Result<(), StoreError>;
 

@@ -263,6 +263,30 @@ fn four_processes_fetch_every_url_once_and_store_every_document_once() {
     );
     assert_every_article_stored_once(&url, &main);
     assert_paced(&slow, true);
+    // One run record per process: the coordinator's and each worker's, all finished,
+    // the articles fetched once among them.
+    let (code, runs, err) = crate::helpers::run(&["runs", "--store", &url]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = runs.lines().collect();
+    assert_eq!(lines.len(), 4, "{runs}");
+    assert_eq!(
+        lines.iter().filter(|l| l.contains("  worker ")).count(),
+        3,
+        "{runs}"
+    );
+    assert!(lines.iter().all(|l| l.contains(" finished ")), "{runs}");
+    let fetched: usize = lines
+        .iter()
+        .filter_map(|l| {
+            l.split("fetched ")
+                .nth(1)?
+                .split(' ')
+                .next()?
+                .parse::<usize>()
+                .ok()
+        })
+        .sum();
+    assert_eq!(fetched, 1 + LISTS + ARTICLES + 1 + SLOW_PAGES, "{runs}");
     // The whole crawl copied to sled: documents, every URL's state, epochs, the run.
     let copy = dir.path().join("copy");
     let to = format!("sled:{}", s(&copy));
@@ -273,7 +297,7 @@ fn four_processes_fetch_every_url_once_and_store_every_document_once() {
     let want = format!("{docs} documents: {docs} copied, 0 already there");
     assert!(err.contains(&want), "{err}");
     assert!(
-        err.contains(&format!("; {urls} URL states, 1 runs")),
+        err.contains(&format!("; {urls} URL states, 4 runs")),
         "{err}"
     );
 }
@@ -332,6 +356,15 @@ fn a_killed_worker_loses_nothing_and_its_leases_are_taken_over() {
         "fetched twice: {twice:?}, held by the killed worker: {held_urls:?}"
     );
     assert_paced(&slow, false);
+    // The killed worker's run is left running, until the next coordinator starts.
+    let (code, runs, err) = crate::helpers::run(&["runs", "--store", &url]);
+    assert_eq!(code, 0, "{err}");
+    let victim = format!(":{pid}");
+    let line = runs
+        .lines()
+        .find(|l| l.ends_with(&victim))
+        .expect("the victim's run");
+    assert!(line.contains(" running "), "{runs}");
 }
 
 /// A second coordinator on a database another holds is told so, and exits 3.

@@ -300,26 +300,19 @@ impl CrawlStore for PgStore {
     }
 
     fn start_run(&self, started: DateTime<Utc>) -> Result<u64, StoreError> {
-        crate::store::crawl::start_run_in(self, started)
+        self.start_coordinator_run(started)
+    }
+
+    fn start_worker_run(&self, started: DateTime<Utc>) -> Result<RunRecord, StoreError> {
+        self.start_worker_run_at(started)
     }
 
     fn save_run(&self, run: &RunRecord) -> Result<(), StoreError> {
-        self.conn()?
-            .execute(
-                "INSERT INTO runs (id, record) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET \
-                 record = excluded.record",
-                &[&to_i64(run.id), &encode(run)],
-            )
-            .map_err(backend_error)?;
-        Ok(())
+        self.save_run_record(run)
     }
 
     fn runs(&self) -> Result<Vec<RunRecord>, StoreError> {
-        let rows = self
-            .conn()?
-            .query("SELECT record FROM runs ORDER BY id", &[])
-            .map_err(backend_error)?;
-        rows.iter().map(|r| decode("runs", r.get(0))).collect()
+        self.run_records()
     }
 
     fn unpark(&self, urls: Option<&[String]>) -> Result<u64, StoreError> {

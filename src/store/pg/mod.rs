@@ -11,6 +11,7 @@ mod crawl;
 mod docs;
 mod frontier;
 mod hosts;
+mod runs;
 mod schema;
 mod session;
 /// Test support: fresh databases on a test server (used by gleaner's own tests).
@@ -40,6 +41,8 @@ pub struct PgStore {
     lease: Duration,
     /// The connection holding the coordinator's advisory lock, while held.
     coordinator: Mutex<Option<Client>>,
+    /// The connection holding this worker's run lock (see `runs.rs`), while held.
+    worker_run: Mutex<Option<Client>>,
     shown: String,
     /// Entries claimed in a batch and not handed out yet, per host, in id order.
     claimed: Mutex<HashMap<String, VecDeque<(i64, FrontierEntry)>>>,
@@ -66,6 +69,13 @@ impl std::ops::Deref for Conn<'_> {
 impl std::ops::DerefMut for Conn<'_> {
     fn deref_mut(&mut self) -> &mut Session {
         self.session.as_mut().expect("present until dropped")
+    }
+}
+
+impl Conn<'_> {
+    /// The connection, out of the pool for good (to hold a session lock).
+    fn detach(mut self) -> Option<Session> {
+        self.session.take()
     }
 }
 
@@ -191,6 +201,7 @@ impl PgStore {
             worker: format!("{host}:{}", std::process::id()),
             lease: DEFAULT_LEASE,
             coordinator: Mutex::new(None),
+            worker_run: Mutex::new(None),
             shown,
             claimed: Mutex::new(HashMap::new()),
         })
@@ -277,11 +288,14 @@ impl Drop for PgStore {
         // do (it panics): dropped inside a runtime, the connections close on a thread of
         // their own.
         let idle = std::mem::take(&mut *lock(&self.pool.idle));
-        let coordinator = lock(&self.coordinator).take();
+        let held = (
+            lock(&self.coordinator).take(),
+            lock(&self.worker_run).take(),
+        );
         if tokio::runtime::Handle::try_current().is_ok() {
             let closing = std::thread::Builder::new()
                 .name("gleaner-pg-close".into())
-                .spawn(move || drop((idle, coordinator)));
+                .spawn(move || drop((idle, held)));
             if let Err(e) = closing {
                 tracing::warn!("cannot close PostgreSQL connections: {e}");
             }

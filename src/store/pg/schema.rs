@@ -100,6 +100,13 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (host, slot)
     );
     CREATE INDEX host_slots_by_holder ON host_slots (held_by) WHERE held_by IS NOT NULL;
+    -- Workers' runs beside coordinators': which runs are still running (a coordinator
+    -- starting looks only at those), and whose.
+    ALTER TABLE runs ADD COLUMN running boolean NOT NULL DEFAULT false;
+    ALTER TABLE runs ADD COLUMN worker text;
+    UPDATE runs SET running = true
+        WHERE convert_from(record, 'UTF8')::jsonb ->> 'status' = 'running';
+    CREATE INDEX runs_running ON runs (id) WHERE running;
     "#,
 ];
 

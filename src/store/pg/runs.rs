@@ -1,0 +1,228 @@
+//! Run records in a shared database: the coordinator's runs and every worker's, side by
+//! side. A worker holds an advisory lock named after its run for as long as it lives
+//! (its connection holds it; PostgreSQL lets go when the process dies), so a
+//! coordinator starting tells a dead worker's run, interrupted, from a live one's, still
+//! running, with no heartbeat and no clock.
+
+use super::docs::to_i64;
+use super::{backend_error, lock, PgStore};
+use crate::store::crawl::{decode_json as decode, encode_json as encode, RunRecord, RunStatus};
+use crate::store::StoreError;
+use chrono::{DateTime, Utc};
+
+/// Serialises run starts (new ids, runs marked interrupted): "gleanrun" in ASCII.
+const RUNS_LOCK: i64 = 0x676c_6561_6e72_756e;
+/// The class of the two-key advisory locks that keep workers' runs: "gl".
+const WORKER_RUN_LOCKS: i32 = 0x676c;
+
+/// The lock key of worker run `id`.
+fn run_key(id: u64) -> Result<i32, StoreError> {
+    i32::try_from(id).map_err(|_| StoreError::Corrupt {
+        key: format!("runs/{id}"),
+        reason: "a run id past 2^31 cannot name a worker's lock".into(),
+    })
+}
+
+impl PgStore {
+    /// A coordinator's run: runs left running by a coordinator (none is alive: it holds
+    /// the coordinator lock) or by a worker that no longer holds its run's lock become
+    /// interrupted; the new run takes the next id.
+    pub(super) fn start_coordinator_run(&self, started: DateTime<Utc>) -> Result<u64, StoreError> {
+        self.txn(|t| {
+            t.execute("SELECT pg_advisory_xact_lock($1)", &[&RUNS_LOCK])
+                .map_err(backend_error)?;
+            let live: Vec<i64> = t
+                .query(
+                    "SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND granted \
+                     AND objsubid = 2 AND classid::bigint = $1 AND database = (SELECT oid FROM \
+                     pg_database WHERE datname = current_database())",
+                    &[&i64::from(WORKER_RUN_LOCKS)],
+                )
+                .map_err(backend_error)?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            let running = t
+                .query("SELECT id, record FROM runs WHERE running", &[])
+                .map_err(backend_error)?;
+            for row in running {
+                let id: i64 = row.get(0);
+                let mut run: RunRecord = decode(&format!("runs/{id}"), row.get(1))?;
+                if run.worker.is_some() && live.contains(&id) {
+                    continue;
+                }
+                run.status = RunStatus::Interrupted;
+                t.execute(
+                    "UPDATE runs SET record = $2, running = false WHERE id = $1",
+                    &[&id, &encode(&run)],
+                )
+                .map_err(backend_error)?;
+            }
+            let id = next_id(t)?;
+            insert(t, &RunRecord::running(id, started, None))?;
+            Ok(id)
+        })
+    }
+
+    /// A worker's run, under its lock until this store is dropped (or the process dies).
+    pub(super) fn start_worker_run_at(
+        &self,
+        started: DateTime<Utc>,
+    ) -> Result<RunRecord, StoreError> {
+        let mut holder = self
+            .conn()?
+            .detach()
+            .ok_or_else(|| StoreError::Backend("no connection for the run's lock".into()))?;
+        let run = self.txn(|t| {
+            // A retried transaction may give another id: nothing of a try before it is
+            // kept, its lock included.
+            holder
+                .client
+                .execute("SELECT pg_advisory_unlock_all()", &[])
+                .map_err(backend_error)?;
+            t.execute("SELECT pg_advisory_xact_lock($1)", &[&RUNS_LOCK])
+                .map_err(backend_error)?;
+            let id = next_id(t)?;
+            let run = RunRecord::running(id, started, Some(self.worker.clone()));
+            insert(t, &run)?;
+            // Locked before the record commits: no coordinator sees the run unlocked.
+            holder
+                .client
+                .execute(
+                    "SELECT pg_advisory_lock($1, $2)",
+                    &[&WORKER_RUN_LOCKS, &run_key(id)?],
+                )
+                .map_err(backend_error)?;
+            Ok(run)
+        })?;
+        *lock(&self.worker_run) = Some(holder.client);
+        Ok(run)
+    }
+
+    pub(super) fn save_run_record(&self, run: &RunRecord) -> Result<(), StoreError> {
+        self.conn()?
+            .execute(
+                "INSERT INTO runs (id, record, running, worker) VALUES ($1, $2, $3, $4) ON \
+                 CONFLICT (id) DO UPDATE SET record = excluded.record, running = \
+                 excluded.running, worker = excluded.worker",
+                &[
+                    &to_i64(run.id),
+                    &encode(run),
+                    &(run.status == RunStatus::Running),
+                    &run.worker,
+                ],
+            )
+            .map_err(backend_error)?;
+        Ok(())
+    }
+
+    pub(super) fn run_records(&self) -> Result<Vec<RunRecord>, StoreError> {
+        let rows = self
+            .conn()?
+            .query("SELECT record FROM runs ORDER BY id", &[])
+            .map_err(backend_error)?;
+        rows.iter().map(|r| decode("runs", r.get(0))).collect()
+    }
+}
+
+fn next_id(t: &mut super::session::Tx<'_>) -> Result<u64, StoreError> {
+    let last: i64 = t
+        .query_one("SELECT coalesce(max(id), 0) FROM runs", &[])
+        .map_err(backend_error)?
+        .get(0);
+    u64::try_from(last)
+        .ok()
+        .and_then(|l| l.checked_add(1))
+        .ok_or_else(|| StoreError::Corrupt {
+            key: "runs".into(),
+            reason: format!("run id {last} is the last there is"),
+        })
+}
+
+fn insert(t: &mut super::session::Tx<'_>, run: &RunRecord) -> Result<(), StoreError> {
+    t.execute(
+        "INSERT INTO runs (id, record, running, worker) VALUES ($1, $2, true, $3)",
+        &[&to_i64(run.id), &encode(run), &run.worker],
+    )
+    .map_err(backend_error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::crawl::CrawlStore;
+    use crate::store::pg::testing::fresh_database;
+    use std::time::{Duration, Instant};
+
+    fn statuses(store: &PgStore) -> Vec<(u64, RunStatus, bool)> {
+        let runs = store.runs().unwrap();
+        runs.iter()
+            .map(|r| (r.id, r.status, r.worker.is_some()))
+            .collect()
+    }
+
+    /// A worker's run stays running while the worker lives, whatever coordinators
+    /// start; the first coordinator after its death marks it interrupted.
+    #[test]
+    fn a_workers_run_is_interrupted_only_once_the_worker_is_gone() {
+        let Some(url) = fresh_database("worker_runs") else {
+            return;
+        };
+        let now = Utc::now();
+        let worker = PgStore::connect(&url, None).unwrap();
+        let run = worker.start_worker_run(now).unwrap();
+        assert_eq!((run.id, run.status), (1, RunStatus::Running));
+        assert!(run
+            .worker
+            .as_deref()
+            .unwrap()
+            .ends_with(&format!(":{}", std::process::id())));
+        let coordinator = PgStore::connect(&url, None).unwrap();
+        assert_eq!(coordinator.start_run(now).unwrap(), 2);
+        assert_eq!(
+            statuses(&coordinator),
+            [
+                (1, RunStatus::Running, true),
+                (2, RunStatus::Running, false)
+            ]
+        );
+        // A second worker's run, finished and saved: no longer running.
+        let other = PgStore::connect(&url, None).unwrap();
+        let mut done = other.start_worker_run(now).unwrap();
+        done.status = RunStatus::Finished;
+        other.save_run(&done).unwrap();
+        drop(worker);
+        // The server lets go of a closed connection's locks as its backend exits.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let mut conn = coordinator.conn().unwrap();
+            let held: i64 = conn
+                .query_one(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 \
+                     AND objid = 1 AND classid::bigint = $1",
+                    &[&i64::from(WORKER_RUN_LOCKS)],
+                )
+                .unwrap()
+                .get(0);
+            if held == 0 {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the lock outlived its connection"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(coordinator.start_run(now).unwrap(), 4);
+        assert_eq!(
+            statuses(&coordinator),
+            [
+                (1, RunStatus::Interrupted, true),
+                (2, RunStatus::Interrupted, false),
+                (3, RunStatus::Finished, true),
+                (4, RunStatus::Running, false),
+            ]
+        );
+    }
+}
