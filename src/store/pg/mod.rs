@@ -5,7 +5,7 @@
 //!
 //! Connections come from a small pool of our own (one per thread that needs one). The
 //! URL's password, if any, never reaches a log or an error message: [`redact`] is what
-//! is shown.
+//! is shown. TLS as libpq's `sslmode` and `sslrootcert` ask: see [`tls`].
 
 mod crawl;
 mod docs;
@@ -17,16 +17,19 @@ mod session;
 /// Test support: fresh databases on a test server (used by gleaner's own tests).
 #[doc(hidden)]
 pub mod testing;
+mod tls;
 
 pub use schema::{migrate, Migrated, SCHEMA_VERSION};
+pub use tls::TlsError;
 
 use super::crawl::FrontierEntry;
 use super::{NearConfig, StoreError};
-use postgres::{Client, NoTls};
+use postgres::Client;
 use session::Session;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 /// How long a claimed frontier entry stays a worker's without being completed: after
 /// it, another worker takes the URL over (the first one died, or hangs).
@@ -50,6 +53,8 @@ pub struct PgStore {
 
 struct Pool {
     config: postgres::Config,
+    /// Every connection's TLS (unused with `sslmode=disable`).
+    tls: MakeRustlsConnect,
     idle: Mutex<Vec<Session>>,
 }
 
@@ -57,6 +62,12 @@ struct Pool {
 struct Conn<'a> {
     pool: &'a Pool,
     session: Option<Session>,
+}
+
+impl Pool {
+    fn connect(&self) -> Result<Client, StoreError> {
+        self.config.connect(self.tls.clone()).map_err(backend_error)
+    }
 }
 
 impl std::ops::Deref for Conn<'_> {
@@ -120,14 +131,28 @@ impl std::fmt::Display for PgError {
                 db.code().code(),
                 db.message()
             ),
-            None => write!(f, "PostgreSQL: {}", self.0),
+            None => {
+                // postgres' message for a failed connection or TLS handshake is only
+                // its kind ("error performing TLS handshake"): the why is in its causes.
+                write!(f, "PostgreSQL: {}", self.0)?;
+                let mut cause = std::error::Error::source(&self.0);
+                while let Some(c) = cause {
+                    write!(f, ": {c}")?;
+                    cause = c.source();
+                }
+                Ok(())
+            }
         }
     }
 }
 
 impl std::error::Error for PgError {
+    /// None when the message already holds the causes, which a chain printed in full
+    /// would otherwise repeat.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.0)
+        self.0
+            .as_db_error()
+            .map(|_| &self.0 as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -177,6 +202,8 @@ impl PgStore {
             path: shown.clone().into(),
             source,
         };
+        let (url, wanted) = tls::split(url).map_err(|e| open_error(e.into()))?;
+        let connector = wanted.connector().map_err(|e| open_error(e.into()))?;
         let mut config: postgres::Config = url.parse().map_err(|e: postgres::Error| {
             // The parser's message may quote the URL: say only what kind of error.
             let _ = e;
@@ -187,7 +214,10 @@ impl PgStore {
         }
         config.application_name("gleaner");
         config.connect_timeout(Duration::from_secs(10));
-        let first = config.connect(NoTls).map_err(|e| open_error(e.into()))?;
+        config.ssl_mode(wanted.postgres_mode());
+        let first = config
+            .connect(connector.clone())
+            .map_err(|e| open_error(Box::new(PgError(e))))?;
         let host = std::env::var("HOSTNAME")
             .ok()
             .filter(|h| !h.is_empty())
@@ -195,6 +225,7 @@ impl PgStore {
         Ok(PgStore {
             pool: Pool {
                 config,
+                tls: connector,
                 idle: Mutex::new(vec![Session::new(first)]),
             },
             near_config: NearConfig::default(),
@@ -205,6 +236,19 @@ impl PgStore {
             shown,
             claimed: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Whether this store's connection is encrypted, as the server sees it (for tests).
+    #[doc(hidden)]
+    pub fn encrypted(&self) -> Result<bool, StoreError> {
+        let row = self
+            .conn()?
+            .query_one(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                &[],
+            )
+            .map_err(backend_error)?;
+        Ok(row.get(0))
     }
 
     /// The database, as messages show it (no password).
@@ -226,7 +270,7 @@ impl PgStore {
         let idle = lock(&self.pool.idle).pop();
         let session = match idle {
             Some(s) => s,
-            None => Session::new(self.pool.config.connect(NoTls).map_err(backend_error)?),
+            None => Session::new(self.pool.connect()?),
         };
         Ok(Conn {
             pool: &self.pool,
@@ -266,7 +310,7 @@ impl PgStore {
         if held.is_some() {
             return Ok(());
         }
-        let mut client = self.pool.config.connect(NoTls).map_err(backend_error)?;
+        let mut client = self.pool.connect()?;
         let got: bool = client
             .query_one("SELECT pg_try_advisory_lock($1)", &[&COORDINATOR_LOCK])
             .map_err(backend_error)?
