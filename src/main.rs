@@ -26,11 +26,28 @@ fn main() {
             let code = e
                 .downcast_ref::<commands::Error>()
                 .map_or(exit::FAILURES, commands::Error::exit_code);
-            tracing::error!("{e:#}");
+            tracing::error!("{}", error_text(&e));
             code
         }
     };
     std::process::exit(code);
+}
+
+/// The error and its causes, as anyhow's `{:#}` shows them, but without a cause whose
+/// text the message already holds (many of ours carry their source in their own words).
+fn error_text(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
 }
 
 fn dispatch(command: Command) -> Result<i32> {

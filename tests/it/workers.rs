@@ -461,3 +461,46 @@ fn workers_together_keep_a_hosts_concurrency() {
         site.max_in_flight()
     );
 }
+
+/// A coordinator and a worker whose every connection the server cuts, five times over
+/// the crawl (as a restart or a failover would, transactions in flight included): each
+/// reconnects, runs again what was cut, and the crawl ends as if nothing happened.
+#[test]
+fn workers_ride_through_lost_connections() {
+    let Some(url) = fresh_database("lost_connections") else {
+        return;
+    };
+    let (main, slow) = (main_site(Some(Duration::from_millis(2))), slow_site());
+    let dir = tmp();
+    let cfg = config(dir.path(), &url, &main, &slow, 5.0);
+    let coordinator = spawn(&cfg, false);
+    seeded(&url);
+    let worker = spawn(&cfg, true);
+    let mut cut = 0;
+    let mut admin = db(&url);
+    for round in 1..=5 {
+        // A fifth of the articles further each time, bounded.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while main.requests().len() < round * ARTICLES / 6 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        cut += admin
+            .query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \
+                 current_database() AND application_name = 'gleaner'",
+                &[],
+            )
+            .unwrap()
+            .len();
+    }
+    assert!(cut >= 5, "connections cut: {cut}");
+    let limit = Duration::from_secs(300);
+    for child in [coordinator, worker] {
+        let (code, out) = finish(child, limit);
+        assert_eq!(code, Some(0), "{out}");
+    }
+    let paths: BTreeSet<String> = main.paths().into_iter().collect();
+    assert_eq!(paths.len(), 1 + 1 + LISTS + ARTICLES, "every URL fetched");
+    assert_every_article_stored_once(&url, &main);
+    assert_paced(&slow, false);
+}

@@ -131,6 +131,8 @@ impl CrawlStore for PgStore {
                     if id > after {
                         return Ok(Some((key_of(id), entry)));
                     }
+                    // Passed over: no longer renewed, so another worker takes it.
+                    super::lock(&self.held).entries.remove(&id);
                 }
             }
         }
@@ -151,6 +153,9 @@ impl CrawlStore for PgStore {
             .map(|r| Ok((r.get(0), decode(&format!("frontier/{host}"), r.get(1))?)))
             .collect::<Result<_, StoreError>>()?;
         batch.sort_by_key(|(id, _)| *id);
+        super::lock(&self.held)
+            .entries
+            .extend(batch.iter().map(|(id, _)| *id));
         let mut batch = batch.into_iter();
         let first = batch.next();
         super::lock(&self.claimed)
@@ -165,19 +170,26 @@ impl CrawlStore for PgStore {
     }
 
     fn renew_leases(&self) -> Result<(), StoreError> {
+        let (entries, hosts, slots) = {
+            let held = super::lock(&self.held);
+            let entries: Vec<i64> = held.entries.iter().copied().collect();
+            let (hosts, slots): (Vec<String>, Vec<i32>) = held.slots.iter().cloned().unzip();
+            (entries, hosts, slots)
+        };
         let mut conn = self.conn()?;
         let lease = self.lease.as_secs_f64();
         conn.execute(
             "UPDATE frontier SET lease_until = now() + $2::float8 * interval '1 second' \
-             WHERE leased_by = $1",
-            &[&self.worker, &lease],
+             WHERE leased_by = $1 AND id = ANY($3)",
+            &[&self.worker, &lease, &entries],
         )
         .map_err(backend_error)?;
         // A request slow past a lease keeps its host slot too.
         conn.execute(
             "UPDATE host_slots SET until = clock_timestamp() + $2::float8 * interval '1 \
-             second' WHERE held_by = $1",
-            &[&self.worker, &lease],
+             second' WHERE held_by = $1 AND (host, slot) IN (SELECT * FROM unnest($3::text[], \
+             $4::int[]))",
+            &[&self.worker, &lease, &hosts, &slots],
         )
         .map_err(backend_error)?;
         Ok(())
@@ -185,6 +197,7 @@ impl CrawlStore for PgStore {
 
     fn release_held(&self) -> Result<(), StoreError> {
         super::lock(&self.claimed).clear();
+        *super::lock(&self.held) = super::Held::default();
         let mut conn = self.conn()?;
         conn.execute(
             "UPDATE frontier SET lease_until = NULL, leased_by = NULL WHERE leased_by = $1",
@@ -200,6 +213,7 @@ impl CrawlStore for PgStore {
     }
 
     fn release(&self, key: &FrontierKey) -> Result<(), StoreError> {
+        super::lock(&self.held).entries.remove(&id_of(key));
         self.conn()?
             .execute(
                 "UPDATE frontier SET lease_until = NULL, leased_by = NULL WHERE id = $1 AND \
@@ -252,7 +266,9 @@ impl CrawlStore for PgStore {
         links: &[NewEntry],
     ) -> Result<Vec<String>, StoreError> {
         let c = completion(key, url, state, aliases, links);
-        self.txn(|t| complete_in(t, &c))
+        let hosts = self.txn(|t| complete_in(t, &c))?;
+        super::lock(&self.held).entries.remove(&id_of(key));
+        Ok(hosts)
     }
 
     fn store_page(
@@ -272,6 +288,9 @@ impl CrawlStore for PgStore {
             let new_version = c.state.record_version(prepared.hash(), seen);
             let hosts = complete_in(t, &c)?;
             Ok((outcome, hosts, new_version))
+        })
+        .inspect(|_| {
+            super::lock(&self.held).entries.remove(&id_of(key));
         })
     }
 

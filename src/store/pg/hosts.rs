@@ -32,7 +32,7 @@ impl PgStore {
         // One transaction, holding the host's row from the first statement: every
         // reservation of the host, by any worker, is made one after the other. (The
         // claims of a worker waiting for its turn are kept by its lease renewals.)
-        self.txn(|t| {
+        let turn = self.txn(|t| {
             // Creates the row, or locks it (an upsert locks the row it finds).
             t.execute(
                 "INSERT INTO hosts (host) VALUES ($1) ON CONFLICT (host) DO UPDATE SET host \
@@ -76,10 +76,19 @@ impl PgStore {
                 wait: Duration::from_millis(u64::try_from(wait_ms).unwrap_or(0)),
                 slot: slot.get(0),
             })
-        })
+        })?;
+        if let Turn::Go { slot, .. } = turn {
+            super::lock(&self.held)
+                .slots
+                .insert((host.to_string(), slot));
+        }
+        Ok(turn)
     }
 
     pub(super) fn release_slot_of(&self, host: &str, slot: i32) -> Result<(), StoreError> {
+        super::lock(&self.held)
+            .slots
+            .remove(&(host.to_string(), slot));
         self.conn()?
             .execute(
                 "UPDATE host_slots SET held_by = NULL, until = NULL WHERE host = $1 AND slot = \

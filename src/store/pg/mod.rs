@@ -25,11 +25,10 @@ pub use tls::TlsError;
 use super::crawl::FrontierEntry;
 use super::{NearConfig, StoreError};
 use postgres::Client;
-use session::Session;
+use session::{Link, Session};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
-use tokio_postgres_rustls::MakeRustlsConnect;
 
 /// How long a claimed frontier entry stays a worker's without being completed: after
 /// it, another worker takes the URL over (the first one died, or hangs).
@@ -49,12 +48,21 @@ pub struct PgStore {
     shown: String,
     /// Entries claimed in a batch and not handed out yet, per host, in id order.
     claimed: Mutex<HashMap<String, VecDeque<(i64, FrontierEntry)>>>,
+    /// What this process holds and renews: anything else its name is on (a claim whose
+    /// answer a lost connection swallowed) lapses a lease later, for any worker to take.
+    held: Mutex<Held>,
+}
+
+/// Frontier entries (claimed, not yet completed or given back) and host request slots
+/// this process holds.
+#[derive(Default)]
+struct Held {
+    entries: std::collections::HashSet<i64>,
+    slots: std::collections::HashSet<(String, i32)>,
 }
 
 struct Pool {
-    config: postgres::Config,
-    /// Every connection's TLS (unused with `sslmode=disable`).
-    tls: MakeRustlsConnect,
+    link: Link,
     idle: Mutex<Vec<Session>>,
 }
 
@@ -65,8 +73,9 @@ struct Conn<'a> {
 }
 
 impl Pool {
+    /// A new connection, out of the pool (tried again for a while if the server is away).
     fn connect(&self) -> Result<Client, StoreError> {
-        self.config.connect(self.tls.clone()).map_err(backend_error)
+        self.link.reconnect().map_err(backend_error)
     }
 }
 
@@ -146,15 +155,9 @@ impl std::fmt::Display for PgError {
     }
 }
 
-impl std::error::Error for PgError {
-    /// None when the message already holds the causes, which a chain printed in full
-    /// would otherwise repeat.
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.0
-            .as_db_error()
-            .map(|_| &self.0 as &(dyn std::error::Error + 'static))
-    }
-}
+/// No source: the message already holds what the server said (severity, code and
+/// message) or the causes, which a chain printed in full would otherwise repeat.
+impl std::error::Error for PgError {}
 
 pub(super) fn backend_error(e: postgres::Error) -> StoreError {
     StoreError::Backend(Box::new(PgError(e)))
@@ -162,6 +165,16 @@ pub(super) fn backend_error(e: postgres::Error) -> StoreError {
 
 /// SQLSTATEs after which a transaction is run again: a serialization failure or a
 /// deadlock between workers, which PostgreSQL resolves by aborting one of them.
+/// Whether a store call failed because its connection was lost.
+fn is_lost(e: &StoreError) -> bool {
+    match e {
+        StoreError::Backend(inner) => inner
+            .downcast_ref::<PgError>()
+            .is_some_and(|e| session::is_lost(&e.0)),
+        _ => false,
+    }
+}
+
 fn is_retryable(e: &StoreError) -> bool {
     use postgres::error::SqlState;
     let StoreError::Backend(inner) = e else {
@@ -215,18 +228,23 @@ impl PgStore {
         config.application_name("gleaner");
         config.connect_timeout(Duration::from_secs(10));
         config.ssl_mode(wanted.postgres_mode());
+        // The first connection is not tried again: a wrong address or a server that is
+        // down is said at once.
         let first = config
             .connect(connector.clone())
             .map_err(|e| open_error(Box::new(PgError(e))))?;
+        let link = Link {
+            config,
+            tls: connector,
+        };
         let host = std::env::var("HOSTNAME")
             .ok()
             .filter(|h| !h.is_empty())
             .unwrap_or_else(|| "localhost".into());
         Ok(PgStore {
             pool: Pool {
-                config,
-                tls: connector,
-                idle: Mutex::new(vec![Session::new(first)]),
+                idle: Mutex::new(vec![Session::new(first, link.clone())]),
+                link,
             },
             near_config: NearConfig::default(),
             worker: format!("{host}:{}", std::process::id()),
@@ -235,6 +253,7 @@ impl PgStore {
             worker_run: Mutex::new(None),
             shown,
             claimed: Mutex::new(HashMap::new()),
+            held: Mutex::new(Held::default()),
         })
     }
 
@@ -267,10 +286,12 @@ impl PgStore {
     }
 
     fn conn(&self) -> Result<Conn<'_>, StoreError> {
-        let idle = lock(&self.pool.idle).pop();
+        // An idle connection the server closed meanwhile (a restart) is let go.
+        let idle =
+            std::iter::from_fn(|| lock(&self.pool.idle).pop()).find(|s| !s.client.is_closed());
         let session = match idle {
             Some(s) => s,
-            None => Session::new(self.pool.connect()?),
+            None => Session::new(self.pool.connect()?, self.pool.link.clone()),
         };
         Ok(Conn {
             pool: &self.pool,
@@ -295,6 +316,13 @@ impl PgStore {
             })();
             match result {
                 Err(e) if attempt < ATTEMPTS && is_retryable(&e) => {
+                    attempt = attempt.saturating_add(1)
+                }
+                // The connection was lost (a server restart): the transaction rolled
+                // back, or committed just before (every transaction gleaner makes may
+                // run twice); it runs again on a new connection.
+                Err(e) if attempt < ATTEMPTS && is_lost(&e) => {
+                    conn.reconnect().map_err(backend_error)?;
                     attempt = attempt.saturating_add(1)
                 }
                 other => return other,

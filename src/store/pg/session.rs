@@ -2,24 +2,85 @@
 //! and planning a statement on every call would cost the database more than running it,
 //! and a round trip more.
 
+use postgres::error::SqlState;
 use postgres::types::ToSql;
 use postgres::{Client, Row, Statement, Transaction};
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
+
+/// How long a lost connection is tried again (a server restart, a failover) before the
+/// store call fails; the pause between tries, at first and at most.
+const RECONNECT_FOR: Duration = Duration::from_secs(30);
+const RECONNECT_PAUSE: Duration = Duration::from_millis(100);
+const RECONNECT_PAUSE_MAX: Duration = Duration::from_secs(2);
+
+/// How to reach the database: what every connection of a store is made with.
+#[derive(Clone)]
+pub(super) struct Link {
+    pub config: postgres::Config,
+    /// Every connection's TLS (unused with `sslmode=disable`).
+    pub tls: MakeRustlsConnect,
+}
+
+impl Link {
+    /// A new connection; while the server is unreachable or starting (a restart), tried
+    /// again for a while. Any other refusal (a password, a missing database) at once.
+    pub fn reconnect(&self) -> Result<Client, postgres::Error> {
+        let start = Instant::now();
+        let mut pause = RECONNECT_PAUSE;
+        loop {
+            match self.config.connect(self.tls.clone()) {
+                Err(e) if is_lost(&e) && start.elapsed().saturating_add(pause) < RECONNECT_FOR => {
+                    std::thread::sleep(pause);
+                    pause = pause.saturating_mul(2).min(RECONNECT_PAUSE_MAX);
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+/// Whether `e` is the connection's end rather than the statement's failure: the socket
+/// closed or failing, the server shutting down or starting up, a connection exception
+/// (class 08).
+pub(super) fn is_lost(e: &postgres::Error) -> bool {
+    match e.code() {
+        Some(code) => {
+            *code == SqlState::ADMIN_SHUTDOWN
+                || *code == SqlState::CRASH_SHUTDOWN
+                || *code == SqlState::CANNOT_CONNECT_NOW
+                || code.code().starts_with("08")
+        }
+        None => {
+            e.is_closed() || std::error::Error::source(e).is_some_and(|c| c.is::<std::io::Error>())
+        }
+    }
+}
 
 /// A connection with the statements prepared on it.
 pub(super) struct Session {
     pub client: Client,
     statements: HashMap<&'static str, Statement>,
+    link: Link,
 }
 
 impl Session {
-    pub fn new(client: Client) -> Session {
+    pub fn new(client: Client, link: Link) -> Session {
         Session {
             client,
             statements: HashMap::new(),
+            link,
         }
+    }
+
+    /// Replaces a lost connection with a new one (its statements prepared anew).
+    pub fn reconnect(&mut self) -> Result<(), postgres::Error> {
+        self.client = self.link.reconnect()?;
+        self.statements.clear();
+        Ok(())
     }
 
     /// A transaction whose statements come from (and go to) this session's cache.
@@ -62,7 +123,10 @@ impl Tx<'_> {
     }
 }
 
-/// The same four calls on a session and in a transaction.
+/// The same four calls on a session and in a transaction. On a session (one statement,
+/// committed on its own) a lost connection is replaced and the statement run once
+/// more: every such statement gleaner makes can run twice. In a transaction, the whole
+/// transaction runs again (`PgStore::txn`).
 macro_rules! calls {
     ($t:ty, $on:ident) => {
         impl $t {
@@ -71,35 +135,67 @@ macro_rules! calls {
                 sql: &'static str,
                 p: Params<'_>,
             ) -> Result<u64, postgres::Error> {
-                let s = self.statement(sql)?;
-                self.$on.execute(&s, p)
+                self.again(|me| {
+                    let s = me.statement(sql)?;
+                    me.$on.execute(&s, p)
+                })
             }
             pub fn query(
                 &mut self,
                 sql: &'static str,
                 p: Params<'_>,
             ) -> Result<Vec<Row>, postgres::Error> {
-                let s = self.statement(sql)?;
-                self.$on.query(&s, p)
+                self.again(|me| {
+                    let s = me.statement(sql)?;
+                    me.$on.query(&s, p)
+                })
             }
             pub fn query_one(
                 &mut self,
                 sql: &'static str,
                 p: Params<'_>,
             ) -> Result<Row, postgres::Error> {
-                let s = self.statement(sql)?;
-                self.$on.query_one(&s, p)
+                self.again(|me| {
+                    let s = me.statement(sql)?;
+                    me.$on.query_one(&s, p)
+                })
             }
             pub fn query_opt(
                 &mut self,
                 sql: &'static str,
                 p: Params<'_>,
             ) -> Result<Option<Row>, postgres::Error> {
-                let s = self.statement(sql)?;
-                self.$on.query_opt(&s, p)
+                self.again(|me| {
+                    let s = me.statement(sql)?;
+                    me.$on.query_opt(&s, p)
+                })
             }
         }
     };
+}
+
+impl Session {
+    fn again<T>(
+        &mut self,
+        mut f: impl FnMut(&mut Self) -> Result<T, postgres::Error>,
+    ) -> Result<T, postgres::Error> {
+        match f(self) {
+            Err(e) if is_lost(&e) => {
+                self.reconnect()?;
+                f(self)
+            }
+            other => other,
+        }
+    }
+}
+
+impl Tx<'_> {
+    fn again<T>(
+        &mut self,
+        mut f: impl FnMut(&mut Self) -> Result<T, postgres::Error>,
+    ) -> Result<T, postgres::Error> {
+        f(self)
+    }
 }
 
 calls!(Tx<'_>, t);
