@@ -1,16 +1,24 @@
 //! The pipeline for a source that runs on its own schedule (the crawler): async tasks
 //! feed it one page at a time, each with its own cleaner (a site's rules) and a ticket
-//! for the sink. It cleans what has arrived in parallel, a chunk at a time, then hands
-//! each outcome with its ticket to the sink, in arrival order, on the pipeline's own
-//! thread: the same cleaning ([`clean_one`]) and outcomes as a batch.
+//! for the sink. It cleans what has arrived in parallel, a chunk at a time, on the
+//! pipeline's own thread, and hands each outcome with its ticket to the sinks: the same
+//! cleaning ([`clean_one`]) and outcomes as a batch.
 //!
-//! The queue into it is bounded, so a source faster than cleaning waits instead of
-//! piling pages up in memory.
+//! The sinks run on threads of their own, so that cleaning the next chunk overlaps
+//! storing the last. One sink takes outcomes in arrival order; several take them as
+//! they come, for a store whose every write waits on a round trip (a database on
+//! another machine), where one writer would cap the crawl at its latency.
+//!
+//! The queues into and out of cleaning are bounded, so a source faster than cleaning,
+//! or cleaning faster than storing, waits instead of piling pages up in memory.
 
 use super::{clean_one, Options, Outcome, PageCleaner, CHUNK_PER_THREAD};
 use crate::sources::Input;
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
 use tokio::sync::mpsc;
 
 /// One page fed to the pipeline.
@@ -26,25 +34,32 @@ pub struct Feed<T> {
     tx: Mutex<Option<mpsc::Sender<Fed<T>>>>,
 }
 
-/// The pipeline stopped: its sink failed (the reason comes from [`Running::finish`]),
-/// or the feed was closed.
+/// The pipeline stopped: a sink failed (the reason comes from [`Running::finish`]), or
+/// the feed was closed.
 #[derive(Debug, thiserror::Error)]
 #[error("the cleaning pipeline has stopped")]
 pub struct Stopped;
 
-/// The pipeline's thread.
+/// The pipeline's threads: cleaning, and the sinks.
 pub struct Running<E> {
-    thread: std::thread::JoinHandle<Result<(), E>>,
+    cleaning: JoinHandle<()>,
+    sinks: Vec<JoinHandle<Result<(), E>>>,
 }
 
 impl<T: Send + 'static> Feed<T> {
-    /// Starts the pipeline on a thread of its own, cleaning on `opts.jobs` threads and
-    /// calling `sink` for each outcome. The pipeline ends when the feed is closed (and
-    /// what it holds is done) or when `sink` fails.
-    pub fn start<E: Send + 'static>(
+    /// Starts the pipeline: cleaning on `opts.jobs` threads, and `sinks` threads each
+    /// calling a sink of its own, made by `make_sink`, for the outcomes it takes. The
+    /// pipeline ends when the feed is closed (and what it holds is done) or when a sink
+    /// fails.
+    pub fn start<E, S>(
         opts: Options,
-        sink: impl FnMut(Outcome, T) -> Result<(), E> + Send + 'static,
-    ) -> std::io::Result<(Feed<T>, Running<E>)> {
+        sinks: usize,
+        mut make_sink: impl FnMut() -> S,
+    ) -> std::io::Result<(Feed<T>, Running<E>)>
+    where
+        E: Send + 'static,
+        S: FnMut(Outcome, T) -> Result<(), E> + Send + 'static,
+    {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(opts.jobs)
             .thread_name(|i| format!("gleaner-clean-{i}"))
@@ -52,13 +67,24 @@ impl<T: Send + 'static> Feed<T> {
             .map_err(std::io::Error::other)?;
         let chunk_len = CHUNK_PER_THREAD.saturating_mul(pool.current_num_threads());
         let (tx, rx) = mpsc::channel(chunk_len);
-        let thread = std::thread::Builder::new()
+        let (out, cleaned) = sync_channel(chunk_len);
+        let cleaned = Arc::new(Mutex::new(cleaned));
+        let stop = Arc::new(AtomicBool::new(false));
+        let sinks = (0..sinks.max(1))
+            .map(|i| {
+                let (cleaned, stop, sink) = (cleaned.clone(), stop.clone(), make_sink());
+                std::thread::Builder::new()
+                    .name(format!("gleaner-sink-{i}"))
+                    .spawn(move || take(&cleaned, &stop, sink))
+            })
+            .collect::<std::io::Result<Vec<_>>>()?;
+        let cleaning = std::thread::Builder::new()
             .name("gleaner-pipeline".into())
-            .spawn(move || drain(rx, &pool, chunk_len, &opts, sink))?;
+            .spawn(move || drain(rx, &pool, chunk_len, &opts, &out, &stop))?;
         let feed = Feed {
             tx: Mutex::new(Some(tx)),
         };
-        Ok((feed, Running { thread }))
+        Ok((feed, Running { cleaning, sinks }))
     }
 
     /// Queues one page, waiting while the queue is full.
@@ -82,26 +108,37 @@ impl<T: Send + 'static> Feed<T> {
 }
 
 impl<E> Running<E> {
-    /// Waits for the pipeline to end (close its feed first); the sink's error, if any.
+    /// Waits for the pipeline to end (close its feed first); a sink's error, if any.
     pub fn finish(self) -> Result<(), E> {
-        match self.thread.join() {
-            Ok(result) => result,
-            // The sink panicked: a bug, not a page's fault. Carry it on up.
-            Err(payload) => std::panic::resume_unwind(payload),
+        // A panic is a bug, not a page's fault: carried on up.
+        if let Err(payload) = self.cleaning.join() {
+            std::panic::resume_unwind(payload);
         }
+        let mut first = Ok(());
+        for sink in self.sinks {
+            match sink.join() {
+                Ok(result) => first = first.and(result),
+                Err(payload) => std::panic::resume_unwind(payload),
+            }
+        }
+        first
     }
 }
 
-/// Takes what has arrived (waiting for the first page only), cleans it in parallel and
-/// sinks it in order, until the feed closes or the sink fails.
-fn drain<T: Send, E>(
+/// Takes what has arrived (waiting for the first page only) and cleans it in parallel,
+/// for the sinks in arrival order, until the feed closes or a sink fails.
+fn drain<T: Send>(
     mut rx: mpsc::Receiver<Fed<T>>,
     pool: &rayon::ThreadPool,
     chunk_len: usize,
     opts: &Options,
-    mut sink: impl FnMut(Outcome, T) -> Result<(), E>,
-) -> Result<(), E> {
+    out: &SyncSender<(Outcome, T)>,
+    stop: &AtomicBool,
+) {
     while let Some(first) = rx.blocking_recv() {
+        if stop.load(Relaxed) {
+            return;
+        }
         let mut chunk = vec![first];
         while chunk.len() < chunk_len {
             match rx.try_recv() {
@@ -120,8 +157,31 @@ fn drain<T: Send, E>(
                 })
                 .collect()
         });
-        for (outcome, ticket) in outcomes {
-            sink(outcome, ticket)?;
+        for outcome in outcomes {
+            if out.send(outcome).is_err() {
+                return; // every sink has stopped
+            }
+        }
+    }
+}
+
+/// One sink's thread: outcomes as they come, until cleaning ends or a sink fails.
+fn take<T, E>(
+    cleaned: &Mutex<Receiver<(Outcome, T)>>,
+    stop: &AtomicBool,
+    mut sink: impl FnMut(Outcome, T) -> Result<(), E>,
+) -> Result<(), E> {
+    while !stop.load(Relaxed) {
+        let next = cleaned
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .recv();
+        let Ok((outcome, ticket)) = next else {
+            return Ok(());
+        };
+        if let Err(e) = sink(outcome, ticket) {
+            stop.store(true, Relaxed);
+            return Err(e);
         }
     }
     Ok(())
@@ -133,9 +193,9 @@ mod tests {
     use crate::pipeline::tests::{text_input, Panicky};
     use gleaner_clean::Cleaner;
 
-    /// Pages fed from many tasks come out cleaned, each with its own ticket; a page
-    /// that panics the cleaner is that page's failure; closing the feed ends the
-    /// pipeline once what it holds is done.
+    /// Pages fed from many tasks come out cleaned, each with its own ticket, from one of
+    /// three sinks; a page that panics the cleaner is that page's failure; closing the
+    /// feed ends the pipeline once what it holds is done.
     #[test]
     fn fed_pages_reach_the_sink_with_their_tickets() {
         let cleaner: Arc<dyn PageCleaner> =
@@ -146,11 +206,15 @@ mod tests {
             max_input_bytes: 1 << 20,
         };
         let (seen_tx, seen_rx) = std::sync::mpsc::channel();
-        let (feed, running) = Feed::start(opts, move |outcome, ticket: usize| {
-            let cleaned = matches!(outcome, Outcome::Cleaned(_));
-            seen_tx.send((ticket, cleaned)).map_err(|_| "gone")
+        let (feed, running) = Feed::start(opts, 3, || {
+            let seen_tx = seen_tx.clone();
+            move |outcome, ticket: usize| {
+                let cleaned = matches!(outcome, Outcome::Cleaned(_));
+                seen_tx.send((ticket, cleaned)).map_err(|_| "gone")
+            }
         })
         .unwrap();
+        drop(seen_tx);
         let feed = Arc::new(feed);
         let prose = "The council agreed on Tuesday, after a long debate, to repair the \
                      old bridge before winter, and the work starts next month.";
@@ -209,7 +273,8 @@ mod tests {
             templates: false,
             max_input_bytes: 1 << 20,
         };
-        let (feed, running) = Feed::start(opts, |_, _: ()| Err::<(), _>("disk full")).unwrap();
+        let (feed, running) =
+            Feed::start(opts, 2, || |_, _: ()| Err::<(), _>("disk full")).unwrap();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();

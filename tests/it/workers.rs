@@ -109,6 +109,16 @@ fn config(dir: &Path, url: &str, main: &Site, slow: &Site, lease_secs: f64) -> s
     path
 }
 
+/// Held by each test of this module while it runs: their timing assertions (a
+/// Crawl-delay measured at the server) are about politeness, not about how four crawls
+/// at once share two cores with the rest of the suite.
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn spawn(config: &Path, worker: bool) -> Child {
     let mut cmd = gleaner();
     cmd.args(["run", "--config", s(config), "--jobs", "2"]);
@@ -239,6 +249,7 @@ fn four_processes_fetch_every_url_once_and_store_every_document_once() {
     let Some(url) = fresh_database("four_processes") else {
         return;
     };
+    let _serial = one_at_a_time();
     let (main, slow) = (main_site(None), slow_site());
     let dir = tmp();
     let cfg = config(dir.path(), &url, &main, &slow, 60.0);
@@ -307,6 +318,7 @@ fn a_killed_worker_loses_nothing_and_its_leases_are_taken_over() {
     let Some(url) = fresh_database("killed_worker") else {
         return;
     };
+    let _serial = one_at_a_time();
     let (main, slow) = (main_site(Some(Duration::from_millis(5))), slow_site());
     let dir = tmp();
     let cfg = config(dir.path(), &url, &main, &slow, 5.0);
@@ -373,6 +385,7 @@ fn a_second_coordinator_is_refused_with_exit_3() {
     let Some(url) = fresh_database("second_coordinator") else {
         return;
     };
+    let _serial = one_at_a_time();
     let (main, slow) = (main_site(Some(Duration::from_millis(20))), slow_site());
     let dir = tmp();
     let cfg = config(dir.path(), &url, &main, &slow, 60.0);
@@ -400,6 +413,7 @@ fn workers_together_keep_a_hosts_concurrency() {
     let Some(url) = fresh_database("shared_concurrency") else {
         return;
     };
+    let _serial = one_at_a_time();
     let site = Site::start(|r: &Request| {
         let path = r.route().to_string();
         if path == "/robots.txt" {
@@ -470,6 +484,7 @@ fn workers_ride_through_lost_connections() {
     let Some(url) = fresh_database("lost_connections") else {
         return;
     };
+    let _serial = one_at_a_time();
     let (main, slow) = (main_site(Some(Duration::from_millis(2))), slow_site());
     let dir = tmp();
     let cfg = config(dir.path(), &url, &main, &slow, 5.0);

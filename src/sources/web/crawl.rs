@@ -26,6 +26,10 @@ use url::Url;
 /// got entries from them, or whose leases ran out.
 const SHARED_POLL: std::time::Duration = std::time::Duration::from_millis(250);
 
+/// Store writers for crawled pages in a shared store (one for sled: its commits don't
+/// wait on a network, and one writer keeps sequence numbers in arrival order).
+const SHARED_WRITERS: usize = 4;
+
 /// How a host's worker ended.
 #[derive(Debug, PartialEq, Eq)]
 enum Exit {
@@ -295,19 +299,24 @@ pub(super) fn prepare(
         }
     };
     // The store stage: a page worth keeping commits with its URL's completion; the
-    // verdict goes back to the visit waiting for it.
-    let mut sink = CrawlSink::new(store.clone());
+    // verdict goes back to the visit waiting for it. A shared store's every commit
+    // waits on the database's round trips: several writers keep the crawl from
+    // waiting on them one at a time.
     let opts = Options {
         jobs: threads.max(1),
         templates: false,
         // Bodies were capped as they were received.
         max_input_bytes: u64::MAX,
     };
-    let (pipeline, running) = Feed::start(opts, move |outcome, (page, reply): PageTicket| {
-        let verdict = sink.take(outcome, page)?;
-        // A visit no longer waiting (cancelled at the deadline) has nothing to record.
-        let _ = reply.send(verdict);
-        Ok(())
+    let writers = if store.is_shared() { SHARED_WRITERS } else { 1 };
+    let (pipeline, running) = Feed::start(opts, writers, || {
+        let mut sink = CrawlSink::new(store.clone());
+        move |outcome, (page, reply): PageTicket| {
+            let verdict = sink.take(outcome, page)?;
+            // A visit no longer waiting (cancelled at the deadline) has nothing to record.
+            let _ = reply.send(verdict);
+            Ok(())
+        }
     })
     .map_err(CrawlError::Pipeline)?;
     let crawl = Crawl::new(

@@ -6,7 +6,7 @@ use super::discover::Robots;
 use super::http::{Http, HttpError, Response, Validators};
 use super::state::{blocking, lock};
 use crate::sources::warc::writer::WarcWriter;
-use crate::store::crawl::{RobotsAnswer, RobotsClaim, Turn};
+use crate::store::crawl::RobotsAnswer;
 use crate::store::Backend;
 use reqwest::header;
 use std::sync::Mutex;
@@ -20,7 +20,7 @@ pub struct Host {
     /// Requests in flight to this host (the site's `concurrency`).
     pub slots: std::sync::Arc<Semaphore>,
     /// The same limit for every worker together, in a shared store.
-    concurrency: usize,
+    pub(super) concurrency: usize,
     gate: Mutex<Gate>,
     robots: OnceCell<Robots>,
 }
@@ -87,7 +87,7 @@ impl Host {
     }
 
     /// The delay between two requests, as it stands (robots.txt may have raised it).
-    fn delay(&self) -> Duration {
+    pub(super) fn delay(&self) -> Duration {
         lock(&self.gate).delay
     }
 
@@ -107,7 +107,7 @@ impl Host {
         self.robots
             .get_or_init(|| async {
                 let answer = match &fetcher.shared {
-                    Some(store) => shared_robots(fetcher, store, self, origin).await,
+                    Some(store) => super::shared::shared_robots(fetcher, store, self, origin).await,
                     None => fetcher.robots(self, origin).await,
                 };
                 let robots = parse_robots(fetcher.cfg, answer).await;
@@ -133,67 +133,6 @@ async fn parse_robots(cfg: &FetchConfig, answer: RobotsAnswer) -> Robots {
                 .unwrap_or(Robots::AllowAll)
         }
     }
-}
-
-/// How often a worker waiting for another's robots.txt asks again, and how many times.
-const ROBOTS_POLL: Duration = Duration::from_millis(100);
-const ROBOTS_POLLS: usize = 1200;
-
-/// robots.txt through a shared store: one worker fetches it and shares it (with its
-/// Crawl-delay, so that every worker's pace for the host includes it from then on);
-/// the others wait for it. A store error makes this worker fetch it itself.
-async fn shared_robots(
-    fetcher: &Fetcher<'_>,
-    store: &std::sync::Arc<dyn Backend>,
-    host: &Host,
-    origin: &Url,
-) -> RobotsAnswer {
-    let key = super::url::host_key(origin);
-    for _ in 0..ROBOTS_POLLS {
-        let (s, k) = (store.clone(), key.clone());
-        let claim = match blocking(move || s.claim_robots(&k)).await {
-            Ok(Ok(claim)) => Ok(claim),
-            Ok(Err(e)) => Err(e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
-        match claim {
-            Ok(RobotsClaim::Known(answer)) => return answer,
-            Ok(RobotsClaim::Wait) => {
-                if fetcher
-                    .until_deadline(tokio::time::sleep(ROBOTS_POLL))
-                    .await
-                    .is_err()
-                {
-                    return RobotsAnswer::DisallowAll;
-                }
-            }
-            Ok(RobotsClaim::Fetch) => {
-                let answer = fetcher.robots(host, origin).await;
-                let delay = match &answer {
-                    RobotsAnswer::Rules(body) => {
-                        let agent = robots_agent(&fetcher.cfg.user_agent).to_string();
-                        let body = body.clone();
-                        blocking(move || super::discover::robots(&body, &agent).crawl_delay())
-                            .await
-                            .ok()
-                            .flatten()
-                            .unwrap_or_default()
-                    }
-                    _ => Duration::ZERO,
-                };
-                let (s, k, a) = (store.clone(), key.clone(), answer.clone());
-                if let Ok(Err(e)) = blocking(move || s.save_robots(&k, &a, delay)).await {
-                    tracing::warn!(host = %key, "cannot share robots.txt: {e}");
-                }
-                return answer;
-            }
-            Err(e) => {
-                tracing::warn!(host = %key, "shared robots.txt unavailable, fetching it: {e}");
-                return fetcher.robots(host, origin).await;
-            }
-        }
-    }
-    fetcher.robots(host, origin).await
 }
 
 /// The product token robots.txt groups are matched against: "gleaner" of
@@ -277,8 +216,7 @@ impl Fetcher<'_> {
         loop {
             self.until_deadline(host.wait_turn()).await?;
             let mut result = {
-                let _shared = self.shared_turn(host, url).await?;
-                let _slot = self.until_deadline(self.global.acquire()).await?;
+                let (_shared, _slot) = self.turn_and_permit(host, url).await?;
                 self.counts.requests.fetch_add(1, Relaxed);
                 // A request under way when the budget runs out gets a short grace to
                 // finish, so its answer is not thrown away and asked for again.
@@ -315,54 +253,6 @@ impl Fetcher<'_> {
             self.counts.retries.fetch_add(1, Relaxed);
             attempt = attempt.saturating_add(1);
         }
-    }
-
-    /// In a shared store, waits for the turn the store gives this host's next request
-    /// (after every worker's last one) and holds one of the host's request slots until
-    /// the request ends: two workers never start requests to one host closer than its
-    /// delay, nor have more in flight together than its concurrency. A store error
-    /// falls back on this worker's own pace and limit.
-    async fn shared_turn(&self, host: &Host, url: &Url) -> Result<Option<SharedSlot>, FetchError> {
-        let Some(store) = self.shared.clone() else {
-            return Ok(None);
-        };
-        let key = super::url::host_key(url);
-        let (delay, concurrency) = (host.delay(), host.concurrency);
-        let mut pause = SLOT_POLL_FIRST;
-        for _ in 0..SLOT_POLLS {
-            let (s, k) = (store.clone(), key.clone());
-            let turn = match blocking(move || s.reserve_turn(&k, delay, concurrency)).await {
-                Ok(Ok(turn)) => turn,
-                Ok(Err(e)) => {
-                    tracing::warn!(%url, "shared politeness unavailable: {e}");
-                    return Ok(None);
-                }
-                Err(e) => {
-                    tracing::warn!(%url, "shared politeness unavailable: {e}");
-                    return Ok(None);
-                }
-            };
-            match turn {
-                Some(Turn::Go { wait, slot }) => {
-                    let held = SharedSlot {
-                        store: store.clone(),
-                        host: key.clone(),
-                        slot,
-                    };
-                    if !wait.is_zero() {
-                        self.until_deadline(tokio::time::sleep(wait)).await?;
-                    }
-                    return Ok(Some(held));
-                }
-                Some(Turn::Full) => {
-                    self.until_deadline(tokio::time::sleep(pause)).await?;
-                    pause = pause.saturating_mul(2).min(SLOT_POLL_MAX);
-                }
-                None => return Ok(None),
-            }
-        }
-        tracing::warn!(%url, "shared politeness unavailable: the host's request slots stayed full");
-        Ok(None)
     }
 
     /// Writes the exchange to the WARC archive, if there is one, and lets go of the
@@ -423,7 +313,7 @@ impl Fetcher<'_> {
     }
 
     /// Fetches `origin`'s robots.txt (redirects followed, a few at most).
-    async fn robots(&self, host: &Host, origin: &Url) -> RobotsAnswer {
+    pub(super) async fn robots(&self, host: &Host, origin: &Url) -> RobotsAnswer {
         let Ok(mut url) = origin.join("/robots.txt") else {
             return RobotsAnswer::AllowAll;
         };
@@ -453,47 +343,13 @@ impl Fetcher<'_> {
         RobotsAnswer::AllowAll
     }
 
-    async fn until_deadline<T>(
+    pub(super) async fn until_deadline<T>(
         &self,
         f: impl std::future::Future<Output = T>,
     ) -> Result<T, FetchError> {
         tokio::time::timeout_at(self.deadline, f)
             .await
             .map_err(|_| FetchError::Deadline)
-    }
-}
-
-/// How soon a worker asks again for a slot of a host whose slots are all held, at
-/// first and at most; and how many times (hours, at the longest pause).
-const SLOT_POLL_FIRST: Duration = Duration::from_millis(10);
-const SLOT_POLL_MAX: Duration = Duration::from_millis(200);
-const SLOT_POLLS: usize = 50_000;
-
-/// A request slot of a host, held in the shared store; freed when dropped, the
-/// request over (or given up).
-struct SharedSlot {
-    store: std::sync::Arc<dyn Backend>,
-    host: String,
-    slot: i32,
-}
-
-impl Drop for SharedSlot {
-    fn drop(&mut self) {
-        let (store, host, slot) = (
-            self.store.clone(),
-            std::mem::take(&mut self.host),
-            self.slot,
-        );
-        // Freed off the async threads, since the store blocks. Without a runtime (never,
-        // in a crawl) the slot lapses with the worker's lease, or is freed with
-        // everything else the worker holds when its crawl ends.
-        if let Ok(rt) = tokio::runtime::Handle::try_current() {
-            rt.spawn_blocking(move || {
-                if let Err(e) = store.release_slot(&host, slot) {
-                    tracing::warn!(%host, "cannot free a shared request slot: {e}");
-                }
-            });
-        }
     }
 }
 

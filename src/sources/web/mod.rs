@@ -20,6 +20,8 @@ mod host;
 #[warn(clippy::arithmetic_side_effects)]
 mod http;
 mod page;
+#[warn(clippy::arithmetic_side_effects)]
+mod shared;
 mod state;
 #[cfg(test)]
 #[allow(
