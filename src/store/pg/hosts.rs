@@ -29,54 +29,25 @@ impl PgStore {
         let delay_ms = millis(delay);
         let slots = i32::try_from(concurrency.max(1)).unwrap_or(i32::MAX);
         let lease_ms = millis(self.lease);
-        // One transaction, holding the host's row from the first statement: every
-        // reservation of the host, by any worker, is made one after the other. (The
-        // claims of a worker waiting for its turn are kept by its lease renewals.)
-        let turn = self.txn(|t| {
-            // Creates the row, or locks it (an upsert locks the row it finds).
-            t.execute(
-                "INSERT INTO hosts (host) VALUES ($1) ON CONFLICT (host) DO UPDATE SET host \
-                 = excluded.host",
-                &[&host],
+        // One statement, one round trip (`gleaner_turn`, in the schema): every
+        // reservation of the host, by any worker, is made one after the other under the
+        // host's row lock. (The claims of a worker waiting for its turn are kept by its
+        // lease renewals.)
+        let row = self
+            .conn()?
+            .query_one(
+                "SELECT o_slot, o_wait_ms FROM gleaner_turn($1, $2, $3, $4, $5)",
+                &[&host, &delay_ms, &slots, &self.worker, &lease_ms],
             )
             .map_err(backend_error)?;
-            // The lowest slot no live request holds; a dead worker's lapse with its lease.
-            let slot = t
-                .query_opt(
-                    "INSERT INTO host_slots (host, slot, held_by, until) SELECT $1, s, $3, \
-                     clock_timestamp() + $4::bigint * interval '1 millisecond' FROM \
-                     generate_series(0, $2::int - 1) s WHERE NOT EXISTS (SELECT 1 FROM \
-                     host_slots h WHERE h.host = $1 AND h.slot = s AND h.until > \
-                     clock_timestamp()) ORDER BY s LIMIT 1 ON CONFLICT (host, slot) DO UPDATE \
-                     SET held_by = excluded.held_by, until = excluded.until RETURNING slot",
-                    &[&host, &slots, &self.worker, &lease_ms],
-                )
-                .map_err(backend_error)?;
-            let Some(slot) = slot else {
-                return Ok(Turn::Full);
-            };
-            // The turn starts when the host's pace allows (its delay after the last
-            // request, whoever made it) and no Retry-After holds it; the next one a
-            // delay later.
-            let row = t
-                .query_one(
-                    "WITH cur AS (SELECT host, GREATEST(delay_ms, $2::bigint) AS d, \
-                     GREATEST(next_fetch, clock_timestamp(), coalesce(hold_until, \
-                     clock_timestamp()), coalesce(last_fetch + GREATEST(delay_ms, $2) * \
-                     interval '1 millisecond', clock_timestamp())) AS start FROM hosts WHERE \
-                     host = $1) UPDATE hosts h SET delay_ms = cur.d, last_fetch = \
-                     cur.start, next_fetch = cur.start + cur.d * interval '1 millisecond' FROM \
-                     cur WHERE h.host = cur.host RETURNING GREATEST(0, ceil(extract(epoch FROM \
-                     cur.start - clock_timestamp()) * 1000))::bigint",
-                    &[&host, &delay_ms],
-                )
-                .map_err(backend_error)?;
-            let wait_ms: i64 = row.get(0);
-            Ok(Turn::Go {
+        let (slot, wait_ms): (Option<i32>, i64) = (row.get(0), row.get(1));
+        let turn = match slot {
+            Some(slot) => Turn::Go {
                 wait: Duration::from_millis(u64::try_from(wait_ms).unwrap_or(0)),
-                slot: slot.get(0),
-            })
-        })?;
+                slot,
+            },
+            None => Turn::Full,
+        };
         if let Turn::Go { slot, .. } = turn {
             super::lock(&self.held)
                 .slots

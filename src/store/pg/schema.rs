@@ -107,6 +107,46 @@ const MIGRATIONS: &[&str] = &[
     UPDATE runs SET running = true
         WHERE convert_from(record, 'UTF8')::jsonb ->> 'status' = 'running';
     CREATE INDEX runs_running ON runs (id) WHERE running;
+    -- A request's turn at a host, in one round trip: under the host's row lock, the
+    -- first request slot no live request holds (none: slot NULL, come back later),
+    -- then the turn, when the host's pace allows (its delay after the last request,
+    -- whoever made it) and no Retry-After holds it. Each statement sees what the ones
+    -- before it committed, the lock taken first: two workers never get one slot.
+    CREATE FUNCTION gleaner_turn(p_host text, p_delay_ms bigint, p_slots integer,
+                                 p_worker text, p_lease_ms bigint,
+                                 OUT o_slot integer, OUT o_wait_ms bigint)
+    LANGUAGE plpgsql AS $fn$
+    DECLARE
+        d bigint;
+        start timestamptz;
+    BEGIN
+        INSERT INTO hosts (host) VALUES (p_host) ON CONFLICT DO NOTHING;
+        SELECT GREATEST(h.delay_ms, p_delay_ms),
+               GREATEST(h.next_fetch, clock_timestamp(),
+                        coalesce(h.hold_until, clock_timestamp()),
+                        coalesce(h.last_fetch + GREATEST(h.delay_ms, p_delay_ms)
+                                 * interval '1 millisecond', clock_timestamp()))
+          INTO d, start
+          FROM hosts h WHERE h.host = p_host FOR UPDATE;
+        SELECT s INTO o_slot FROM generate_series(0, p_slots - 1) s
+         WHERE NOT EXISTS (SELECT 1 FROM host_slots hs WHERE hs.host = p_host
+                           AND hs.slot = s AND hs.until > clock_timestamp())
+         LIMIT 1;
+        IF o_slot IS NULL THEN
+            o_wait_ms := 0;
+            RETURN;
+        END IF;
+        INSERT INTO host_slots AS hs (host, slot, held_by, until)
+             VALUES (p_host, o_slot, p_worker,
+                     clock_timestamp() + p_lease_ms * interval '1 millisecond')
+        ON CONFLICT (host, slot) DO UPDATE SET held_by = excluded.held_by,
+                                               until = excluded.until;
+        UPDATE hosts h SET delay_ms = d, last_fetch = start,
+               next_fetch = start + d * interval '1 millisecond'
+         WHERE h.host = p_host;
+        o_wait_ms := GREATEST(0, ceil(extract(epoch FROM start - clock_timestamp()) * 1000));
+    END
+    $fn$;
     "#,
 ];
 
