@@ -3,8 +3,9 @@
 //!
 //! In one run:
 //! - a loopback site of article pages (politeness off) crawled by 1, 2 and 4 gleaner
-//!   processes on a fresh PostgreSQL database (a coordinator and `--worker`s), and by
-//!   one process on sled as the reference: pages/s, and where the CPU went (the gleaner
+//!   processes on a fresh PostgreSQL database (a coordinator and `--worker`s), over TLS
+//!   when the server offers it (the default) and again over plain TCP, and by one
+//!   process on sled as the reference: pages/s, and where the CPU went (the gleaner
 //!   processes, from wait4's rusage, against the PostgreSQL server's processes, from
 //!   /proc), which says what the bottleneck is;
 //! - the document insert rate in this process, sled against PostgreSQL, on one thread
@@ -257,7 +258,7 @@ fn main() {
     let row = |name: &str, c: &Crawled| {
         let rate = c.pages as f64 / c.secs;
         println!(
-            "{name:<22} {:>6} pages {:>7.1} s {:>7.1} pages/s ({:.2}x sled) | CPU s: gleaner {:>6.1}, postgres {:>6.1}, {:.0}% of {cores} cores busy",
+            "{name:<31} {:>6} pages {:>7.1} s {:>7.1} pages/s ({:.2}x sled) | CPU s: gleaner {:>6.1}, postgres {:>6.1}, {:.0}% of {cores} cores busy",
             c.pages,
             c.secs,
             rate,
@@ -268,11 +269,18 @@ fn main() {
         );
     };
     row("sled, 1 process", &sled);
-    for workers in [1, 2, 4] {
-        let url = fresh_database(&format!("bench_workers_{workers}")).expect("database");
+    // TLS as the server offers it (libpq's default, `prefer`), then plain TCP: what
+    // encryption costs, on loopback, where nothing else does.
+    for (workers, plain) in [(1, false), (2, false), (4, false), (1, true), (4, true)] {
+        let mut url = fresh_database(&format!("bench_workers_{workers}")).expect("database");
+        if plain {
+            url.push_str(if url.contains('?') { "&" } else { "?" });
+            url.push_str("sslmode=disable");
+        }
         let store = format!("[store]\nbackend = \"postgres\"\nurl = \"{url}\"\n");
         let c = crawl(&store, articles, workers, timeout);
-        row(&format!("postgres, {workers} process(es)"), &c);
+        let tls = if plain { ", no TLS" } else { "" };
+        row(&format!("postgres, {workers} process(es){tls}"), &c);
     }
     let docs = Arc::new(documents(n_docs));
     let dir = tempfile::tempdir().expect("tempdir");
