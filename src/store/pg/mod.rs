@@ -163,8 +163,6 @@ pub(super) fn backend_error(e: postgres::Error) -> StoreError {
     StoreError::Backend(Box::new(PgError(e)))
 }
 
-/// SQLSTATEs after which a transaction is run again: a serialization failure or a
-/// deadlock between workers, which PostgreSQL resolves by aborting one of them.
 /// Whether a store call failed because its connection was lost.
 fn is_lost(e: &StoreError) -> bool {
     match e {
@@ -175,6 +173,8 @@ fn is_lost(e: &StoreError) -> bool {
     }
 }
 
+/// SQLSTATEs after which a transaction is run again: a serialization failure or a
+/// deadlock between workers, which PostgreSQL resolves by aborting one of them.
 fn is_retryable(e: &StoreError) -> bool {
     use postgres::error::SqlState;
     let StoreError::Backend(inner) = e else {
