@@ -240,6 +240,7 @@ impl StoreArg {
     pub fn open(&self) -> Result<std::sync::Arc<dyn Backend>> {
         match &self.store {
             Some(p) => {
+                gleaner::store::open::require_existing(p).map_err(commands::Error::from)?;
                 let near = gleaner::store::NearConfig::default();
                 Ok(open_arg(p, near).map_err(commands::Error::from)?)
             }

@@ -11,7 +11,7 @@ use gleaner::commands::{self, exit, CleanArgs, NoProgress, Progress};
 use gleaner::config::LoadedConfig;
 use gleaner::export::{self, Destination};
 use gleaner::sources::web::Role;
-use gleaner::store::open::{open_arg, Location, Options as StoreOptions};
+use gleaner::store::open::{open_arg, require_existing, Location, Options as StoreOptions};
 use gleaner::store::Backend;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -142,9 +142,10 @@ fn dispatch(command: Command) -> Result<i32> {
     }
 }
 
-/// The store a `--store` argument names: a sled directory, or a `postgres://` URL
-/// (its password from `GLEANER_POSTGRES_PASSWORD`).
+/// The store a `--store` argument names, for a command that reads it: a sled directory
+/// that exists, or a `postgres://` URL (its password from `GLEANER_POSTGRES_PASSWORD`).
 fn open_store(spec: &std::path::Path) -> Result<std::sync::Arc<dyn Backend>> {
+    require_existing(spec).map_err(commands::Error::from)?;
     let near = gleaner::store::NearConfig::default();
     Ok(open_arg(spec, near).map_err(commands::Error::from)?)
 }

@@ -80,6 +80,19 @@ pub fn open_arg(spec: &Path, near: NearConfig) -> Result<Arc<dyn Backend>, Store
     open(&Location::parse(&spec.to_string_lossy()), &opts)
 }
 
+/// Refuses a sled store a `--store` argument names that does not exist yet: a command
+/// that only reads it (`stats`, `show`, `export`, `runs`) would otherwise make an empty
+/// one at a mistyped path, and report on it.
+pub fn require_existing(spec: &Path) -> Result<(), StoreError> {
+    match Location::parse(&spec.to_string_lossy()) {
+        Location::Sled(path) if !path.exists() => Err(StoreError::Open {
+            path,
+            source: "no store there (`gleaner run` or `gleaner clean --store` makes one)".into(),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// Opens the store at `location`: sled creates its directory if absent; a database
 /// must have been migrated (`gleaner store migrate`).
 pub fn open(location: &Location, opts: &Options) -> Result<Arc<dyn Backend>, StoreError> {

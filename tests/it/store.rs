@@ -106,3 +106,22 @@ fn a_store_in_use_gets_one_sentence_and_exit_3() {
     let (code, _, err) = run(&["stats", "--store", s(&store)]);
     assert_eq!(code, 0, "{err}");
 }
+
+/// A command that only reads a store refuses a path with none, rather than make an
+/// empty one there and report on it.
+#[test]
+fn reading_a_store_that_is_not_there_says_so_and_makes_none() {
+    let dir = tmp();
+    let missing = dir.path().join("no-such-store");
+    for args in [
+        vec!["stats", "--store", s(&missing)],
+        vec!["show", "--store", s(&missing), "1"],
+        vec!["runs", "--store", s(&missing)],
+        vec!["export", "--store", s(&missing), "--out-dir", s(dir.path())],
+    ] {
+        let (code, _, err) = run(&args);
+        assert_ne!(code, 0, "{args:?}");
+        assert!(err.contains("no store there"), "{args:?}: {err}");
+        assert!(!missing.exists(), "{args:?} made a store");
+    }
+}
