@@ -111,7 +111,7 @@ pub enum Command {
         #[arg(long)]
         worker: bool,
     },
-    /// List the recorded runs of `gleaner run`, oldest first.
+    /// List the recorded runs of `gleaner run` and of its `--worker`s, oldest first.
     Runs {
         #[command(flatten)]
         store: StoreArg,
