@@ -2,7 +2,7 @@
 
 use super::Error;
 use crate::export::{self, Format};
-use crate::store::crawl::{RunRecord, UrlStatus};
+use crate::store::crawl::{Fleet, RunRecord, UrlStatus};
 use crate::store::{Backend, CrawlStore, Store, StoreStats, StoredDocument};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -13,6 +13,9 @@ pub struct Stats {
     #[serde(flatten)]
     pub store: StoreStats,
     pub parked: Vec<ParkedUrl>,
+    /// A shared store's crawl: the frontier, the fleet working on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fleet: Option<Fleet>,
 }
 
 /// A URL the crawler stopped requesting, and why (`gleaner unpark` lets it go again).
@@ -38,6 +41,7 @@ pub fn stats(store: &dyn Backend) -> Result<Stats, Error> {
     Ok(Stats {
         store: store.stats()?,
         parked,
+        fleet: store.fleet()?,
     })
 }
 
@@ -58,6 +62,24 @@ pub fn describe_stats(s: &Stats) -> String {
     );
     for p in &s.parked {
         out.push_str(&format!("  {}  ({})\n", p.url, p.reason));
+    }
+    if let Some(f) = &s.fleet {
+        out.push_str(&format!(
+            "frontier:         {} waiting, {} leased ({} lapsed)\nin flight:        {} \
+             requests\nhosts held back:  {}\ncoordinator:      {}\nworkers:          {}{}\n",
+            f.waiting,
+            f.leased,
+            f.lapsed,
+            f.in_flight,
+            f.hosts_held,
+            if f.coordinator { "running" } else { "none" },
+            f.workers.len(),
+            if f.workers.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", f.workers.join(", "))
+            }
+        ));
     }
     out
 }

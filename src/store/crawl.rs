@@ -349,6 +349,25 @@ pub enum Turn {
     Full,
 }
 
+/// A shared store's crawl as it stands, for whoever watches the fleet (`gleaner stats`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Fleet {
+    /// Frontier entries no worker holds.
+    pub waiting: u64,
+    /// Frontier entries a worker holds, and those of them whose lease ran out (their
+    /// worker died or hangs: another takes them over).
+    pub leased: u64,
+    pub lapsed: u64,
+    /// Requests in flight, every host's together.
+    pub in_flight: u64,
+    /// Hosts a Retry-After holds back now.
+    pub hosts_held: u64,
+    /// Whether a coordinator (`gleaner run`) holds the store now.
+    pub coordinator: bool,
+    /// The workers alive now (`gleaner run --worker`), by name (host:pid).
+    pub workers: Vec<String>,
+}
+
 /// The crawler's side of a store. Backends: sled (one process) and PostgreSQL (where
 /// many workers share one frontier).
 pub trait CrawlStore: Send + Sync {
@@ -425,6 +444,11 @@ pub trait CrawlStore: Send + Sync {
     }
 
     fn save_run(&self, run: &RunRecord) -> Result<(), StoreError>;
+
+    /// The fleet's crawl as it stands; None for a store one process holds.
+    fn fleet(&self) -> Result<Option<Fleet>, StoreError> {
+        Ok(None)
+    }
 
     /// Every run, oldest first.
     fn runs(&self) -> Result<Vec<RunRecord>, StoreError>;

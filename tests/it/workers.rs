@@ -298,6 +298,17 @@ fn four_processes_fetch_every_url_once_and_store_every_document_once() {
         })
         .sum();
     assert_eq!(fetched, 1 + LISTS + ARTICLES + 1 + SLOW_PAGES, "{runs}");
+    // The fleet, all done: nothing queued, held or in flight, no one at work.
+    let (code, stats, err) = crate::helpers::run(&["stats", "--store", &url]);
+    assert_eq!(code, 0, "{err}");
+    for line in [
+        "frontier:         0 waiting, 0 leased (0 lapsed)",
+        "in flight:        0 requests",
+        "coordinator:      none",
+        "workers:          0",
+    ] {
+        assert!(stats.contains(line), "{stats}");
+    }
     // The whole crawl copied to sled: documents, every URL's state, epochs, the run.
     let copy = dir.path().join("copy");
     let to = format!("sled:{}", s(&copy));

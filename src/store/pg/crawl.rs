@@ -14,8 +14,8 @@ use super::frontier::{
 };
 use super::{backend_error, PgStore};
 use crate::store::crawl::{
-    decode_json as decode, encode_json as encode, CrawlStore, FrontierEntry, FrontierKey, NewEntry,
-    RobotsAnswer, RobotsClaim, RunRecord, SiteStart, Turn, UrlState, UrlStatus,
+    decode_json as decode, encode_json as encode, CrawlStore, Fleet, FrontierEntry, FrontierKey,
+    NewEntry, RobotsAnswer, RobotsClaim, RunRecord, SiteStart, Turn, UrlState, UrlStatus,
 };
 use crate::store::{NewDocument, PutOutcome, StoreError};
 use chrono::{DateTime, Utc};
@@ -332,6 +332,10 @@ impl CrawlStore for PgStore {
 
     fn runs(&self) -> Result<Vec<RunRecord>, StoreError> {
         self.run_records()
+    }
+
+    fn fleet(&self) -> Result<Option<Fleet>, StoreError> {
+        self.fleet_now().map(Some)
     }
 
     fn unpark(&self, urls: Option<&[String]>) -> Result<u64, StoreError> {

@@ -376,7 +376,7 @@ impl Drop for PgStore {
 }
 
 /// The advisory lock key of the coordinator: "gleaner" in ASCII.
-const COORDINATOR_LOCK: i64 = 0x0067_6c65_616e_6572;
+pub(super) const COORDINATOR_LOCK: i64 = 0x0067_6c65_616e_6572;
 
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,9 @@
 
 use super::docs::to_i64;
 use super::{backend_error, lock, PgStore};
-use crate::store::crawl::{decode_json as decode, encode_json as encode, RunRecord, RunStatus};
+use crate::store::crawl::{
+    decode_json as decode, encode_json as encode, Fleet, RunRecord, RunStatus,
+};
 use crate::store::StoreError;
 use chrono::{DateTime, Utc};
 
@@ -99,6 +101,61 @@ impl PgStore {
         Ok(run)
     }
 
+    /// The fleet as the database sees it: the frontier, requests in flight, hosts held
+    /// back, and who holds the coordinator's and workers' locks.
+    pub(super) fn fleet_now(&self) -> Result<Fleet, StoreError> {
+        let mut conn = self.conn()?;
+        let frontier = conn
+            .query_one(
+                "SELECT count(*) FILTER (WHERE leased_by IS NULL OR lease_until IS NULL), \
+                 count(*) FILTER (WHERE leased_by IS NOT NULL AND lease_until IS NOT NULL), \
+                 count(*) FILTER (WHERE leased_by IS NOT NULL AND lease_until < now()) FROM \
+                 frontier",
+                &[],
+            )
+            .map_err(backend_error)?;
+        let hosts = conn
+            .query_one(
+                "SELECT (SELECT count(*) FROM host_slots WHERE until > clock_timestamp()), \
+                 (SELECT count(*) FROM hosts WHERE hold_until > clock_timestamp())",
+                &[],
+            )
+            .map_err(backend_error)?;
+        // Advisory locks held in this database: the coordinator's (one bigint key) and
+        // each live worker's run (two keys, the second its run id).
+        let coordinator: bool = conn
+            .query_one(
+                "SELECT count(*) > 0 FROM pg_locks WHERE locktype = 'advisory' AND granted AND \
+                 objsubid = 1 AND (classid::bigint << 32 | objid::bigint) = $1 AND database = \
+                 (SELECT oid FROM pg_database WHERE datname = current_database())",
+                &[&super::COORDINATOR_LOCK],
+            )
+            .map_err(backend_error)?
+            .get(0);
+        let workers = conn
+            .query(
+                "SELECT worker FROM runs WHERE running AND worker IS NOT NULL AND id IN (SELECT \
+                 objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND granted AND \
+                 objsubid = 2 AND classid::bigint = $1 AND database = (SELECT oid FROM \
+                 pg_database WHERE datname = current_database())) ORDER BY id",
+                &[&i64::from(WORKER_RUN_LOCKS)],
+            )
+            .map_err(backend_error)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let n = |row: &postgres::Row, i: usize| u64::try_from(row.get::<_, i64>(i)).unwrap_or(0);
+        Ok(Fleet {
+            waiting: n(&frontier, 0),
+            leased: n(&frontier, 1),
+            lapsed: n(&frontier, 2),
+            in_flight: n(&hosts, 0),
+            hosts_held: n(&hosts, 1),
+            coordinator,
+            workers,
+        })
+    }
+
     pub(super) fn save_run_record(&self, run: &RunRecord) -> Result<(), StoreError> {
         self.conn()?
             .execute(
@@ -179,6 +236,11 @@ mod tests {
             .unwrap()
             .ends_with(&format!(":{}", std::process::id())));
         let coordinator = PgStore::connect(&url, None).unwrap();
+        let fleet = coordinator.fleet().unwrap().unwrap();
+        assert_eq!(fleet.workers, [run.worker.clone().unwrap()]);
+        assert!(!fleet.coordinator);
+        coordinator.lock_coordinator().unwrap();
+        assert!(coordinator.fleet().unwrap().unwrap().coordinator);
         assert_eq!(coordinator.start_run(now).unwrap(), 2);
         assert_eq!(
             statuses(&coordinator),
@@ -214,6 +276,7 @@ mod tests {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
+        assert!(coordinator.fleet().unwrap().unwrap().workers.is_empty());
         assert_eq!(coordinator.start_run(now).unwrap(), 4);
         assert_eq!(
             statuses(&coordinator),
