@@ -170,6 +170,7 @@ impl CrawlStore for PgStore {
     }
 
     fn renew_leases(&self) -> Result<(), StoreError> {
+        self.keep_locks()?;
         let (entries, hosts, slots) = {
             let held = super::lock(&self.held);
             let entries: Vec<i64> = held.entries.iter().copied().collect();

@@ -43,8 +43,9 @@ pub struct PgStore {
     lease: Duration,
     /// The connection holding the coordinator's advisory lock, while held.
     coordinator: Mutex<Option<Client>>,
-    /// The connection holding this worker's run lock (see `runs.rs`), while held.
-    worker_run: Mutex<Option<Client>>,
+    /// The connection holding this worker's run lock (see `runs.rs`), and the lock's
+    /// key, while held.
+    worker_run: Mutex<Option<(Client, i32)>>,
     shown: String,
     /// Entries claimed in a batch and not handed out yet, per host, in id order.
     claimed: Mutex<HashMap<String, VecDeque<(i64, FrontierEntry)>>>,

@@ -17,6 +17,9 @@ const RUNS_LOCK: i64 = 0x676c_6561_6e72_756e;
 /// The class of the two-key advisory locks that keep workers' runs: "gl".
 const WORKER_RUN_LOCKS: i32 = 0x676c;
 
+/// How long a lock's connection may take to answer before it counts as lost.
+const LOCK_CHECK: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// The lock key of worker run `id`.
 fn run_key(id: u64) -> Result<i32, StoreError> {
     i32::try_from(id).map_err(|_| StoreError::Corrupt {
@@ -97,8 +100,56 @@ impl PgStore {
                 .map_err(backend_error)?;
             Ok(run)
         })?;
-        *lock(&self.worker_run) = Some(holder.client);
+        *lock(&self.worker_run) = Some((holder.client, run_key(run.id)?));
         Ok(run)
+    }
+
+    /// Takes back the locks this process held on a connection the database lost (a
+    /// restart, a failover): the coordinator's and its worker run's. One the database
+    /// does not give back (another coordinator took it, or the server has not yet let
+    /// go of the old session's) is asked for again at the next call. Called with every
+    /// lease renewal.
+    pub(super) fn keep_locks(&self) -> Result<(), StoreError> {
+        let lost = lock(&self.coordinator)
+            .as_mut()
+            .is_some_and(|c| c.is_valid(LOCK_CHECK).is_err());
+        if lost {
+            match self.try_lock(
+                "SELECT pg_try_advisory_lock($1)",
+                &[&super::COORDINATOR_LOCK],
+            )? {
+                Some(client) => {
+                    tracing::warn!("the database lost this coordinator's lock; taken back");
+                    *lock(&self.coordinator) = Some(client);
+                }
+                None => tracing::warn!(
+                    "the database lost this coordinator's lock and does not give it back \
+                     yet: another gleaner run may coordinate now"
+                ),
+            }
+        }
+        let lost = lock(&self.worker_run)
+            .as_mut()
+            .and_then(|(c, key)| c.is_valid(LOCK_CHECK).is_err().then_some(*key));
+        if let Some(key) = lost {
+            let sql = "SELECT pg_try_advisory_lock($1, $2)";
+            if let Some(client) = self.try_lock(sql, &[&WORKER_RUN_LOCKS, &key])? {
+                tracing::warn!("the database lost this worker's run lock; taken back");
+                *lock(&self.worker_run) = Some((client, key));
+            }
+        }
+        Ok(())
+    }
+
+    /// A new connection holding the lock `sql` tries for, or None if it is held.
+    fn try_lock(
+        &self,
+        sql: &str,
+        params: &[&(dyn postgres::types::ToSql + Sync)],
+    ) -> Result<Option<postgres::Client>, StoreError> {
+        let mut client = self.pool.connect()?;
+        let got: bool = client.query_one(sql, params).map_err(backend_error)?.get(0);
+        Ok(got.then_some(client))
     }
 
     /// The fleet as the database sees it: the frontier, requests in flight, hosts held
@@ -287,5 +338,53 @@ mod tests {
                 (4, RunStatus::Running, false),
             ]
         );
+    }
+
+    /// A process whose connections the server cut (a restart) takes its coordinator's
+    /// and worker run's locks back at its next lease renewal: a second coordinator is
+    /// refused again, and the worker counts as alive.
+    #[test]
+    fn locks_lost_with_their_connections_are_taken_back() {
+        let Some(url) = fresh_database("locks_back") else {
+            return;
+        };
+        let store = PgStore::connect(&url, None).unwrap();
+        store.lock_coordinator().unwrap();
+        let run = store.start_worker_run(Utc::now()).unwrap();
+        let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        admin
+            .execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \
+                 current_database() AND pid <> pg_backend_pid()",
+                &[],
+            )
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let held: i64 = admin
+                .query_one(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'",
+                    &[],
+                )
+                .unwrap()
+                .get(0);
+            if held == 0 {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the locks outlived their connections"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        store.renew_leases().unwrap();
+        let fleet = store.fleet().unwrap().unwrap();
+        assert!(fleet.coordinator);
+        assert_eq!(fleet.workers, [run.worker.unwrap()]);
+        let other = PgStore::connect(&url, None).unwrap();
+        assert!(matches!(
+            other.lock_coordinator(),
+            Err(StoreError::Locked { .. })
+        ));
     }
 }
