@@ -139,6 +139,28 @@ pub struct UrlState {
 }
 
 impl UrlState {
+    /// The state of an alias: another URL the visit of `url` (recorded in `visited`)
+    /// found to be the same page. Its own state, if it has one, joins the visit's site
+    /// and epoch as visited; else a new state says whose page it is.
+    pub(crate) fn alias(known: Option<UrlState>, url: &str, visited: &UrlState) -> UrlState {
+        let epoch = visited.epoch;
+        match known {
+            Some(mut s) => {
+                s.site.clone_from(&visited.site);
+                s.epoch = epoch;
+                s.visited = epoch;
+                s
+            }
+            None => UrlState {
+                status: UrlStatus::NotStored {
+                    reason: format!("same page as {url}"),
+                },
+                visited: epoch,
+                ..UrlState::queued(&visited.site, epoch, visited.depth)
+            },
+        }
+    }
+
     pub fn queued(site: &str, epoch: u64, depth: u32) -> UrlState {
         UrlState {
             v: 1,

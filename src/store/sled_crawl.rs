@@ -81,23 +81,11 @@ fn complete_in(
     frontier.remove(c.key.0.as_slice())?;
     urls.insert(c.url.as_bytes(), encode(c.state))?;
     for alias in c.aliases.iter().filter(|a| a.as_str() != c.url) {
-        let marked = match urls.get(alias.as_bytes())? {
-            Some(bytes) => {
-                let mut s: UrlState =
-                    decode(&format!("urls/{alias}"), &bytes).map_err(Abort::Abort)?;
-                s.site.clone_from(&c.state.site);
-                s.epoch = epoch;
-                s.visited = epoch;
-                s
-            }
-            None => UrlState {
-                status: UrlStatus::NotStored {
-                    reason: format!("same page as {}", c.url),
-                },
-                visited: epoch,
-                ..UrlState::queued(&c.state.site, epoch, c.state.depth)
-            },
-        };
+        let known: Option<UrlState> = urls
+            .get(alias.as_bytes())?
+            .map(|bytes| decode(&format!("urls/{alias}"), &bytes).map_err(Abort::Abort))
+            .transpose()?;
+        let marked = UrlState::alias(known, c.url, c.state);
         urls.insert(alias.as_bytes(), encode(&marked))?;
     }
     let mut hosts = BTreeSet::new();

@@ -78,8 +78,8 @@ fn concurrent_puts_of_the_same_text_make_one_document(store: Arc<dyn Backend>) {
 }
 
 /// Distinct texts from several threads get distinct sequence numbers, in a store that
-/// lists each once.
-fn concurrent_distinct_puts_get_distinct_seqs(store: Arc<dyn Backend>) {
+/// lists each once. Returns them, in order.
+pub(super) fn concurrent_distinct_puts_get_distinct_seqs(store: Arc<dyn Backend>) -> Vec<u64> {
     let (threads, each) = (4u64, 40u64);
     let mut seqs: Vec<u64> = (0..threads)
         .map(|t| {
@@ -98,6 +98,7 @@ fn concurrent_distinct_puts_get_distinct_seqs(store: Arc<dyn Backend>) {
     seqs.dedup();
     assert_eq!(seqs.len() as u64, threads * each);
     assert_eq!(store.documents().count() as u64, threads * each);
+    seqs
 }
 
 /// Import keeps an exported document as it was; replace re-keys a document whose text

@@ -5,7 +5,6 @@ use super::backend_error;
 use super::session::Tx;
 use crate::store::crawl::{
     decode_json as decode, encode_json as encode, Completion, FrontierKey, NewEntry, UrlState,
-    UrlStatus,
 };
 use crate::store::StoreError;
 use std::collections::{BTreeMap, BTreeSet};
@@ -141,7 +140,6 @@ pub(super) fn enqueue_in(
 
 /// Inside a transaction: a visit's completion (see [`CrawlStore::complete`]).
 pub(super) fn complete_in(t: &mut Tx<'_>, c: &Completion) -> Result<Vec<String>, StoreError> {
-    let epoch = c.state.epoch;
     t.execute("DELETE FROM frontier WHERE id = $1", &[&id_of(&c.key)])
         .map_err(backend_error)?;
     upsert_state(t, &c.url, &c.state)?;
@@ -152,26 +150,14 @@ pub(super) fn complete_in(t: &mut Tx<'_>, c: &Completion) -> Result<Vec<String>,
         let row = t
             .query_opt("SELECT state FROM urls WHERE url = $1 FOR UPDATE", &[alias])
             .map_err(backend_error)?;
-        let marked = match row {
-            Some(row) => {
-                let mut s: UrlState = decode(&format!("urls/{alias}"), row.get(0))?;
-                s.site.clone_from(&c.state.site);
-                s.epoch = epoch;
-                s.visited = epoch;
-                s
-            }
-            None => UrlState {
-                status: UrlStatus::NotStored {
-                    reason: format!("same page as {}", c.url),
-                },
-                visited: epoch,
-                ..UrlState::queued(&c.state.site, epoch, c.state.depth)
-            },
-        };
+        let known: Option<UrlState> = row
+            .map(|row| decode(&format!("urls/{alias}"), row.get(0)))
+            .transpose()?;
+        let marked = UrlState::alias(known, &c.url, &c.state);
         upsert_state(t, alias, &marked)?;
     }
     let mut hosts = BTreeSet::new();
-    enqueue_in(t, epoch, &c.links, &mut hosts)?;
+    enqueue_in(t, c.state.epoch, &c.links, &mut hosts)?;
     Ok(hosts.into_iter().collect())
 }
 

@@ -263,6 +263,34 @@ mod tests {
     use crate::store::pg::testing::fresh_database;
     use std::time::{Duration, Instant};
 
+    /// Waits (bounded) until no other session holds an advisory lock in `url`'s
+    /// database (only worker run `run`'s lock, if given): the server lets go of a closed
+    /// connection's locks as its backend exits.
+    fn locks_released(url: &str, run: Option<i64>) {
+        let mut admin = postgres::Client::connect(url, postgres::NoTls).unwrap();
+        let start = Instant::now();
+        loop {
+            let held: i64 = admin
+                .query_one(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid <> \
+                     pg_backend_pid() AND database = (SELECT oid FROM pg_database WHERE \
+                     datname = current_database()) AND ($1::bigint IS NULL OR (objsubid = 2 \
+                     AND classid::bigint = $2 AND objid::bigint = $1))",
+                    &[&run, &i64::from(WORKER_RUN_LOCKS)],
+                )
+                .unwrap()
+                .get(0);
+            if held == 0 {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "locks outlived their connections"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     fn statuses(store: &PgStore) -> Vec<(u64, RunStatus, bool)> {
         let runs = store.runs().unwrap();
         runs.iter()
@@ -306,27 +334,7 @@ mod tests {
         done.status = RunStatus::Finished;
         other.save_run(&done).unwrap();
         drop(worker);
-        // The server lets go of a closed connection's locks as its backend exits.
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let mut conn = coordinator.conn().unwrap();
-            let held: i64 = conn
-                .query_one(
-                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 \
-                     AND objid = 1 AND classid::bigint = $1",
-                    &[&i64::from(WORKER_RUN_LOCKS)],
-                )
-                .unwrap()
-                .get(0);
-            if held == 0 {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the lock outlived its connection"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        locks_released(&url, Some(1));
         assert!(coordinator.fleet().unwrap().unwrap().workers.is_empty());
         assert_eq!(coordinator.start_run(now).unwrap(), 4);
         assert_eq!(
@@ -359,24 +367,7 @@ mod tests {
                 &[],
             )
             .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let held: i64 = admin
-                .query_one(
-                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'",
-                    &[],
-                )
-                .unwrap()
-                .get(0);
-            if held == 0 {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the locks outlived their connections"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        locks_released(&url, None);
         store.renew_leases().unwrap();
         let fleet = store.fleet().unwrap().unwrap();
         assert!(fleet.coordinator);
