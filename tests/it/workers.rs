@@ -70,22 +70,40 @@ fn main_site(slow: Option<Duration>) -> Site {
 }
 
 fn slow_site() -> Site {
-    Site::start(|r: &Request| {
+    let robots = format!("User-agent: *\nCrawl-delay: {CRAWL_DELAY}\n");
+    hub_site(robots, "/s/", SLOW_PAGES, 10_000, None)
+}
+
+/// A site whose home page links to `pages` articles under `prefix` (their texts from
+/// `first` on), each answered after `reply_after`, if given.
+fn hub_site(
+    robots: String,
+    prefix: &'static str,
+    pages: usize,
+    first: usize,
+    reply_after: Option<Duration>,
+) -> Site {
+    Site::start(move |r: &Request| {
         let path = r.route().to_string();
         if path == "/robots.txt" {
-            Reply::text(format!("User-agent: *\nCrawl-delay: {CRAWL_DELAY}\n"))
-        } else if path == "/" {
-            let links: String = (0..SLOW_PAGES)
-                .map(|n| format!("<a href=\"/s/{n}\">s{n}</a> "))
+            return Reply::text(robots.clone());
+        }
+        let reply = if path == "/" {
+            let links: String = (0..pages)
+                .map(|n| format!("<a href=\"{prefix}{n}\">p{n}</a> "))
                 .collect();
             Reply::html(format!("<html><body>{links}</body></html>"))
         } else if let Some(n) = path
-            .strip_prefix("/s/")
+            .strip_prefix(prefix)
             .and_then(|n| n.parse::<usize>().ok())
         {
-            Reply::html(article_text(10_000 + n))
+            Reply::html(article_text(first + n))
         } else {
             Reply::status(404)
+        };
+        match reply_after {
+            Some(d) => reply.after(d),
+            None => reply,
         }
     })
 }
@@ -163,13 +181,47 @@ fn count(url: &str, sql: &str) -> i64 {
     db(url).query_one(sql, &[]).expect(sql).get(0)
 }
 
-/// Waits (bounded) until the coordinator has seeded both sites.
-fn seeded(url: &str) {
+/// Waits (bounded) until the coordinator has seeded `sites` sites.
+fn seeded(url: &str, sites: i64) {
     let deadline = Instant::now() + Duration::from_secs(60);
-    while count(url, "SELECT count(*) FROM sites WHERE epoch > 0") < 2 {
+    while count(url, "SELECT count(*) FROM sites WHERE epoch > 0") < sites {
         assert!(Instant::now() < deadline, "the coordinator never seeded");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// A coordinator crawling the two sites on a fresh database, once it has seeded them,
+/// with what a test needs around it; the tests of this module run one at a time.
+struct Started {
+    url: String,
+    main: Site,
+    slow: Site,
+    dir: tempfile::TempDir,
+    cfg: std::path::PathBuf,
+    coordinator: Child,
+    /// Held while the test runs.
+    _serial: std::sync::MutexGuard<'static, ()>,
+}
+
+/// [`Started`] on a database labelled `label`, the main site's articles answered after
+/// `reply_after` and leases of `lease_secs`; None (said) without a test server.
+fn start(label: &str, reply_after: Option<Duration>, lease_secs: f64) -> Option<Started> {
+    let url = fresh_database(label)?;
+    let serial = one_at_a_time();
+    let (main, slow) = (main_site(reply_after), slow_site());
+    let dir = tmp();
+    let cfg = config(dir.path(), &url, &main, &slow, lease_secs);
+    let coordinator = spawn(&cfg, false);
+    seeded(&url, 2);
+    Some(Started {
+        url,
+        main,
+        slow,
+        dir,
+        cfg,
+        coordinator,
+        _serial: serial,
+    })
 }
 
 /// Every source locator of every stored document, by document.
@@ -246,37 +298,31 @@ fn assert_paced(slow: &Site, once: bool) {
 
 #[test]
 fn four_processes_fetch_every_url_once_and_store_every_document_once() {
-    let Some(url) = fresh_database("four_processes") else {
+    let Some(t) = start("four_processes", None, 60.0) else {
         return;
     };
-    let _serial = one_at_a_time();
-    let (main, slow) = (main_site(None), slow_site());
-    let dir = tmp();
-    let cfg = config(dir.path(), &url, &main, &slow, 60.0);
-    let coordinator = spawn(&cfg, false);
-    seeded(&url);
-    let workers: Vec<Child> = (0..3).map(|_| spawn(&cfg, true)).collect();
+    let workers: Vec<Child> = (0..3).map(|_| spawn(&t.cfg, true)).collect();
     let limit = Duration::from_secs(300);
-    let (code, out) = finish(coordinator, limit);
+    let (code, out) = finish(t.coordinator, limit);
     assert_eq!(code, Some(0), "{out}");
     for w in workers {
         let (code, out) = finish(w, limit);
         assert_eq!(code, Some(0), "{out}");
     }
-    let paths: BTreeSet<String> = main.paths().into_iter().collect();
+    let paths: BTreeSet<String> = t.main.paths().into_iter().collect();
     for p in &paths {
-        assert_eq!(main.hits(p), 1, "{p} fetched {} times", main.hits(p));
+        assert_eq!(t.main.hits(p), 1, "{p} fetched {} times", t.main.hits(p));
     }
     assert_eq!(
         paths.len(),
         1 + 1 + LISTS + ARTICLES,
         "robots, seed, lists, articles"
     );
-    assert_every_article_stored_once(&url, &main);
-    assert_paced(&slow, true);
+    assert_every_article_stored_once(&t.url, &t.main);
+    assert_paced(&t.slow, true);
     // One run record per process: the coordinator's and each worker's, all finished,
     // the articles fetched once among them.
-    let (code, runs, err) = crate::helpers::run(&["runs", "--store", &url]);
+    let (code, runs, err) = crate::helpers::run(&["runs", "--store", &t.url]);
     assert_eq!(code, 0, "{err}");
     let lines: Vec<&str> = runs.lines().collect();
     assert_eq!(lines.len(), 4, "{runs}");
@@ -299,7 +345,7 @@ fn four_processes_fetch_every_url_once_and_store_every_document_once() {
         .sum();
     assert_eq!(fetched, 1 + LISTS + ARTICLES + 1 + SLOW_PAGES, "{runs}");
     // The fleet, all done: nothing queued, held or in flight, no one at work.
-    let (code, stats, err) = crate::helpers::run(&["stats", "--store", &url]);
+    let (code, stats, err) = crate::helpers::run(&["stats", "--store", &t.url]);
     assert_eq!(code, 0, "{err}");
     for line in [
         "frontier:         0 waiting, 0 leased (0 lapsed)",
@@ -310,12 +356,12 @@ fn four_processes_fetch_every_url_once_and_store_every_document_once() {
         assert!(stats.contains(line), "{stats}");
     }
     // The whole crawl copied to sled: documents, every URL's state, epochs, the run.
-    let copy = dir.path().join("copy");
+    let copy = t.dir.path().join("copy");
     let to = format!("sled:{}", s(&copy));
-    let (code, _, err) = crate::helpers::run(&["store", "copy", "--from", &url, "--to", &to]);
+    let (code, _, err) = crate::helpers::run(&["store", "copy", "--from", &t.url, "--to", &to]);
     assert_eq!(code, 0, "{err}");
-    let urls = count(&url, "SELECT count(*) FROM urls");
-    let docs = count(&url, "SELECT count(*) FROM documents");
+    let urls = count(&t.url, "SELECT count(*) FROM urls");
+    let docs = count(&t.url, "SELECT count(*) FROM documents");
     let want = format!("{docs} documents: {docs} copied, 0 already there");
     assert!(err.contains(&want), "{err}");
     assert!(
@@ -326,20 +372,14 @@ fn four_processes_fetch_every_url_once_and_store_every_document_once() {
 
 #[test]
 fn a_killed_worker_loses_nothing_and_its_leases_are_taken_over() {
-    let Some(url) = fresh_database("killed_worker") else {
+    let Some(t) = start("killed_worker", Some(Duration::from_millis(5)), 5.0) else {
         return;
     };
-    let _serial = one_at_a_time();
-    let (main, slow) = (main_site(Some(Duration::from_millis(5))), slow_site());
-    let dir = tmp();
-    let cfg = config(dir.path(), &url, &main, &slow, 5.0);
-    let coordinator = spawn(&cfg, false);
-    seeded(&url);
-    let mut victim = spawn(&cfg, true);
-    let workers: Vec<Child> = (0..2).map(|_| spawn(&cfg, true)).collect();
+    let mut victim = spawn(&t.cfg, true);
+    let workers: Vec<Child> = (0..2).map(|_| spawn(&t.cfg, true)).collect();
     // Killed a third of the way through, holding leases.
     let deadline = Instant::now() + Duration::from_secs(120);
-    while main.requests().len() < ARTICLES / 3 {
+    while t.main.requests().len() < ARTICLES / 3 {
         assert!(Instant::now() < deadline, "the crawl does not progress");
         std::thread::sleep(Duration::from_millis(10));
     }
@@ -349,7 +389,7 @@ fn a_killed_worker_loses_nothing_and_its_leases_are_taken_over() {
     // What it held when it died, counted at once (its leases last 5 s): only those URLs
     // may be fetched again, since a visit completes in the transaction that removes
     // its URL from the frontier.
-    let held_urls: Vec<String> = db(&url)
+    let held_urls: Vec<String> = db(&t.url)
         .query(
             "SELECT url FROM frontier WHERE leased_by LIKE '%:' || $1::text",
             &[&pid.to_string()],
@@ -360,27 +400,27 @@ fn a_killed_worker_loses_nothing_and_its_leases_are_taken_over() {
         .collect();
     assert!(!held_urls.is_empty(), "the worker was killed holding URLs");
     let limit = Duration::from_secs(300);
-    let (code, out) = finish(coordinator, limit);
+    let (code, out) = finish(t.coordinator, limit);
     assert_eq!(code, Some(0), "{out}");
     for w in workers {
         let (code, out) = finish(w, limit);
         assert_eq!(code, Some(0), "{out}");
     }
-    assert_every_article_stored_once(&url, &main);
+    assert_every_article_stored_once(&t.url, &t.main);
     // Only what the killed worker held may have been fetched twice.
-    let paths: BTreeSet<String> = main.paths().into_iter().collect();
+    let paths: BTreeSet<String> = t.main.paths().into_iter().collect();
     let twice: Vec<String> = paths
         .into_iter()
-        .filter(|p| main.hits(p) > 1)
-        .map(|p| main.url(&p))
+        .filter(|p| t.main.hits(p) > 1)
+        .map(|p| t.main.url(&p))
         .collect();
     assert!(
         twice.iter().all(|u| held_urls.contains(u)),
         "fetched twice: {twice:?}, held by the killed worker: {held_urls:?}"
     );
-    assert_paced(&slow, false);
+    assert_paced(&t.slow, false);
     // The killed worker's run is left running, until the next coordinator starts.
-    let (code, runs, err) = crate::helpers::run(&["runs", "--store", &url]);
+    let (code, runs, err) = crate::helpers::run(&["runs", "--store", &t.url]);
     assert_eq!(code, 0, "{err}");
     let victim = format!(":{pid}");
     let line = runs
@@ -393,22 +433,16 @@ fn a_killed_worker_loses_nothing_and_its_leases_are_taken_over() {
 /// A second coordinator on a database another holds is told so, and exits 3.
 #[test]
 fn a_second_coordinator_is_refused_with_exit_3() {
-    let Some(url) = fresh_database("second_coordinator") else {
+    let Some(t) = start("second_coordinator", Some(Duration::from_millis(20)), 60.0) else {
         return;
     };
-    let _serial = one_at_a_time();
-    let (main, slow) = (main_site(Some(Duration::from_millis(20))), slow_site());
-    let dir = tmp();
-    let cfg = config(dir.path(), &url, &main, &slow, 60.0);
-    let first = spawn(&cfg, false);
-    seeded(&url);
-    let (code, out) = finish(spawn(&cfg, false), Duration::from_secs(60));
+    let (code, out) = finish(spawn(&t.cfg, false), Duration::from_secs(60));
     assert_eq!(code, Some(3), "{out}");
     assert!(
         out.contains("another gleaner run coordinates this database"),
         "{out}"
     );
-    let (code, out) = finish(first, Duration::from_secs(300));
+    let (code, out) = finish(t.coordinator, Duration::from_secs(300));
     assert_eq!(code, Some(0), "{out}");
 }
 
@@ -425,26 +459,8 @@ fn workers_together_keep_a_hosts_concurrency() {
         return;
     };
     let _serial = one_at_a_time();
-    let site = Site::start(|r: &Request| {
-        let path = r.route().to_string();
-        if path == "/robots.txt" {
-            return Reply::text("User-agent: *\nAllow: /\n");
-        }
-        let reply = if path == "/" {
-            let links: String = (0..BUSY_PAGES)
-                .map(|n| format!("<a href=\"/b/{n}\">b{n}</a> "))
-                .collect();
-            Reply::html(format!("<html><body>{links}</body></html>"))
-        } else if let Some(n) = path
-            .strip_prefix("/b/")
-            .and_then(|n| n.parse::<usize>().ok())
-        {
-            Reply::html(article_text(20_000 + n))
-        } else {
-            Reply::status(404)
-        };
-        reply.after(BUSY_REPLY)
-    });
+    let robots = "User-agent: *\nAllow: /\n".to_string();
+    let site = hub_site(robots, "/b/", BUSY_PAGES, 20_000, Some(BUSY_REPLY));
     let dir = tmp();
     let cfg = dir.path().join("gleaner.toml");
     let text = format!(
@@ -456,11 +472,7 @@ fn workers_together_keep_a_hosts_concurrency() {
     );
     std::fs::write(&cfg, text).unwrap();
     let coordinator = spawn(&cfg, false);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while count(&url, "SELECT count(*) FROM sites WHERE epoch > 0") < 1 {
-        assert!(Instant::now() < deadline, "the coordinator never seeded");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    seeded(&url, 1);
     let workers: Vec<Child> = (0..2).map(|_| spawn(&cfg, true)).collect();
     let limit = Duration::from_secs(120);
     let mut requests = Vec::new();
@@ -492,22 +504,16 @@ fn workers_together_keep_a_hosts_concurrency() {
 /// reconnects, runs again what was cut, and the crawl ends as if nothing happened.
 #[test]
 fn workers_ride_through_lost_connections() {
-    let Some(url) = fresh_database("lost_connections") else {
+    let Some(t) = start("lost_connections", Some(Duration::from_millis(2)), 5.0) else {
         return;
     };
-    let _serial = one_at_a_time();
-    let (main, slow) = (main_site(Some(Duration::from_millis(2))), slow_site());
-    let dir = tmp();
-    let cfg = config(dir.path(), &url, &main, &slow, 5.0);
-    let coordinator = spawn(&cfg, false);
-    seeded(&url);
-    let worker = spawn(&cfg, true);
+    let worker = spawn(&t.cfg, true);
     let mut cut = 0;
-    let mut admin = db(&url);
+    let mut admin = db(&t.url);
     for round in 1..=5 {
         // A fifth of the articles further each time, bounded.
         let deadline = Instant::now() + Duration::from_secs(60);
-        while main.requests().len() < round * ARTICLES / 6 && Instant::now() < deadline {
+        while t.main.requests().len() < round * ARTICLES / 6 && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(5));
         }
         cut += admin
@@ -521,12 +527,12 @@ fn workers_ride_through_lost_connections() {
     }
     assert!(cut >= 5, "connections cut: {cut}");
     let limit = Duration::from_secs(300);
-    for child in [coordinator, worker] {
+    for child in [t.coordinator, worker] {
         let (code, out) = finish(child, limit);
         assert_eq!(code, Some(0), "{out}");
     }
-    let paths: BTreeSet<String> = main.paths().into_iter().collect();
+    let paths: BTreeSet<String> = t.main.paths().into_iter().collect();
     assert_eq!(paths.len(), 1 + 1 + LISTS + ARTICLES, "every URL fetched");
-    assert_every_article_stored_once(&url, &main);
-    assert_paced(&slow, false);
+    assert_every_article_stored_once(&t.url, &t.main);
+    assert_paced(&t.slow, false);
 }
