@@ -124,9 +124,9 @@ impl Tx<'_> {
 }
 
 /// The same four calls on a session and in a transaction. On a session (one statement,
-/// committed on its own) a lost connection is replaced and the statement run once
-/// more: every such statement gleaner makes can run twice. In a transaction, the whole
-/// transaction runs again (`PgStore::txn`).
+/// committed on its own) a lost connection is replaced and the statement run again:
+/// every such statement gleaner makes may run more than once. In a transaction, the
+/// whole transaction runs again (`PgStore::txn`).
 macro_rules! calls {
     ($t:ty, $on:ident) => {
         impl $t {
@@ -179,15 +179,19 @@ impl Session {
         &mut self,
         mut f: impl FnMut(&mut Self) -> Result<T, postgres::Error>,
     ) -> Result<T, postgres::Error> {
-        match f(self) {
-            Err(e) if is_lost(&e) => {
-                self.reconnect()?;
-                f(self)
+        // A new connection may be cut too (the server going down in steps): a few tries.
+        for _ in 1..LOST_TRIES {
+            match f(self) {
+                Err(e) if is_lost(&e) => self.reconnect()?,
+                other => return other,
             }
-            other => other,
         }
+        f(self)
     }
 }
+
+/// Tries of one statement on a session whose connections are lost.
+const LOST_TRIES: usize = 8;
 
 impl Tx<'_> {
     fn again<T>(
